@@ -1,0 +1,193 @@
+//! Diagnostics: what went wrong, where (file:line:column), the offending line, and what to do.
+//!
+//! Every stage reports problems as [`Diagnostic`]s instead of panicking or printing. The CLI
+//! renders them on stderr and chooses the exit code from their severity.
+
+use std::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+/// A position in a source file: 1-based line and column (column counted in characters).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    /// Path as shown to the user: relative to the book directory.
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    /// The text of that line, for quoting.
+    pub line_text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub message: String,
+    pub location: Option<Location>,
+    /// What the user should do about it.
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(message: impl Into<String>) -> Self {
+        Diagnostic { severity: Severity::Error, message: message.into(), location: None, help: None }
+    }
+    pub fn warning(message: impl Into<String>) -> Self {
+        Diagnostic { severity: Severity::Warning, message: message.into(), location: None, help: None }
+    }
+    pub fn at(mut self, location: Location) -> Self {
+        self.location = Some(location);
+        self
+    }
+    pub fn at_opt(mut self, location: Option<Location>) -> Self {
+        self.location = location;
+        self
+    }
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let kind = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        writeln!(f, "{kind}: {}", self.message)?;
+        if let Some(loc) = &self.location {
+            writeln!(f, "  --> {}:{}:{}", loc.file, loc.line, loc.column)?;
+            if !loc.line_text.is_empty() {
+                let num = loc.line.to_string();
+                let pad = " ".repeat(num.len());
+                // Quote at most 200 characters of the line so a 10 MB paragraph stays readable.
+                let shown: String = loc.line_text.chars().take(200).collect();
+                let ellipsis = if loc.line_text.chars().count() > 200 { " …" } else { "" };
+                writeln!(f, "{pad} |")?;
+                writeln!(f, "{num} | {shown}{ellipsis}")?;
+                let caret_col = loc.column.saturating_sub(1).min(200);
+                let lead: String = shown
+                    .chars()
+                    .take(caret_col)
+                    .map(|c| if c == '\t' { '\t' } else { ' ' })
+                    .collect();
+                writeln!(f, "{pad} | {lead}^")?;
+            }
+        }
+        if let Some(help) = &self.help {
+            writeln!(f, "  = help: {help}")?;
+        }
+        Ok(())
+    }
+}
+
+/// A growing list of diagnostics.
+#[derive(Debug, Default, Clone)]
+pub struct Diagnostics(pub Vec<Diagnostic>);
+
+impl Diagnostics {
+    pub fn push(&mut self, d: Diagnostic) {
+        self.0.push(d);
+    }
+    pub fn has_errors(&self) -> bool {
+        self.0.iter().any(Diagnostic::is_error)
+    }
+    pub fn extend(&mut self, other: Diagnostics) {
+        self.0.extend(other.0);
+    }
+    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.0.iter()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// Maps byte offsets of one text to 1-based line and column.
+pub struct LineIndex<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    pub fn new(text: &'a str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { text, starts }
+    }
+
+    /// Location of byte `offset` (clamped to the text, snapped back to a char boundary).
+    pub fn location(&self, file: &str, offset: usize) -> Location {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = match self.starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        };
+        let start = self.starts[line];
+        let end = self.starts.get(line + 1).map(|e| e - 1).unwrap_or(self.text.len());
+        let line_text = self.text[start..end.max(start)].trim_end_matches('\r').to_string();
+        let column = self.text[start..offset].chars().count() + 1;
+        Location { file: file.to_string(), line: line + 1, column, line_text }
+    }
+}
+
+/// The closest candidate to `word` by edit distance, if it is close enough to be a likely typo.
+pub fn nearest<'c>(word: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
+    let mut best: Option<(usize, &str)> = None;
+    for c in candidates {
+        let d = edit_distance(word, c);
+        if best.is_none_or(|(bd, _)| d < bd) {
+            best = Some((d, c));
+        }
+    }
+    best.filter(|(d, c)| *d <= (c.len().max(word.len()) / 2).max(2)).map(|(_, c)| c)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for i in 1..=a.len() {
+        cur[0] = i;
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_index_maps_offsets() {
+        let idx = LineIndex::new("ab\ncdé\nf");
+        let l = idx.location("x", 4);
+        assert_eq!((l.line, l.column, l.line_text.as_str()), (2, 2, "cdé"));
+        let l = idx.location("x", 8);
+        assert_eq!((l.line, l.column), (3, 1));
+        // inside a multi-byte char snaps back
+        let l = idx.location("x", 6);
+        assert_eq!((l.line, l.column), (2, 3));
+    }
+
+    #[test]
+    fn nearest_finds_typos() {
+        assert_eq!(nearest("titel", ["title", "subtitle", "language"]), Some("title"));
+        assert_eq!(nearest("zzzzzzzz", ["title", "language"]), None);
+    }
+}

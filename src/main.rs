@@ -1,0 +1,98 @@
+//! The `quire` command line.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use quire::diag::Diagnostics;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "quire", version, about = "Builds a book from Markdown into EPUB 3 and a typeset PDF")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Validate book.toml and the manuscript, and print the book's outline.
+    Check {
+        /// The book directory (holding book.toml).
+        #[arg(long, default_value = ".")]
+        book: PathBuf,
+        /// Treat warnings as errors (exit 1).
+        #[arg(long)]
+        deny_warnings: bool,
+    },
+    /// Build the book's EPUB and/or PDF.
+    Build {
+        /// The book directory (holding book.toml).
+        #[arg(long, default_value = ".")]
+        book: PathBuf,
+        /// Output directory (default: book.toml [output] dir, relative to the book).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// What to build (default: book.toml [output] formats).
+        #[arg(long, value_enum)]
+        format: Option<FormatArg>,
+        /// Treat warnings as errors (exit 1).
+        #[arg(long)]
+        deny_warnings: bool,
+        /// Print only errors and warnings.
+        #[arg(long)]
+        quiet: bool,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FormatArg {
+    Epub,
+    Pdf,
+    All,
+}
+
+fn report(diags: &Diagnostics) {
+    for d in diags.iter() {
+        eprint!("{d}");
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Check { book, deny_warnings } => match quire::load(&book) {
+            Ok(loaded) => {
+                report(&loaded.warnings);
+                print!("{}", quire::outline::outline(&loaded.book));
+                if deny_warnings && !loaded.warnings.is_empty() {
+                    eprintln!("error: warnings are denied (--deny-warnings)");
+                    return ExitCode::from(1);
+                }
+                ExitCode::SUCCESS
+            }
+            Err(diags) => {
+                report(&diags);
+                let n = diags.iter().filter(|d| d.is_error()).count();
+                eprintln!("error: {n} problem{} found; nothing was built", if n == 1 { "" } else { "s" });
+                ExitCode::from(1)
+            }
+        },
+        Command::Build { book, out: _, format, deny_warnings, quiet: _ } => {
+            let loaded = match quire::load(&book) {
+                Ok(l) => l,
+                Err(diags) => {
+                    report(&diags);
+                    eprintln!("error: the book has errors; nothing was written");
+                    return ExitCode::from(1);
+                }
+            };
+            report(&loaded.warnings);
+            if deny_warnings && !loaded.warnings.is_empty() {
+                eprintln!("error: warnings are denied (--deny-warnings); nothing was written");
+                return ExitCode::from(1);
+            }
+            let _ = format;
+            eprintln!("error: the EPUB and PDF writers are not implemented yet; `quire check` validates the book");
+            ExitCode::from(1)
+        }
+    }
+}

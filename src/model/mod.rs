@@ -1,0 +1,264 @@
+//! The semantic book: parts, chapters, letters, blocks, inlines, notes, figures.
+//!
+//! Knows nothing of EPUB, PDF or pages. Every chapter, heading, figure and note has a stable id
+//! derived from the manuscript (never from a counter over the whole book or a random source), and
+//! every block carries its position in the manuscript file.
+
+use crate::config::Date;
+
+/// A position in a manuscript file (1-based).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Pos {
+    pub line: u32,
+    pub column: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct Creator {
+    pub name: String,
+    /// MARC relator code (`aut`, `edt`, …).
+    pub role: &'static str,
+    pub role_name: String,
+    pub file_as: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Meta {
+    pub title: String,
+    pub subtitle: Option<String>,
+    pub creators: Vec<Creator>,
+    pub language: String,
+    pub identifier: String,
+    pub publisher: Option<String>,
+    pub date: Option<Date>,
+    /// `dcterms:modified` value, `YYYY-MM-DDThh:mm:ssZ`.
+    pub modified: String,
+    pub edition: Option<String>,
+    pub rights: Option<String>,
+    pub description: Option<String>,
+    pub subjects: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Book {
+    pub meta: Meta,
+    pub front: Vec<Chapter>,
+    pub parts: Vec<Part>,
+    pub back: Vec<Chapter>,
+}
+
+impl Book {
+    /// Every chapter in reading order: front matter, parts, back matter.
+    pub fn chapters(&self) -> impl Iterator<Item = &Chapter> {
+        self.front.iter().chain(self.parts.iter().flat_map(|p| p.chapters.iter())).chain(self.back.iter())
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Part {
+    pub id: String,
+    /// `None` for a book without parts (one implicit part).
+    pub title: Option<String>,
+    pub chapters: Vec<Chapter>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Matter {
+    Front,
+    Body,
+    Back,
+}
+
+#[derive(Debug, Clone)]
+pub struct Chapter {
+    pub id: String,
+    /// Manuscript file, relative to the book directory.
+    pub file: String,
+    pub matter: Matter,
+    pub title: Vec<Inline>,
+    pub letter: Option<Letter>,
+    pub blocks: Vec<Block>,
+    /// Footnotes in order of first reference; `Inline::NoteRef` indexes this.
+    pub notes: Vec<Note>,
+    /// Where the chapter's text begins (after front matter).
+    pub pos: Pos,
+}
+
+impl Chapter {
+    pub fn title_text(&self) -> String {
+        plain_text(&self.title)
+    }
+
+    /// Words of the chapter's body and notes.
+    pub fn word_count(&self) -> usize {
+        let mut n = 0;
+        visit_blocks(&self.blocks, &mut |t| n += t.split_whitespace().count());
+        for note in &self.notes {
+            visit_blocks(&note.blocks, &mut |t| n += t.split_whitespace().count());
+        }
+        n
+    }
+
+    pub fn figures(&self) -> Vec<&Figure> {
+        let mut out = Vec::new();
+        collect_figures(&self.blocks, &mut out);
+        out
+    }
+}
+
+fn collect_figures<'a>(blocks: &'a [Block], out: &mut Vec<&'a Figure>) {
+    for b in blocks {
+        match b {
+            Block::Figure(f) => out.push(f),
+            Block::BlockQuote { blocks, .. } => collect_figures(blocks, out),
+            Block::List { items, .. } => items.iter().for_each(|i| collect_figures(i, out)),
+            _ => {}
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LetterKind {
+    Letter,
+    Telegram,
+    Memorandum,
+}
+
+impl LetterKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            LetterKind::Letter => "letter",
+            LetterKind::Telegram => "telegram",
+            LetterKind::Memorandum => "memorandum",
+        }
+    }
+}
+
+/// The parts of a letter that are not body text.
+#[derive(Debug, Clone)]
+pub struct Letter {
+    pub kind: LetterKind,
+    /// Document number in the source edition (e.g. FRUS document number).
+    pub number: Option<String>,
+    pub sender: Option<String>,
+    pub recipients: Vec<String>,
+    pub place: Option<String>,
+    pub date: Option<Date>,
+    /// "Hyannis Port, October 16, 1961." — from `dateline`, or built from place and date.
+    pub dateline: Vec<Inline>,
+    pub salutation: Vec<Inline>,
+    pub closing: Vec<Inline>,
+    pub signature: Vec<Inline>,
+    /// Source note: where the text of the letter comes from.
+    pub source: Vec<Inline>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Align {
+    None,
+    Left,
+    Center,
+    Right,
+}
+
+#[derive(Debug, Clone)]
+pub enum Block {
+    Paragraph { inlines: Vec<Inline>, pos: Pos },
+    Heading { level: u8, id: String, inlines: Vec<Inline>, pos: Pos },
+    BlockQuote { blocks: Vec<Block>, pos: Pos },
+    List { start: Option<u64>, tight: bool, items: Vec<Vec<Block>>, pos: Pos },
+    CodeBlock { lang: Option<String>, text: String, pos: Pos },
+    Table { align: Vec<Align>, head: Vec<Vec<Inline>>, rows: Vec<Vec<Vec<Inline>>>, pos: Pos },
+    ThematicBreak { pos: Pos },
+    Figure(Figure),
+}
+
+impl Block {
+    pub fn pos(&self) -> Pos {
+        match self {
+            Block::Paragraph { pos, .. }
+            | Block::Heading { pos, .. }
+            | Block::BlockQuote { pos, .. }
+            | Block::List { pos, .. }
+            | Block::CodeBlock { pos, .. }
+            | Block::Table { pos, .. }
+            | Block::ThematicBreak { pos } => *pos,
+            Block::Figure(f) => f.pos,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Figure {
+    pub id: String,
+    /// Image file, relative to the book directory.
+    pub image: String,
+    pub alt: String,
+    pub caption: Vec<Inline>,
+    pub credit: Vec<Inline>,
+    pub pos: Pos,
+}
+
+#[derive(Debug, Clone)]
+pub struct Note {
+    /// Stable id: chapter id + the note's label in the manuscript.
+    pub id: String,
+    pub label: String,
+    pub blocks: Vec<Block>,
+    pub pos: Pos,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Inline {
+    Text(String),
+    Emph(Vec<Inline>),
+    Strong(Vec<Inline>),
+    Strike(Vec<Inline>),
+    SmallCaps(Vec<Inline>),
+    Code(String),
+    Link { url: String, title: String, children: Vec<Inline> },
+    Image { src: String, alt: String },
+    /// Reference to `Chapter::notes[note]`; `nth` counts references to the same note (0-based).
+    NoteRef { note: usize, nth: usize },
+    LineBreak,
+}
+
+/// The text of inlines without markup (note references dropped).
+pub fn plain_text(inlines: &[Inline]) -> String {
+    let mut s = String::new();
+    push_plain(inlines, &mut s);
+    s
+}
+
+fn push_plain(inlines: &[Inline], s: &mut String) {
+    for i in inlines {
+        match i {
+            Inline::Text(t) | Inline::Code(t) => s.push_str(t),
+            Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) | Inline::SmallCaps(c) => push_plain(c, s),
+            Inline::Link { children, .. } => push_plain(children, s),
+            Inline::Image { alt, .. } => s.push_str(alt),
+            Inline::NoteRef { .. } => {}
+            Inline::LineBreak => s.push(' '),
+        }
+    }
+}
+
+/// Calls `f` with the plain text of every paragraph-like piece of `blocks`, in order.
+pub fn visit_blocks(blocks: &[Block], f: &mut dyn FnMut(&str)) {
+    for b in blocks {
+        match b {
+            Block::Paragraph { inlines, .. } | Block::Heading { inlines, .. } => f(&plain_text(inlines)),
+            Block::BlockQuote { blocks, .. } => visit_blocks(blocks, f),
+            Block::List { items, .. } => items.iter().for_each(|i| visit_blocks(i, f)),
+            Block::CodeBlock { text, .. } => f(text),
+            Block::Table { head, rows, .. } => {
+                head.iter().chain(rows.iter().flatten()).for_each(|c| f(&plain_text(c)));
+            }
+            Block::ThematicBreak { .. } => {}
+            Block::Figure(fig) => {
+                f(&plain_text(&fig.caption));
+                f(&plain_text(&fig.credit));
+            }
+        }
+    }
+}

@@ -1,0 +1,235 @@
+//! The only module that reads the book's files. Every path is relative to the book directory and
+//! confined to it: absolute paths, `..` components and symlinks that lead outside are refused.
+
+use crate::diag::{Diagnostic, LineIndex, Location};
+use std::path::{Component, Path, PathBuf};
+
+/// A text file of the book, decoded as UTF-8.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// The path as written in book.toml, relative to the book directory (used in messages).
+    pub name: String,
+    pub text: String,
+}
+
+impl SourceFile {
+    pub fn location(&self, offset: usize) -> Location {
+        LineIndex::new(&self.text).location(&self.name, offset)
+    }
+}
+
+/// The book directory and the files read from it.
+#[derive(Debug, Clone)]
+pub struct BookDir {
+    root: PathBuf,
+    canonical_root: PathBuf,
+}
+
+impl BookDir {
+    pub fn open(root: &Path) -> Result<BookDir, Diagnostic> {
+        let canonical_root = root.canonicalize().map_err(|e| {
+            Diagnostic::error(format!("cannot open book directory `{}`: {e}", root.display()))
+                .help("pass the directory that holds book.toml with --book DIR")
+        })?;
+        if !canonical_root.is_dir() {
+            return Err(Diagnostic::error(format!("`{}` is not a directory", root.display()))
+                .help("pass the directory that holds book.toml with --book DIR"));
+        }
+        Ok(BookDir { root: root.to_path_buf(), canonical_root })
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    pub fn canonical_root(&self) -> &Path {
+        &self.canonical_root
+    }
+
+    /// Resolves a book-relative path, refusing anything that leaves the book directory.
+    /// `origin` is where the path was written (for the message).
+    pub fn resolve(&self, rel: &str, origin: Option<&Location>) -> Result<PathBuf, Diagnostic> {
+        let fail = |why: &str| {
+            Diagnostic::error(format!("path `{rel}` {why}"))
+                .at_opt(origin.cloned())
+                .help("give a path relative to the book directory that stays inside it, e.g. `manuscript/chapter.md`")
+        };
+        if rel.is_empty() {
+            return Err(fail("is empty"));
+        }
+        let p = Path::new(rel);
+        for c in p.components() {
+            match c {
+                Component::Normal(_) | Component::CurDir => {}
+                Component::ParentDir => return Err(fail("escapes the book directory with `..`")),
+                Component::RootDir | Component::Prefix(_) => {
+                    return Err(fail("is absolute; quire only reads files inside the book directory"));
+                }
+            }
+        }
+        let joined = self.canonical_root.join(p);
+        match joined.canonicalize() {
+            Ok(real) if !real.starts_with(&self.canonical_root) => {
+                Err(fail("is a symbolic link that leads outside the book directory"))
+            }
+            Ok(real) => Ok(real),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                Err(Diagnostic::error(format!("file `{rel}` does not exist"))
+                    .at_opt(origin.cloned())
+                    .help("check the spelling of the path, or create the file"))
+            }
+            Err(e) => Err(Diagnostic::error(format!("cannot read `{rel}`: {e}")).at_opt(origin.cloned())),
+        }
+    }
+
+    /// Reads raw bytes of a book-relative file.
+    pub fn read_bytes(&self, rel: &str, origin: Option<&Location>) -> Result<Vec<u8>, Diagnostic> {
+        let path = self.resolve(rel, origin)?;
+        if path.is_dir() {
+            return Err(Diagnostic::error(format!("`{rel}` is a directory, not a file"))
+                .at_opt(origin.cloned())
+                .help("name a file inside it"));
+        }
+        std::fs::read(&path).map_err(|e| {
+            Diagnostic::error(format!("cannot read `{rel}`: {e}"))
+                .at_opt(origin.cloned())
+                .help("check the file's permissions")
+        })
+    }
+
+    /// Reads a book-relative UTF-8 text file. A leading byte-order mark is dropped with a warning
+    /// pushed to `warnings`.
+    pub fn read_text(
+        &self,
+        rel: &str,
+        origin: Option<&Location>,
+        warnings: &mut Vec<Diagnostic>,
+    ) -> Result<SourceFile, Diagnostic> {
+        let bytes = self.read_bytes(rel, origin)?;
+        decode_text(rel, bytes, warnings)
+    }
+}
+
+/// Decodes file contents as UTF-8, reporting the first invalid byte by line and column.
+pub fn decode_text(name: &str, mut bytes: Vec<u8>, warnings: &mut Vec<Diagnostic>) -> Result<SourceFile, Diagnostic> {
+    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        bytes.drain(..3);
+        warnings.push(
+            Diagnostic::warning(format!("`{name}` starts with a byte-order mark; it was ignored"))
+                .at(Location { file: name.to_string(), line: 1, column: 1, line_text: String::new() })
+                .help("save the file as UTF-8 without BOM"),
+        );
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(SourceFile { name: name.to_string(), text }),
+        Err(e) => {
+            let good = e.utf8_error().valid_up_to();
+            let bytes = e.into_bytes();
+            let prefix = String::from_utf8_lossy(&bytes[..good]).into_owned();
+            let rest_of_line: String = String::from_utf8_lossy(&bytes[good..])
+                .chars()
+                .take_while(|&c| c != '\n')
+                .collect();
+            let text = prefix.clone() + &rest_of_line;
+            let loc = LineIndex::new(&text).location(name, prefix.len());
+            Err(Diagnostic::error(format!(
+                "`{name}` is not valid UTF-8 (byte 0x{:02X} at offset {good})",
+                bytes[good]
+            ))
+            .at(loc)
+            .help("re-save the file with UTF-8 encoding"))
+        }
+    }
+}
+
+/// Joins `rel` (as written in `from_file`) to the directory of `from_file`, lexically, giving a
+/// book-relative path. Fails if the result leaves the book directory or `rel` is absolute/a URL.
+pub fn join_relative(from_file: &str, rel: &str) -> Result<String, String> {
+    if rel.contains("://") || rel.starts_with("data:") {
+        return Err("is a URL; quire only uses image files inside the book directory".into());
+    }
+    if rel.starts_with('/') || rel.starts_with('\\') || Path::new(rel).is_absolute() {
+        return Err("is absolute; write it relative to the manuscript file".into());
+    }
+    let mut parts: Vec<&str> = from_file.split('/').collect();
+    parts.pop(); // the file name
+    for seg in rel.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                if parts.pop().is_none() {
+                    return Err("escapes the book directory".into());
+                }
+            }
+            s => parts.push(s),
+        }
+    }
+    if parts.is_empty() {
+        return Err("names no file".into());
+    }
+    Ok(parts.join("/"))
+}
+
+/// Image types quire accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImageKind {
+    Png,
+    Jpeg,
+    Gif,
+    Svg,
+}
+
+impl ImageKind {
+    pub fn media_type(self) -> &'static str {
+        match self {
+            ImageKind::Png => "image/png",
+            ImageKind::Jpeg => "image/jpeg",
+            ImageKind::Gif => "image/gif",
+            ImageKind::Svg => "image/svg+xml",
+        }
+    }
+}
+
+/// Recognises an image by its content (never by its file name).
+pub fn sniff_image(bytes: &[u8]) -> Result<ImageKind, String> {
+    if bytes.is_empty() {
+        return Err("is empty (0 bytes)".into());
+    }
+    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        return Ok(ImageKind::Png);
+    }
+    if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        return Ok(ImageKind::Jpeg);
+    }
+    if bytes.starts_with(b"GIF87a") || bytes.starts_with(b"GIF89a") {
+        return Ok(ImageKind::Gif);
+    }
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(1024)]);
+    let head = head.trim_start_matches('\u{feff}').trim_start();
+    if head.starts_with("<svg") || ((head.starts_with("<?xml") || head.starts_with("<!--") || head.starts_with("<!DOCTYPE")) && head.contains("<svg")) {
+        return Ok(ImageKind::Svg);
+    }
+    Err("is not a PNG, JPEG, GIF or SVG image".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn joins_relative_paths() {
+        assert_eq!(join_relative("manuscript/letters/22.md", "../images/a.png").unwrap(), "manuscript/images/a.png");
+        assert_eq!(join_relative("ch.md", "img/a.png").unwrap(), "img/a.png");
+        assert!(join_relative("ch.md", "../a.png").is_err());
+        assert!(join_relative("ch.md", "/etc/passwd").is_err());
+        assert!(join_relative("ch.md", "https://x.org/a.png").is_err());
+    }
+
+    #[test]
+    fn sniffs_images() {
+        assert_eq!(sniff_image(b"\x89PNG\r\n\x1a\nrest").unwrap(), ImageKind::Png);
+        assert_eq!(sniff_image(b"<?xml version=\"1.0\"?><svg/>").unwrap(), ImageKind::Svg);
+        assert!(sniff_image(b"BM....").is_err());
+        assert!(sniff_image(b"").is_err());
+    }
+}
