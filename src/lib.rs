@@ -5,6 +5,7 @@
 pub mod config;
 pub mod diag;
 pub mod source;
+pub mod text;
 pub mod ids;
 pub mod model;
 pub mod parse;
@@ -51,4 +52,39 @@ pub fn load(book_dir: &Path) -> Result<Loaded, Diagnostics> {
         return Err(diags);
     }
     Ok(Loaded { dir, config, book, warnings: diags })
+}
+pub mod epub;
+pub mod output;
+
+/// What `quire build` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    Epub,
+    Pdf,
+}
+
+/// Builds the requested outputs into `out_dir`. Every output is produced in memory first; files
+/// are written only when all of them succeeded.
+pub fn build(loaded: &Loaded, out_dir: &Path, targets: &[Target]) -> Result<Vec<std::path::PathBuf>, Diagnostics> {
+    let fonts = text::fonts::FontSet::load(&loaded.dir, &loaded.config).map_err(Diagnostics)?;
+    let stem = loaded.config.stem();
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    for t in targets {
+        match t {
+            Target::Epub => {
+                let bytes = epub::build(&loaded.book, &loaded.dir, &fonts).map_err(|d| Diagnostics(vec![d]))?;
+                files.push((format!("{stem}.epub"), bytes));
+            }
+            Target::Pdf => {
+                return Err(Diagnostics(vec![Diagnostic::error("the PDF writer is not implemented yet")
+                    .help("build the EPUB with --format epub")]));
+            }
+        }
+    }
+    output::prepare_dir(out_dir).map_err(|d| Diagnostics(vec![d]))?;
+    let mut written = Vec::new();
+    for (name, bytes) in files {
+        written.push(output::write_atomic(out_dir, &name, &bytes).map_err(|d| Diagnostics(vec![d]))?);
+    }
+    Ok(written)
 }

@@ -2,6 +2,7 @@
 
 use clap::{Parser, Subcommand, ValueEnum};
 use quire::diag::Diagnostics;
+use quire::Target;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -76,7 +77,7 @@ fn main() -> ExitCode {
                 ExitCode::from(1)
             }
         },
-        Command::Build { book, out: _, format, deny_warnings, quiet: _ } => {
+        Command::Build { book, out, format, deny_warnings, quiet } => {
             let loaded = match quire::load(&book) {
                 Ok(l) => l,
                 Err(diags) => {
@@ -90,9 +91,38 @@ fn main() -> ExitCode {
                 eprintln!("error: warnings are denied (--deny-warnings); nothing was written");
                 return ExitCode::from(1);
             }
-            let _ = format;
-            eprintln!("error: the EPUB and PDF writers are not implemented yet; `quire check` validates the book");
-            ExitCode::from(1)
+            let targets: Vec<Target> = match format {
+                Some(FormatArg::Epub) => vec![Target::Epub],
+                Some(FormatArg::Pdf) => vec![Target::Pdf],
+                Some(FormatArg::All) => vec![Target::Epub, Target::Pdf],
+                None => loaded
+                    .config
+                    .config
+                    .output
+                    .formats
+                    .iter()
+                    .map(|f| match f {
+                        quire::config::Format::Epub => Target::Epub,
+                        quire::config::Format::Pdf => Target::Pdf,
+                    })
+                    .collect(),
+            };
+            let out_dir = out.unwrap_or_else(|| book.join(&loaded.config.config.output.dir));
+            match quire::build(&loaded, &out_dir, &targets) {
+                Ok(files) => {
+                    if !quiet {
+                        for f in files {
+                            println!("wrote {}", f.display());
+                        }
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(diags) => {
+                    report(&diags);
+                    eprintln!("error: the build failed; nothing was written");
+                    ExitCode::from(1)
+                }
+            }
         }
     }
 }

@@ -1,0 +1,317 @@
+//! Model → XHTML content documents.
+
+use super::xml::esc;
+use crate::model::*;
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+/// What a chapter's rendering needs to know about the rest of the book.
+pub struct Links<'a> {
+    /// Manuscript file → XHTML file name (e.g. `doc-22.xhtml`).
+    pub chapters: &'a BTreeMap<String, String>,
+    /// Book-relative image path → path inside the package (e.g. `images/plate.png`).
+    pub images: &'a BTreeMap<String, String>,
+}
+
+pub struct ChapterWriter<'a> {
+    pub links: Links<'a>,
+    pub chapter: &'a Chapter,
+    /// Level of the chapter's own heading (1 or 2).
+    pub level: u8,
+}
+
+impl ChapterWriter<'_> {
+    pub fn body(&self) -> String {
+        let ch = self.chapter;
+        let mut s = String::new();
+        let (etype, role) = match ch.matter {
+            Matter::Front | Matter::Back if ch.letter.is_none() => ("preface", "doc-preface"),
+            _ => ("chapter", "doc-chapter"),
+        };
+        let class = if ch.letter.is_some() { " class=\"letter\"" } else { "" };
+        let _ = writeln!(
+            s,
+            "<section id=\"{id}\"{class} epub:type=\"{etype}\" role=\"{role}\" aria-labelledby=\"{id}-title\">",
+            id = ch.id
+        );
+        let h = self.level;
+        match &ch.letter {
+            Some(l) => {
+                let num = l.number.as_deref().map(|n| format!("<span class=\"doc-number\">{}.</span> ", esc(n))).unwrap_or_default();
+                let _ = writeln!(s, "<h{h} id=\"{}-title\">{num}{}</h{h}>", ch.id, self.inlines(&ch.title));
+                let _ = writeln!(s, "<article class=\"letter-text {}\" epub:type=\"z3998:letter\">", l.kind.name());
+                if !l.dateline.is_empty() || !l.salutation.is_empty() {
+                    s.push_str("<header>\n");
+                    if !l.dateline.is_empty() {
+                        let inner = self.inlines(&l.dateline);
+                        let inner = match l.date {
+                            Some(d) => format!("<time datetime=\"{}\">{inner}</time>", d.iso()),
+                            None => inner,
+                        };
+                        let _ = writeln!(s, "<p class=\"dateline\">{inner}</p>");
+                    }
+                    if !l.salutation.is_empty() {
+                        let _ = writeln!(s, "<p class=\"salutation\" epub:type=\"z3998:salutation\">{}</p>", self.inlines(&l.salutation));
+                    }
+                    s.push_str("</header>\n");
+                }
+                self.blocks(&ch.blocks, &mut s);
+                if !l.closing.is_empty() || !l.signature.is_empty() {
+                    s.push_str("<footer>\n");
+                    if !l.closing.is_empty() {
+                        let _ = writeln!(s, "<p class=\"closing\" epub:type=\"z3998:valediction\">{}</p>", self.inlines(&l.closing));
+                    }
+                    if !l.signature.is_empty() {
+                        let _ = writeln!(s, "<p class=\"signature\" epub:type=\"z3998:sender\">{}</p>", self.inlines(&l.signature));
+                    }
+                    s.push_str("</footer>\n");
+                }
+                s.push_str("</article>\n");
+                if !l.source.is_empty() {
+                    let _ = writeln!(
+                        s,
+                        "<aside class=\"source-note\" aria-label=\"Source\"><p><span class=\"label\">Source:</span> {}</p></aside>",
+                        self.inlines(&l.source)
+                    );
+                }
+            }
+            None => {
+                let _ = writeln!(s, "<h{h} id=\"{}-title\">{}</h{h}>", ch.id, self.inlines(&ch.title));
+                self.blocks(&ch.blocks, &mut s);
+            }
+        }
+        if !ch.notes.is_empty() {
+            let _ = writeln!(s, "<section class=\"footnotes\" aria-label=\"Notes\">");
+            for (i, note) in ch.notes.iter().enumerate() {
+                self.note(i, note, &mut s);
+            }
+            s.push_str("</section>\n");
+        }
+        s.push_str("</section>\n");
+        s
+    }
+
+    fn note(&self, index: usize, note: &Note, s: &mut String) {
+        let refs = count_refs(&self.chapter.blocks, index) + self.chapter.notes.iter().map(|n| count_refs(&n.blocks, index)).sum::<usize>();
+        let _ = writeln!(s, "<aside id=\"{}\" class=\"footnote\" epub:type=\"footnote\" role=\"doc-footnote\">", note.id);
+        let back = format!(
+            "<a class=\"note-number\" href=\"#{}-ref-1\" role=\"doc-backlink\" aria-label=\"Back to reference {n}\">{n}.</a> ",
+            note.id,
+            n = index + 1
+        );
+        let mut more = String::new();
+        for k in 2..=refs {
+            let _ = write!(more, " <a href=\"#{}-ref-{k}\" role=\"doc-backlink\" aria-label=\"Back to reference {} ({k})\">↩</a>", note.id, index + 1);
+        }
+        let mut first = true;
+        for b in &note.blocks {
+            if first && let Block::Paragraph { inlines, .. } = b {
+                let _ = writeln!(s, "<p>{back}{}{more}</p>", self.inlines(inlines));
+                first = false;
+                continue;
+            }
+            self.block(b, s);
+        }
+        if first {
+            let _ = writeln!(s, "<p>{back}{more}</p>");
+        }
+        s.push_str("</aside>\n");
+    }
+
+    pub fn blocks(&self, blocks: &[Block], s: &mut String) {
+        for b in blocks {
+            self.block(b, s);
+        }
+    }
+
+    fn block(&self, b: &Block, s: &mut String) {
+        match b {
+            Block::Paragraph { inlines, .. } => {
+                let _ = writeln!(s, "<p>{}</p>", self.inlines(inlines));
+            }
+            Block::Heading { level, id, inlines, .. } => {
+                let l = (self.level + (*level).max(2) - 1).min(6);
+                let _ = writeln!(s, "<h{l} id=\"{id}\">{}</h{l}>", self.inlines(inlines));
+            }
+            Block::BlockQuote { blocks, .. } => {
+                s.push_str("<blockquote>\n");
+                self.blocks(blocks, s);
+                s.push_str("</blockquote>\n");
+            }
+            Block::List { start, tight, items, .. } => {
+                let tag = if start.is_some() { "ol" } else { "ul" };
+                match start {
+                    Some(n) if *n != 1 => {
+                        let _ = writeln!(s, "<ol start=\"{n}\">");
+                    }
+                    _ => {
+                        let _ = writeln!(s, "<{tag}>");
+                    }
+                }
+                for item in items {
+                    s.push_str("<li>");
+                    match (tight, item.as_slice()) {
+                        (true, [Block::Paragraph { inlines, .. }, rest @ ..]) => {
+                            s.push_str(&self.inlines(inlines));
+                            if !rest.is_empty() {
+                                s.push('\n');
+                                self.blocks(rest, s);
+                            }
+                        }
+                        _ => {
+                            s.push('\n');
+                            self.blocks(item, s);
+                        }
+                    }
+                    s.push_str("</li>\n");
+                }
+                let _ = writeln!(s, "</{tag}>");
+            }
+            Block::CodeBlock { lang, text, .. } => {
+                let class = lang.as_deref().map(|l| format!(" class=\"language-{}\"", esc(l))).unwrap_or_default();
+                let _ = writeln!(s, "<pre><code{class}>{}</code></pre>", esc(text.trim_end_matches('\n')));
+            }
+            Block::Table { align, head, rows, .. } => {
+                s.push_str("<table>\n");
+                let cell = |tag: &str, i: usize, c: &[Inline], s: &mut String| {
+                    let class = match align.get(i) {
+                        Some(Align::Left) => " class=\"left\"",
+                        Some(Align::Center) => " class=\"center\"",
+                        Some(Align::Right) => " class=\"right\"",
+                        _ => "",
+                    };
+                    let scope = if tag == "th" { " scope=\"col\"" } else { "" };
+                    let _ = write!(s, "<{tag}{scope}{class}>{}</{tag}>", self.inlines(c));
+                };
+                if !head.is_empty() {
+                    s.push_str("<thead><tr>");
+                    for (i, c) in head.iter().enumerate() {
+                        cell("th", i, c, s);
+                    }
+                    s.push_str("</tr></thead>\n");
+                }
+                s.push_str("<tbody>\n");
+                for r in rows {
+                    s.push_str("<tr>");
+                    for (i, c) in r.iter().enumerate() {
+                        cell("td", i, c, s);
+                    }
+                    s.push_str("</tr>\n");
+                }
+                s.push_str("</tbody>\n</table>\n");
+            }
+            Block::ThematicBreak { .. } => s.push_str("<hr/>\n"),
+            Block::Figure(f) => {
+                let src = self.links.images.get(&f.image).cloned().unwrap_or_default();
+                let _ = writeln!(s, "<figure id=\"{}\">", f.id);
+                let _ = writeln!(s, "<img src=\"../{}\" alt=\"{}\"/>", esc(&src), esc(&f.alt));
+                if !f.caption.is_empty() || !f.credit.is_empty() {
+                    s.push_str("<figcaption>");
+                    if !f.caption.is_empty() {
+                        let _ = write!(s, "<span class=\"caption\">{}</span>", self.inlines(&f.caption));
+                    }
+                    if !f.credit.is_empty() {
+                        let _ = write!(s, " <span class=\"credit\">{}</span>", self.inlines(&f.credit));
+                    }
+                    s.push_str("</figcaption>\n");
+                }
+                s.push_str("</figure>\n");
+            }
+        }
+    }
+
+    pub fn inlines(&self, inlines: &[Inline]) -> String {
+        let mut s = String::new();
+        self.push_inlines(inlines, &mut s);
+        s
+    }
+
+    fn push_inlines(&self, inlines: &[Inline], s: &mut String) {
+        for i in inlines {
+            match i {
+                Inline::Text(t) => s.push_str(&esc(t)),
+                Inline::Emph(c) => self.wrap("em", "", c, s),
+                Inline::Strong(c) => self.wrap("strong", "", c, s),
+                Inline::Strike(c) => self.wrap("s", "", c, s),
+                Inline::SmallCaps(c) => self.wrap("span", " class=\"sc\"", c, s),
+                Inline::Code(t) => {
+                    let _ = write!(s, "<code>{}</code>", esc(t));
+                }
+                Inline::Link { url, title, children } => {
+                    let href = self.href(url);
+                    let title = if title.is_empty() { String::new() } else { format!(" title=\"{}\"", esc(title)) };
+                    let _ = write!(s, "<a href=\"{}\"{title}>", esc(&href));
+                    self.push_inlines(children, s);
+                    s.push_str("</a>");
+                }
+                Inline::Image { src, alt } => {
+                    let p = self.links.images.get(src).cloned().unwrap_or_default();
+                    let _ = write!(s, "<img src=\"../{}\" alt=\"{}\"/>", esc(&p), esc(alt));
+                }
+                Inline::NoteRef { note, nth } => {
+                    if let Some(n) = self.chapter.notes.get(*note) {
+                        let _ = write!(
+                            s,
+                            "<a class=\"noteref\" id=\"{id}-ref-{r}\" href=\"#{id}\" epub:type=\"noteref\" role=\"doc-noteref\">{num}</a>",
+                            id = n.id,
+                            r = nth + 1,
+                            num = note + 1
+                        );
+                    }
+                }
+                Inline::LineBreak => s.push_str("<br/>"),
+            }
+        }
+    }
+
+    fn wrap(&self, tag: &str, attrs: &str, c: &[Inline], s: &mut String) {
+        let _ = write!(s, "<{tag}{attrs}>");
+        self.push_inlines(c, s);
+        let _ = write!(s, "</{tag}>");
+    }
+
+    /// Maps a manuscript link to the package: `other.md#x` → `other-id.xhtml#x`.
+    fn href(&self, url: &str) -> String {
+        if url.contains(':') || url.starts_with('#') {
+            return url.to_string();
+        }
+        let (path, frag) = match url.split_once('#') {
+            Some((p, f)) => (p, Some(f)),
+            None => (url, None),
+        };
+        if let Ok(target) = crate::source::join_relative(&self.chapter.file, path)
+            && let Some(x) = self.links.chapters.get(&target)
+        {
+            return match frag {
+                Some(f) => format!("{x}#{f}"),
+                None => x.clone(),
+            };
+        }
+        url.to_string()
+    }
+}
+
+/// Number of references to note `index` in `blocks`.
+pub fn count_refs(blocks: &[Block], index: usize) -> usize {
+    fn inl(v: &[Inline], index: usize) -> usize {
+        v.iter()
+            .map(|i| match i {
+                Inline::NoteRef { note, .. } if *note == index => 1,
+                Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) | Inline::SmallCaps(c) => inl(c, index),
+                Inline::Link { children, .. } => inl(children, index),
+                _ => 0,
+            })
+            .sum()
+    }
+    blocks
+        .iter()
+        .map(|b| match b {
+            Block::Paragraph { inlines, .. } | Block::Heading { inlines, .. } => inl(inlines, index),
+            Block::BlockQuote { blocks, .. } => count_refs(blocks, index),
+            Block::List { items, .. } => items.iter().map(|i| count_refs(i, index)).sum(),
+            Block::Table { head, rows, .. } => head.iter().chain(rows.iter().flatten()).map(|c| inl(c, index)).sum(),
+            Block::Figure(f) => inl(&f.caption, index) + inl(&f.credit, index),
+            _ => 0,
+        })
+        .sum()
+}

@@ -1,0 +1,133 @@
+//! The book's fonts: from book.toml `[fonts]` (files inside the book directory) or, by default,
+//! the repository's `fonts/` built into the binary. Never system fonts.
+
+use crate::config::BookConfig;
+use crate::diag::Diagnostic;
+use crate::source::BookDir;
+use std::borrow::Cow;
+
+pub const DEFAULT_REGULAR: &[u8] = include_bytes!("../../fonts/EBGaramond-Regular.ttf");
+pub const DEFAULT_ITALIC: &[u8] = include_bytes!("../../fonts/EBGaramond-Italic.ttf");
+pub const DEFAULT_BOLD: &[u8] = include_bytes!("../../fonts/EBGaramond-Bold.ttf");
+pub const DEFAULT_BOLD_ITALIC: &[u8] = include_bytes!("../../fonts/EBGaramond-BoldItalic.ttf");
+pub const DEFAULT_MONO: &[u8] = include_bytes!("../../fonts/SourceCodePro-Regular.ttf");
+pub const DEFAULT_SERIF_LICENSE: &str = include_str!("../../fonts/OFL-EBGaramond.txt");
+pub const DEFAULT_MONO_LICENSE: &str = include_str!("../../fonts/OFL-SourceCodePro.txt");
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Face {
+    Regular,
+    Italic,
+    Bold,
+    BoldItalic,
+    Mono,
+}
+
+impl Face {
+    pub const ALL: [Face; 5] = [Face::Regular, Face::Italic, Face::Bold, Face::BoldItalic, Face::Mono];
+    pub fn key(self) -> &'static str {
+        match self {
+            Face::Regular => "regular",
+            Face::Italic => "italic",
+            Face::Bold => "bold",
+            Face::BoldItalic => "bold-italic",
+            Face::Mono => "mono",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Font {
+    pub face: Face,
+    /// Family name from the font's `name` table.
+    pub family: String,
+    pub data: Cow<'static, [u8]>,
+    /// Licence text shipped with the font (for the EPUB and the colophon).
+    pub license: Cow<'static, str>,
+    /// File name of the font (for messages and the colophon).
+    pub file: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct FontSet {
+    pub fonts: Vec<Font>,
+}
+
+impl FontSet {
+    pub fn get(&self, face: Face) -> &Font {
+        self.fonts.iter().find(|f| f.face == face).unwrap_or(&self.fonts[0])
+    }
+
+    /// Loads the fonts named in book.toml, falling back to the built-in ones.
+    pub fn load(dir: &BookDir, cfg: &BookConfig) -> Result<FontSet, Vec<Diagnostic>> {
+        let f = &cfg.config.fonts;
+        let mut errors = Vec::new();
+        let mut fonts = Vec::new();
+        for face in Face::ALL {
+            let chosen = match face {
+                Face::Regular => &f.regular,
+                Face::Italic => &f.italic,
+                Face::Bold => &f.bold,
+                Face::BoldItalic => &f.bold_italic,
+                Face::Mono => &f.mono,
+            };
+            let (data, license, file): (Cow<'static, [u8]>, Cow<'static, str>, String) = match chosen {
+                None => {
+                    let (d, name) = match face {
+                        Face::Regular => (DEFAULT_REGULAR, "EBGaramond-Regular.ttf"),
+                        Face::Italic => (DEFAULT_ITALIC, "EBGaramond-Italic.ttf"),
+                        Face::Bold => (DEFAULT_BOLD, "EBGaramond-Bold.ttf"),
+                        Face::BoldItalic => (DEFAULT_BOLD_ITALIC, "EBGaramond-BoldItalic.ttf"),
+                        Face::Mono => (DEFAULT_MONO, "SourceCodePro-Regular.ttf"),
+                    };
+                    let lic = if face == Face::Mono { DEFAULT_MONO_LICENSE } else { DEFAULT_SERIF_LICENSE };
+                    (Cow::Borrowed(d), Cow::Borrowed(lic), name.to_string())
+                }
+                Some(path) => {
+                    let origin = cfg.location(path.span());
+                    match dir.read_bytes(path.get_ref(), Some(&origin)) {
+                        Ok(bytes) => {
+                            // A licence file beside the font: OFL.txt, LICENSE.txt or <stem>-OFL.txt.
+                            let lic = license_beside(dir, path.get_ref());
+                            (Cow::Owned(bytes), Cow::Owned(lic), path.get_ref().clone())
+                        }
+                        Err(d) => {
+                            errors.push(d);
+                            continue;
+                        }
+                    }
+                }
+            };
+            match rustybuzz::ttf_parser::Face::parse(&data, 0) {
+                Ok(parsed) => {
+                    let family = parsed
+                        .names()
+                        .into_iter()
+                        .filter(|n| n.name_id == rustybuzz::ttf_parser::name_id::FAMILY && n.is_unicode())
+                        .find_map(|n| n.to_string())
+                        .unwrap_or_else(|| "Book".to_string());
+                    fonts.push(Font { face, family, data, license, file })
+                }
+                Err(e) => {
+                    let mut d = Diagnostic::error(format!("font `{file}` cannot be read: {e}"))
+                        .help("use an OpenType/TrueType font file (.ttf or .otf)");
+                    if let Some(p) = chosen {
+                        d = d.at(cfg.location(p.span()));
+                    }
+                    errors.push(d);
+                }
+            }
+        }
+        if errors.is_empty() { Ok(FontSet { fonts }) } else { Err(errors) }
+    }
+}
+
+fn license_beside(dir: &BookDir, font: &str) -> String {
+    let parent = font.rsplit_once('/').map(|(p, _)| format!("{p}/")).unwrap_or_default();
+    for name in ["OFL.txt", "LICENSE.txt", "LICENSE", "OFL"] {
+        if let Ok(b) = dir.read_bytes(&format!("{parent}{name}"), None) {
+            return String::from_utf8_lossy(&b).into_owned();
+        }
+    }
+    String::new()
+}

@@ -1,0 +1,94 @@
+//! Shaping with rustybuzz: text → positioned glyphs, in font units.
+
+use rustybuzz::ttf_parser::{GlyphId, OutlineBuilder};
+
+/// A shaped glyph. Advances and offsets are in font units.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Glyph {
+    pub id: u16,
+    pub x_advance: i32,
+    pub x_offset: i32,
+    pub y_offset: i32,
+    /// Byte offset of the glyph's cluster in the shaped text.
+    pub cluster: u32,
+}
+
+/// Shapes `text` with kerning and standard ligatures plus `features` (e.g. `b"smcp"`).
+pub fn shape(face: &rustybuzz::Face, text: &str, features: &[&[u8; 4]]) -> Vec<Glyph> {
+    let mut buf = rustybuzz::UnicodeBuffer::new();
+    buf.push_str(text);
+    buf.guess_segment_properties();
+    let feats: Vec<rustybuzz::Feature> = features
+        .iter()
+        .map(|t| rustybuzz::Feature::new(rustybuzz::ttf_parser::Tag::from_bytes(t), 1, ..))
+        .collect();
+    let out = rustybuzz::shape(face, &feats, buf);
+    out.glyph_infos()
+        .iter()
+        .zip(out.glyph_positions())
+        .map(|(i, p)| Glyph {
+            id: i.glyph_id as u16,
+            x_advance: p.x_advance,
+            x_offset: p.x_offset,
+            y_offset: p.y_offset,
+            cluster: i.cluster,
+        })
+        .collect()
+}
+
+/// Width of shaped glyphs in font units.
+pub fn width(glyphs: &[Glyph]) -> i32 {
+    glyphs.iter().map(|g| g.x_advance).sum()
+}
+
+/// SVG path data for shaped glyphs set at `size` (user units) with the baseline at (x, y).
+pub fn svg_path(face: &rustybuzz::Face, glyphs: &[Glyph], size: f32, x: f32, y: f32) -> String {
+    let scale = size / face.units_per_em() as f32;
+    let mut out = String::new();
+    let mut pen = 0i32;
+    for g in glyphs {
+        let mut b = SvgPath { d: &mut out, scale, ox: x + (pen + g.x_offset) as f32 * scale, oy: y - g.y_offset as f32 * scale };
+        face.outline_glyph(GlyphId(g.id), &mut b);
+        pen += g.x_advance;
+    }
+    out
+}
+
+struct SvgPath<'a> {
+    d: &'a mut String,
+    scale: f32,
+    ox: f32,
+    oy: f32,
+}
+
+impl SvgPath<'_> {
+    fn pt(&mut self, x: f32, y: f32) {
+        use std::fmt::Write;
+        let _ = write!(self.d, "{:.1} {:.1} ", self.ox + x * self.scale, self.oy - y * self.scale);
+    }
+}
+
+impl OutlineBuilder for SvgPath<'_> {
+    fn move_to(&mut self, x: f32, y: f32) {
+        self.d.push('M');
+        self.pt(x, y);
+    }
+    fn line_to(&mut self, x: f32, y: f32) {
+        self.d.push('L');
+        self.pt(x, y);
+    }
+    fn quad_to(&mut self, x1: f32, y1: f32, x: f32, y: f32) {
+        self.d.push('Q');
+        self.pt(x1, y1);
+        self.pt(x, y);
+    }
+    fn curve_to(&mut self, x1: f32, y1: f32, x2: f32, y2: f32, x: f32, y: f32) {
+        self.d.push('C');
+        self.pt(x1, y1);
+        self.pt(x2, y2);
+        self.pt(x, y);
+    }
+    fn close(&mut self) {
+        self.d.push('Z');
+    }
+}

