@@ -7,6 +7,7 @@ pub mod diag;
 pub mod source;
 pub mod text;
 pub mod ids;
+pub mod layout;
 pub mod model;
 pub mod parse;
 pub mod outline;

@@ -1,0 +1,3 @@
+//! Layout: paragraphs → lines (Knuth–Plass) → pages of positioned glyphs.
+
+pub mod linebreak;

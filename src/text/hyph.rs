@@ -1,0 +1,124 @@
+//! Hyphenation with TeX patterns (the `hyphenation` crate's embedded dictionaries).
+//!
+//! Rules on top of the patterns: words are split at hard hyphens first (each part is hyphenated
+//! on its own); capitalised words shorter than the configured minimum are never hyphenated
+//! (names); words with digits, URLs and e-mail addresses are never hyphenated; at least two
+//! letters stay before a break and three after it.
+
+use hyphenation::{Hyphenator, Language, Load, Standard};
+
+pub struct Hyph {
+    dict: Option<Standard>,
+    min_name: usize,
+}
+
+const LANGS: &[(&str, Language)] = &[
+    ("en-gb", Language::EnglishGB),
+    ("en", Language::EnglishUS),
+    ("de-ch", Language::GermanSwiss),
+    ("de", Language::German1996),
+    ("fr", Language::French),
+    ("es", Language::Spanish),
+    ("it", Language::Italian),
+    ("nl", Language::Dutch),
+    ("pt", Language::Portuguese),
+    ("ru", Language::Russian),
+    ("uk", Language::Ukrainian),
+    ("pl", Language::Polish),
+    ("cs", Language::Czech),
+    ("sk", Language::Slovak),
+    ("sv", Language::Swedish),
+    ("da", Language::Danish),
+    ("nb", Language::NorwegianBokmal),
+    ("no", Language::NorwegianBokmal),
+    ("nn", Language::NorwegianNynorsk),
+    ("fi", Language::Finnish),
+    ("hu", Language::Hungarian),
+    ("la", Language::Latin),
+    ("ca", Language::Catalan),
+    ("tr", Language::Turkish),
+    ("el", Language::GreekMono),
+];
+
+impl Hyph {
+    /// Hyphenation for a BCP 47 language tag; `None` patterns (no hyphenation) for unknown ones.
+    pub fn new(lang: &str, min_name: usize) -> Hyph {
+        let lang = lang.to_ascii_lowercase();
+        let found = LANGS.iter().find(|(code, _)| lang == *code || lang.starts_with(&format!("{code}-")));
+        let dict = found.and_then(|(_, l)| Standard::from_embedded(*l).ok());
+        Hyph { dict, min_name }
+    }
+
+    /// Byte offsets inside `word` where it may be hyphenated (a hyphen is added there).
+    /// `word` is one run of letters with no hyphens or spaces.
+    pub fn breaks(&self, word: &str) -> Vec<usize> {
+        let Some(dict) = &self.dict else { return Vec::new() };
+        let letters = word.chars().count();
+        if letters < 5 || !word.chars().all(|c| c.is_alphabetic() || c == '\'' || c == '’') {
+            return Vec::new();
+        }
+        if word.chars().next().is_some_and(char::is_uppercase) && letters < self.min_name {
+            return Vec::new();
+        }
+        if word.chars().filter(|c| c.is_uppercase()).count() > 1 {
+            return Vec::new(); // acronyms and names in capitals
+        }
+        let h = dict.hyphenate(word);
+        h.breaks
+            .into_iter()
+            .filter(|&b| {
+                let before = word[..b].chars().filter(|c| c.is_alphabetic()).count();
+                let after = word[b..].chars().filter(|c| c.is_alphabetic()).count();
+                before >= 2 && after >= 3 && !word[..b].ends_with(['\'', '’']) && !word[b..].starts_with(['\'', '’'])
+            })
+            .collect()
+    }
+}
+
+/// Whether a whitespace-free token must never be hyphenated (URLs, e-mail, figures).
+pub fn is_unbreakable(token: &str) -> bool {
+    token.contains("://") || token.starts_with("www.") || token.contains('@') || token.chars().any(|c| c.is_ascii_digit())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn split(h: &Hyph, w: &str) -> String {
+        let mut s = String::new();
+        let mut last = 0;
+        for b in h.breaks(w) {
+            s.push_str(&w[last..b]);
+            s.push('-');
+            last = b;
+        }
+        s.push_str(&w[last..]);
+        s
+    }
+
+    #[test]
+    fn english_patterns() {
+        let h = Hyph::new("en", 8);
+        assert_eq!(split(&h, "hyphenation"), "hy-phen-a-tion");
+        assert_eq!(split(&h, "correspondence"), "cor-re-spon-dence");
+        assert_eq!(split(&h, "international"), "in-ter-na-tional");
+        // Two letters before, three after.
+        assert!(!split(&h, "readily").ends_with("-ly"));
+    }
+
+    #[test]
+    fn names_and_figures_are_not_hyphenated() {
+        let h = Hyph::new("en", 8);
+        assert_eq!(h.breaks("Kennedy"), Vec::<usize>::new(), "capitalised and shorter than 8");
+        assert!(!h.breaks("Washington").is_empty(), "capitalised but long enough");
+        assert!(is_unbreakable("1961"));
+        assert!(is_unbreakable("https://example.org/very/long"));
+        assert!(!is_unbreakable("unbreakable"));
+    }
+
+    #[test]
+    fn german_patterns() {
+        let h = Hyph::new("de", 8);
+        assert!(!h.breaks("Freundschaft").is_empty());
+    }
+}
