@@ -10,6 +10,7 @@ pub mod ids;
 pub mod layout;
 pub mod model;
 pub mod parse;
+pub mod pdf;
 pub mod outline;
 
 use diag::{Diagnostic, Diagnostics};
@@ -64,12 +65,43 @@ pub enum Target {
     Pdf,
 }
 
+/// What a build produced besides the files: the PDF's layout report.
+#[derive(Default)]
+pub struct BuildReport {
+    pub written: Vec<std::path::PathBuf>,
+    pub layout: Option<layout::Report>,
+    pub conformance: Option<pdf::Conformance>,
+    pub warnings: Diagnostics,
+}
+
+/// The page geometry book.toml asks for.
+pub fn geometry(cfg: &config::BookConfig) -> layout::book::Geometry {
+    let t = &cfg.config.typography;
+    layout::book::Geometry {
+        width: cfg.page_size.0,
+        height: cfg.page_size.1,
+        top: cfg.margins[0],
+        bottom: cfg.margins[1],
+        inner: cfg.margins[2],
+        outer: cfg.margins[3],
+        body: t.body_size,
+        leading: t.leading,
+    }
+}
+
+/// Lays out the book for print.
+pub fn typeset(loaded: &Loaded, fonts: &text::fonts::FontSet) -> Result<layout::Layout, Diagnostics> {
+    let g = geometry(&loaded.config);
+    layout::book::layout(&loaded.book, &loaded.dir, fonts, g, loaded.config.config.typography.min_hyphenate_name).map_err(Diagnostics)
+}
+
 /// Builds the requested outputs into `out_dir`. Every output is produced in memory first; files
 /// are written only when all of them succeeded.
-pub fn build(loaded: &Loaded, out_dir: &Path, targets: &[Target]) -> Result<Vec<std::path::PathBuf>, Diagnostics> {
+pub fn build(loaded: &Loaded, out_dir: &Path, targets: &[Target]) -> Result<BuildReport, Diagnostics> {
     let fonts = text::fonts::FontSet::load(&loaded.dir, &loaded.config).map_err(Diagnostics)?;
     let stem = loaded.config.stem();
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut report = BuildReport::default();
     for t in targets {
         match t {
             Target::Epub => {
@@ -77,15 +109,18 @@ pub fn build(loaded: &Loaded, out_dir: &Path, targets: &[Target]) -> Result<Vec<
                 files.push((format!("{stem}.epub"), bytes));
             }
             Target::Pdf => {
-                return Err(Diagnostics(vec![Diagnostic::error("the PDF writer is not implemented yet")
-                    .help("build the EPUB with --format epub")]));
+                let lay = typeset(loaded, &fonts)?;
+                let (bytes, conf) = pdf::write(&loaded.book, &loaded.dir, &fonts, &lay).map_err(|d| Diagnostics(vec![d]))?;
+                files.push((format!("{stem}.pdf"), bytes));
+                report.conformance = Some(conf);
+                report.warnings.0.extend(lay.report.warnings.clone());
+                report.layout = Some(lay.report);
             }
         }
     }
     output::prepare_dir(out_dir).map_err(|d| Diagnostics(vec![d]))?;
-    let mut written = Vec::new();
     for (name, bytes) in files {
-        written.push(output::write_atomic(out_dir, &name, &bytes).map_err(|d| Diagnostics(vec![d]))?);
+        report.written.push(output::write_atomic(out_dir, &name, &bytes).map_err(|d| Diagnostics(vec![d]))?);
     }
-    Ok(written)
+    Ok(report)
 }

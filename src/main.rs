@@ -109,11 +109,28 @@ fn main() -> ExitCode {
             };
             let out_dir = out.unwrap_or_else(|| book.join(&loaded.config.config.output.dir));
             match quire::build(&loaded, &out_dir, &targets) {
-                Ok(files) => {
+                Ok(rep) => {
+                    report(&rep.warnings);
                     if !quiet {
-                        for f in files {
-                            println!("wrote {}", f.display());
+                        if let Some(l) = &rep.layout {
+                            for d in l.details() {
+                                eprintln!("{d}");
+                            }
+                            eprintln!("{}", l.summary());
                         }
+                        if let Some(c) = rep.conformance {
+                            eprintln!("pdf: {}", match c {
+                                quire::pdf::Conformance::PdfA2bUa1 => "PDF/A-2b and PDF/UA-1 validated by krilla",
+                                quire::pdf::Conformance::PdfA2b => "PDF/A-2b validated by krilla (PDF/UA-1 did not validate)",
+                            });
+                        }
+                    }
+                    for f in &rep.written {
+                        println!("wrote {}", f.display());
+                    }
+                    if deny_warnings && !rep.warnings.is_empty() {
+                        eprintln!("error: warnings are denied (--deny-warnings)");
+                        return ExitCode::from(1);
                     }
                     ExitCode::SUCCESS
                 }

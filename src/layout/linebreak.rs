@@ -45,7 +45,7 @@ impl Params {
         };
         match n {
             0 => base,
-            1 => Params { tolerance: 400.0, hyphenate: true, ..base },
+            1 => Params { tolerance: 200.0, hyphenate: true, ..base },
             2 => Params { tolerance: 800.0, hyphenate: true, max_hyphen_run: 3, ..base },
             _ => Params { tolerance: 10_000.0, hyphenate: true, max_hyphen_run: 3, allow_overfull: true, ..base },
         }
@@ -251,12 +251,13 @@ pub fn break_lines(elems: &[Elem], width: &dyn Fn(usize) -> f32, p: &Params) -> 
 }
 
 /// Runs the passes in order and returns the first that succeeds, with the pass index.
-pub fn break_paragraph(elems: &[Elem], width: &dyn Fn(usize) -> f32, emergency: f32) -> (Vec<Break>, usize) {
+/// `background` is stretch every line has without setting it (ragged-right margins);
+/// `emergency` is added from the third pass on.
+pub fn break_paragraph(elems: &[Elem], width: &dyn Fn(usize) -> f32, background: f32, emergency: f32, hyphenate: bool) -> (Vec<Break>, usize) {
     for pass in 0..4 {
         let mut p = Params::pass(pass);
-        if pass >= 2 {
-            p.emergency_stretch = emergency;
-        }
+        p.emergency_stretch = background + if pass >= 2 { emergency } else { 0.0 };
+        p.hyphenate &= hyphenate;
         if let Some(b) = break_lines(elems, width, &p) {
             return (b, pass);
         }
@@ -431,7 +432,7 @@ mod tests {
         }
         v.push(Elem::Glue { width: 0.0, stretch: 1e5, shrink: 0.0 });
         v.push(Elem::Penalty { width: 0.0, penalty: -INF_PENALTY, flagged: false });
-        let (b, _) = break_paragraph(&v, &|_| 131.0, 0.0);
+        let (b, _) = break_paragraph(&v, &|_| 131.0, 0.0, 0.0, true);
         let mut run = 0;
         for x in &b {
             run = if x.flagged { run + 1 } else { 0 };
@@ -443,7 +444,7 @@ mod tests {
     fn impossible_line_is_set_overfull_only_in_the_last_pass() {
         let elems = words(&[50.0, 300.0, 50.0], 10.0);
         assert!(break_lines(&elems, &|_| 100.0, &Params::pass(2)).is_none());
-        let (b, pass) = break_paragraph(&elems, &|_| 100.0, 20.0);
+        let (b, pass) = break_paragraph(&elems, &|_| 100.0, 0.0, 20.0, true);
         assert_eq!(pass, 3);
         assert!(b.iter().any(|x| x.overfull));
     }

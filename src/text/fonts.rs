@@ -14,7 +14,7 @@ pub const DEFAULT_MONO: &[u8] = include_bytes!("../../fonts/SourceCodePro-Regula
 pub const DEFAULT_SERIF_LICENSE: &str = include_str!("../../fonts/OFL-EBGaramond.txt");
 pub const DEFAULT_MONO_LICENSE: &str = include_str!("../../fonts/OFL-SourceCodePro.txt");
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Face {
     Regular,
     Italic,

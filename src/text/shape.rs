@@ -92,3 +92,51 @@ impl OutlineBuilder for SvgPath<'_> {
         self.d.push('Z');
     }
 }
+
+/// Shapes words in the book's fonts, each distinct (face, features, text) once.
+pub struct Shaper<'a> {
+    faces: Vec<(crate::text::fonts::Face, rustybuzz::Face<'a>)>,
+    cache: std::collections::HashMap<(crate::text::fonts::Face, bool, String), std::rc::Rc<Vec<Glyph>>>,
+}
+
+impl<'a> Shaper<'a> {
+    pub fn new(fonts: &'a crate::text::fonts::FontSet) -> Shaper<'a> {
+        let faces = fonts
+            .fonts
+            .iter()
+            .filter_map(|f| rustybuzz::Face::from_slice(&f.data, 0).map(|rb| (f.face, rb)))
+            .collect();
+        Shaper { faces, cache: std::collections::HashMap::new() }
+    }
+
+    pub fn face(&self, face: crate::text::fonts::Face) -> &rustybuzz::Face<'a> {
+        self.faces.iter().find(|(f, _)| *f == face).map(|(_, rb)| rb).unwrap_or(&self.faces[0].1)
+    }
+
+    pub fn units_per_em(&self, face: crate::text::fonts::Face) -> f32 {
+        self.face(face).units_per_em() as f32
+    }
+
+    /// Shaped glyphs of `text` (cached).
+    pub fn shape(&mut self, face: crate::text::fonts::Face, smcp: bool, text: &str) -> std::rc::Rc<Vec<Glyph>> {
+        let key = (face, smcp, text.to_string());
+        if let Some(g) = self.cache.get(&key) {
+            return g.clone();
+        }
+        let feats: &[&[u8; 4]] = if smcp { &[b"smcp"] } else { &[] };
+        let g = std::rc::Rc::new(shape(self.face(face), text, feats));
+        self.cache.insert(key, g.clone());
+        g
+    }
+
+    /// Advance of a space in points.
+    pub fn space_width(&mut self, face: crate::text::fonts::Face, size: f32) -> f32 {
+        let g = self.shape(face, false, " ");
+        width(&g) as f32 * size / self.units_per_em(face)
+    }
+
+    /// Whether the font has a glyph for `c`.
+    pub fn has_char(&self, face: crate::text::fonts::Face, c: char) -> bool {
+        self.face(face).glyph_index(c).is_some()
+    }
+}
