@@ -483,7 +483,7 @@ impl<'a> Setter<'a> {
                             let c = self.next_content;
                             self.next_content += 1;
                             self.nodes[lbl].children.push(SChild::Content(c));
-                            first_line.runs.insert(0, (Run { x: -lw - 0.4 * g.body, style: st, link: None, glyphs, text: label.clone() }, c));
+                            first_line.runs.insert(0, (Run { x: -lw - 0.4 * g.body, style: st, link: None, glyphs, text: label.clone(), expand: 1.0 }, c));
                         }
                         if !tight {
                             items.push(VItem::Space(g.leading * 0.3));
@@ -645,6 +645,16 @@ impl<'a> Setter<'a> {
     }
 }
 
+/// Whether a page may end after item `j`: not after a line kept with the next, nor after the
+/// space that follows such a line.
+fn break_allowed_after(items: &[VItem], j: usize) -> bool {
+    let mut k = j;
+    while k > 0 && matches!(items[k], VItem::Space(_)) {
+        k -= 1;
+    }
+    !items[k].keep()
+}
+
 fn keep_all(items: &mut [VItem]) {
     let n = items.len();
     for (i, it) in items.iter_mut().enumerate() {
@@ -766,8 +776,8 @@ impl Setter<'_> {
             }
             while i < items.len() {
                 let it = &items[i];
-                if matches!(it, VItem::Space(_)) && plan.items.is_empty() && plan.floats.is_empty() {
-                    plan.items.push(i);
+                if matches!(it, VItem::Space(_)) && plan.items.is_empty() && plan.floats.is_empty() && !plans.is_empty() {
+                    // Space at the top of a continuation page is discarded.
                     i += 1;
                     continue;
                 }
@@ -814,7 +824,7 @@ impl Setter<'_> {
                 }
                 // Break: back up to the last place a break is allowed.
                 let mut k = plan.items.len();
-                while k > 0 && items[plan.items[k - 1]].keep() {
+                while k > 0 && !break_allowed_after(items, plan.items[k - 1]) {
                     k -= 1;
                 }
                 let content_before = plan.items[..k].iter().any(|&x| !matches!(items[x], VItem::Space(_)));
@@ -1083,6 +1093,11 @@ fn layout_once(book: &Book, dir: &BookDir, fonts: &FontSet, g: Geometry, min_nam
     let mut arabic_n = 0;
     let book_title = m.title.clone();
     for (si, seq) in seqs.iter().enumerate() {
+        if si == first_body && pages.len() % 2 == 1 {
+            // The body starts on a recto: a blank verso ends the front matter.
+            roman_n += 1;
+            pages.push(PageOut { label: Label::Roman(roman_n), items: Vec::new() });
+        }
         let plans = s.paginate(&seq.items);
         for (pi, plan) in plans.iter().enumerate() {
             let index = pages.len();
@@ -1155,7 +1170,8 @@ fn check_breaks(report: &mut Report) {
             report.widows.push((b.page, b.source.0.clone(), b.source.1));
         }
     }
-    report.stranded_headings = report.last_line_heading.iter().filter(|(_, h)| **h).map(|(p, _)| *p).collect();
+    // A heading is stranded when it ends a page that also holds other text.
+    report.stranded_headings = report.last_line_heading.iter().filter(|(_, (last, other))| *last && *other).map(|(p, _)| *p).collect();
 }
 
 impl Setter<'_> {
@@ -1192,7 +1208,7 @@ impl Setter<'_> {
             self.next_content += 1;
             self.nodes[node].children.push(SChild::Content(c));
             if !glyphs.is_empty() {
-                last.runs.push((Run { x: x0, style: st, link: None, glyphs, text: dots }, usize::MAX));
+                last.runs.push((Run { x: x0, style: st, link: None, glyphs, text: dots, expand: 1.0 }, usize::MAX));
             }
             let ng = self.shaper.shape(st.face, false, page);
             let glyphs: Vec<PGlyph> = ng
@@ -1200,7 +1216,7 @@ impl Setter<'_> {
                 .map(|gl| PGlyph { id: gl.id, advance: gl.x_advance as f32 * scale, dx: 0.0, dy: 0.0, range: 0..page.len() })
                 .collect();
             let nx = g.measure() - indent - num_w;
-            last.runs.push((Run { x: nx, style: st, link: Some(Link::Anchor(anchor.to_string())), glyphs, text: page.to_string() }, c));
+            last.runs.push((Run { x: nx, style: st, link: Some(Link::Anchor(anchor.to_string())), glyphs, text: page.to_string(), expand: 1.0 }, c));
             last.links.push((nx, nx + num_w, Link::Anchor(anchor.to_string()), node));
         }
         v
@@ -1248,7 +1264,7 @@ fn push_text(page: &mut PageOut, sh: &mut Shaper, text: &str, st: Style, x: f32,
         })
         .collect();
     let _ = n;
-    page.items.push(Placed::Text { x, y, run: Run { x: 0.0, style: st, link: None, glyphs, text: text.to_string() }, content: None, artifact: Some(artifact) });
+    page.items.push(Placed::Text { x, y, run: Run { x: 0.0, style: st, link: None, glyphs, text: text.to_string(), expand: 1.0 }, content: None, artifact: Some(artifact) });
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -1303,6 +1319,8 @@ fn place_line(page: &mut PageOut, l: &VLine, left: f32, y: &mut f32, index: usiz
     if let Some(st) = &l.stat {
         report.lines.push(LineStat { page: index, para: l.para.unwrap_or((0, 0, 1)), ..st.clone() });
     }
-    report.last_line_heading.insert(index, l.heading);
+    let e = report.last_line_heading.entry(index).or_insert((false, false));
+    e.0 = l.heading;
+    e.1 |= !l.heading;
     *y += l.leading;
 }

@@ -29,6 +29,9 @@ pub struct Params {
     pub hyphenate: bool,
     /// Accept lines that cannot shrink enough (last resort).
     pub allow_overfull: bool,
+    /// Font expansion: boxes may stretch and shrink by this fraction of their width
+    /// (hz-style; 0.02 = ±2 %).
+    pub expansion: f32,
 }
 
 impl Params {
@@ -42,6 +45,7 @@ impl Params {
             max_hyphen_run: 2,
             hyphenate: false,
             allow_overfull: false,
+            expansion: 0.0,
         };
         match n {
             0 => base,
@@ -89,7 +93,7 @@ pub fn break_lines(elems: &[Elem], width: &dyn Fn(usize) -> f32, p: &Params) -> 
     let mut sz = vec![0f32; n + 1];
     for (i, e) in elems.iter().enumerate() {
         let (w, y, z) = match e {
-            Elem::Box { width } => (*width, 0.0, 0.0),
+            Elem::Box { width } => (*width, width * p.expansion, width * p.expansion),
             Elem::Glue { width, stretch, shrink } => (*width, *stretch, *shrink),
             Elem::Penalty { .. } => (0.0, 0.0, 0.0),
         };
@@ -253,9 +257,10 @@ pub fn break_lines(elems: &[Elem], width: &dyn Fn(usize) -> f32, p: &Params) -> 
 /// Runs the passes in order and returns the first that succeeds, with the pass index.
 /// `background` is stretch every line has without setting it (ragged-right margins);
 /// `emergency` is added from the third pass on.
-pub fn break_paragraph(elems: &[Elem], width: &dyn Fn(usize) -> f32, background: f32, emergency: f32, hyphenate: bool) -> (Vec<Break>, usize) {
+pub fn break_paragraph(elems: &[Elem], width: &dyn Fn(usize) -> f32, background: f32, emergency: f32, hyphenate: bool, expansion: f32) -> (Vec<Break>, usize) {
     for pass in 0..4 {
         let mut p = Params::pass(pass);
+        p.expansion = expansion;
         p.emergency_stretch = background + if pass >= 2 { emergency } else { 0.0 };
         p.hyphenate &= hyphenate;
         if let Some(b) = break_lines(elems, width, &p) {
@@ -432,7 +437,7 @@ mod tests {
         }
         v.push(Elem::Glue { width: 0.0, stretch: 1e5, shrink: 0.0 });
         v.push(Elem::Penalty { width: 0.0, penalty: -INF_PENALTY, flagged: false });
-        let (b, _) = break_paragraph(&v, &|_| 131.0, 0.0, 0.0, true);
+        let (b, _) = break_paragraph(&v, &|_| 131.0, 0.0, 0.0, true, 0.0);
         let mut run = 0;
         for x in &b {
             run = if x.flagged { run + 1 } else { 0 };
@@ -444,7 +449,7 @@ mod tests {
     fn impossible_line_is_set_overfull_only_in_the_last_pass() {
         let elems = words(&[50.0, 300.0, 50.0], 10.0);
         assert!(break_lines(&elems, &|_| 100.0, &Params::pass(2)).is_none());
-        let (b, pass) = break_paragraph(&elems, &|_| 100.0, 0.0, 20.0, true);
+        let (b, pass) = break_paragraph(&elems, &|_| 100.0, 0.0, 20.0, true, 0.0);
         assert_eq!(pass, 3);
         assert!(b.iter().any(|x| x.overfull));
     }

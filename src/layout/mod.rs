@@ -123,8 +123,8 @@ pub struct Report {
     pub widows: Vec<(usize, String, u32)>,
     pub orphans: Vec<(usize, String, u32)>,
     pub stranded_headings: Vec<usize>,
-    /// Page → whether its last placed line is a heading.
-    pub last_line_heading: BTreeMap<usize, bool>,
+    /// Page → (its last placed line is a heading, it has lines that are not headings).
+    pub last_line_heading: BTreeMap<usize, (bool, bool)>,
     pub warnings: Vec<crate::diag::Diagnostic>,
 }
 

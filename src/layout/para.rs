@@ -75,6 +75,8 @@ pub struct Run {
     pub link: Option<Link>,
     pub glyphs: Vec<PGlyph>,
     pub text: String,
+    /// Horizontal scale of the glyph shapes (font expansion); advances are already scaled.
+    pub expand: f32,
 }
 
 impl Run {
@@ -185,7 +187,7 @@ pub fn set_paragraph(spec: &ParaSpec, shaper: &mut Shaper, hyph: &Hyph, problems
                         if spec.hyphenate && seg_end > seg_start {
                             let seg = &word[seg_start..seg_end];
                             for b in hyph.breaks(seg) {
-                                opps.push((seg_start + b, true, 50.0, true));
+                                opps.push((seg_start + b, true, hyphen_penalty(), true));
                             }
                         }
                         seg_start = after;
@@ -259,7 +261,8 @@ pub fn set_paragraph(spec: &ParaSpec, shaper: &mut Shaper, hyph: &Hyph, problems
 
     let body = spec.spans.first().map(|s| s.style.size).unwrap_or(10.0);
     let background = if ragged { 4.0 * body } else { 0.0 };
-    let (breaks, _pass) = break_paragraph(&elems, &|_| spec.width, background, 1.5 * body, spec.hyphenate);
+    let expansion = if ragged { 0.0 } else { EXPANSION };
+    let (breaks, _pass) = break_paragraph(&elems, &|_| spec.width, background, 1.5 * body, spec.hyphenate, expansion);
 
     // Set each line.
     let mut lines = Vec::new();
@@ -271,7 +274,35 @@ pub fn set_paragraph(spec: &ParaSpec, shaper: &mut Shaper, hyph: &Hyph, problems
             start += 1;
         }
         let last = li + 1 == nbreaks;
-        let ratio = if ragged { 0.0 } else { br.ratio.min(10.0) };
+        // Font expansion takes up to ±EXPANSION of the slack; the glue takes the rest exactly.
+        let (mut bsum, mut gsum, mut ysum, mut zsum, mut indent_w) = (0.0f32, 0.0f32, 0.0f32, 0.0f32, 0.0f32);
+        for k in start..br.pos {
+            match (&elems[k], &pieces[k]) {
+                (Elem::Box { width }, Piece::Glyphs { .. }) => bsum += width,
+                (Elem::Box { width }, _) => indent_w += width,
+                (Elem::Glue { width, stretch, shrink }, _) if *stretch < 1e4 => {
+                    gsum += width;
+                    ysum += stretch;
+                    zsum += shrink;
+                }
+                _ => {}
+            }
+        }
+        let pen_w = match elems[br.pos] {
+            Elem::Penalty { width, .. } => width,
+            _ => 0.0,
+        };
+        let (expand, ratio) = if ragged {
+            (1.0, 0.0)
+        } else if last && br.ratio >= 0.0 {
+            // The last line is set at its natural width; the fill glue takes the slack.
+            (1.0, 0.0)
+        } else {
+            let e = br.ratio.clamp(-1.0, 1.0) * expansion;
+            let slack = spec.width - indent_w - bsum * (1.0 + e) - gsum - pen_w;
+            let rg = if slack >= 0.0 { if ysum > 0.0 { slack / ysum } else { 0.0 } } else if zsum > 0.0 { slack / zsum } else { 0.0 };
+            (1.0 + e, rg)
+        };
         let mut x = 0.0f32;
         let mut runs: Vec<Run> = Vec::new();
         let mut links: Vec<(f32, f32, Link)> = Vec::new();
@@ -294,9 +325,9 @@ pub fn set_paragraph(spec: &ParaSpec, shaper: &mut Shaper, hyph: &Hyph, problems
                 notes.push((n.clone(), r.clone(), x));
             }
             let target = sp.link.clone().or_else(|| sp.note.as_ref().map(|(n, _)| Link::Anchor(n.clone())));
-            let same = runs.last().is_some_and(|r: &Run| r.style == sp.style && r.link == target && (r.x + r.width() - x).abs() < 0.001);
+            let same = runs.last().is_some_and(|r: &Run| r.style == sp.style && r.link == target && r.expand == expand && (r.x + r.width() - x).abs() < 0.001);
             if !same {
-                runs.push(Run { x, style: sp.style, link: target, glyphs: Vec::new(), text: String::new() });
+                runs.push(Run { x, style: sp.style, link: target, glyphs: Vec::new(), text: String::new(), expand });
             }
             let run = runs.last_mut().unwrap();
             let base = run.text.len();
@@ -312,9 +343,17 @@ pub fn set_paragraph(spec: &ParaSpec, shaper: &mut Shaper, hyph: &Hyph, problems
                 (Elem::Box { width }, Piece::Glyphs { span, text, glyphs }) => {
                     let t = &spec.spans[*span].text[text.clone()];
                     // Ranges are relative to the span text; rebase to this piece.
-                    let glyphs: Vec<PGlyph> = glyphs.iter().map(|g| PGlyph { range: (g.range.start - text.start)..(g.range.end - text.start), ..g.clone() }).collect();
+                    let glyphs: Vec<PGlyph> = glyphs
+                        .iter()
+                        .map(|g| PGlyph {
+                            range: (g.range.start - text.start)..(g.range.end - text.start),
+                            advance: g.advance * expand,
+                            dx: g.dx * expand,
+                            ..g.clone()
+                        })
+                        .collect();
                     emit(&mut runs, &mut links, &mut notes, x, *span, glyphs, t);
-                    x += width;
+                    x += width * expand;
                 }
                 (Elem::Box { width }, _) => x += width,
                 (Elem::Glue { width, stretch, shrink }, piece) => {
@@ -344,11 +383,11 @@ pub fn set_paragraph(spec: &ParaSpec, shaper: &mut Shaper, hyph: &Hyph, problems
             let scale = st.size / shaper.units_per_em(st.face);
             let glyphs: Vec<PGlyph> = hg
                 .iter()
-                .map(|g| PGlyph { id: g.id, advance: g.x_advance as f32 * scale, dx: 0.0, dy: 0.0, range: 0..2 })
+                .map(|g| PGlyph { id: g.id, advance: g.x_advance as f32 * scale * expand, dx: 0.0, dy: 0.0, range: 0..2 })
                 .collect();
             // The hyphen's text is a soft hyphen, so copying and searching recover the word.
             emit(&mut runs, &mut links, &mut notes, x, *span, glyphs, "\u{ad}");
-            x += width;
+            x += width * expand;
         }
         // Drop a trailing space run glyph (from glue before a break) — none: breaks at glue exclude it.
         let natural_w = x;
@@ -444,4 +483,14 @@ mod tests {
         let t: String = lines[0].runs.iter().map(|r| r.text.clone()).collect();
         assert_eq!(t, "office affluent difficult");
     }
+}
+
+/// Font expansion allowed in justified text: glyphs may be widened or narrowed by up to 2 %,
+/// as pdfTeX's microtype does, so word spaces stay closer to their natural width.
+pub const EXPANSION: f32 = 0.02;
+
+/// Penalty for breaking at a hyphenation point (TeX's \hyphenpenalty is 50; a higher value
+/// trades a few more loose lines for fewer hyphens).
+fn hyphen_penalty() -> f32 {
+    100.0
 }

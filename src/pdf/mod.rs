@@ -76,10 +76,13 @@ fn write_with(book: &Book, dir: &BookDir, fonts: &FontSet, layout: &Layout, ua: 
                         let Some(font) = kfonts.get(&run.style.face).or_else(|| kfonts.get(&Face::Regular)) else { continue };
                         let upem = font.units_per_em();
                         let size = run.style.size;
+                        // Expanded runs are drawn under a horizontal scale; advances are final
+                        // widths, so they are divided by the scale here.
+                        let sx = run.expand;
                         let glyphs: Vec<KrillaGlyph> = run
                             .glyphs
                             .iter()
-                            .map(|g| KrillaGlyph::new(GlyphId::new(g.id as u32), g.advance / size, g.dx / size, g.dy / size, 0.0, g.range.clone(), None))
+                            .map(|g| KrillaGlyph::new(GlyphId::new(g.id as u32), g.advance / sx / size, g.dx / sx / size, g.dy / size, 0.0, g.range.clone(), None))
                             .collect();
                         let _ = upem;
                         let tag = match artifact {
@@ -94,7 +97,13 @@ fn write_with(book: &Book, dir: &BookDir, fonts: &FontSet, layout: &Layout, ua: 
                             None => ContentTag::Span(SpanTag::empty()),
                         };
                         let id = surface.start_tagged(tag);
-                        surface.draw_glyphs(Point::from_xy(*x + run.x, *y), &glyphs, font.clone(), &run.text, size, false);
+                        if (sx - 1.0).abs() > 1e-4 {
+                            surface.push_transform(&krilla::geom::Transform::from_row(sx, 0.0, 0.0, 1.0, *x, *y));
+                            surface.draw_glyphs(Point::from_xy(0.0, 0.0), &glyphs, font.clone(), &run.text, size, false);
+                            surface.pop();
+                        } else {
+                            surface.draw_glyphs(Point::from_xy(*x, *y), &glyphs, font.clone(), &run.text, size, false);
+                        }
                         surface.end_tagged();
                         if let Some(c) = content {
                             leaves.entry(*c).or_default().push(id);
