@@ -1130,7 +1130,7 @@ fn layout_once(book: &Book, dir: &BookDir, fonts: &FontSet, g: Geometry, min_nam
                 let folio = label.text();
                 let hs = Style::new(Face::Italic, g.body * 0.82);
                 let fs = Style::new(Face::Regular, g.body * 0.82);
-                let head_y = g.top - g.leading * 1.4;
+                let head_y = g.top - g.leading * 1.1;
                 if opening || seq.plain {
                     let w = text_width(&mut s.shaper, &folio, fs);
                     push_text(&mut page, &mut s.shaper, &folio, fs, g.width / 2.0 - w / 2.0, g.height - g.bottom + g.leading * 1.6, Artifact::Footer);
@@ -1323,4 +1323,128 @@ fn place_line(page: &mut PageOut, l: &VLine, left: f32, y: &mut f32, index: usiz
     e.0 = l.heading;
     e.1 |= !l.heading;
     *y += l.leading;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(keep: bool, notes: &[&str]) -> VItem {
+        VItem::Line(VLine {
+            runs: vec![],
+            links: vec![],
+            x: 0.0,
+            leading: 14.0,
+            keep_with_next: keep,
+            notes: notes.iter().map(|s| s.to_string()).collect(),
+            anchors: vec![],
+            stat: None,
+            para: None,
+            heading: false,
+        })
+    }
+
+    /// A paragraph of `n` lines with widow and orphan protection, as `vline` marks them.
+    fn para(n: usize) -> Vec<VItem> {
+        (0..n).map(|i| line(n >= 2 && (i == 0 || i + 2 == n), &[])).collect()
+    }
+
+    fn with_setter(f: impl FnOnce(&mut Setter)) {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let dir = BookDir::open(root).unwrap();
+        let cfg = crate::config::parse("[metadata]\ntitle = \"T\"\n[contents]\nchapters = [\"a.md\"]\n").unwrap();
+        let fonts = FontSet::load(&dir, &cfg).unwrap();
+        // A text block of exactly ten 14 pt lines.
+        let g = Geometry { width: 300.0, height: 140.0, top: 0.0, bottom: 0.0, inner: 20.0, outer: 20.0, body: 11.0, leading: 14.0 };
+        let mut s = Setter {
+            g,
+            shaper: Shaper::new(&fonts),
+            hyph: Hyph::new("en", 8),
+            dir: &dir,
+            nodes: vec![SNode { kind: SKind::Document, children: vec![] }],
+            next_content: 0,
+            para_serial: 0,
+            missing: BTreeMap::new(),
+            notes: BTreeMap::new(),
+            warnings: vec![],
+            chapter_ids: BTreeMap::new(),
+        };
+        f(&mut s);
+    }
+
+    fn lines_on(plan: &Plan) -> usize {
+        plan.items.len()
+    }
+
+    #[test]
+    fn no_orphan_the_first_line_moves_on() {
+        with_setter(|s| {
+            let mut items: Vec<VItem> = (0..9).map(|_| line(false, &[])).collect();
+            items.extend(para(4));
+            let plans = s.paginate(&items);
+            assert_eq!(lines_on(&plans[0]), 9, "the paragraph's first line does not stay alone at the foot");
+            assert_eq!(lines_on(&plans[1]), 4);
+        });
+    }
+
+    #[test]
+    fn no_widow_the_last_line_takes_a_companion() {
+        with_setter(|s| {
+            let mut items: Vec<VItem> = (0..6).map(|_| line(false, &[])).collect();
+            items.extend(para(5)); // lines 7..11: line 11 would be alone on page 2
+            let plans = s.paginate(&items);
+            assert_eq!(lines_on(&plans[0]), 9, "one line goes over with the last");
+            assert_eq!(lines_on(&plans[1]), 2);
+        });
+    }
+
+    #[test]
+    fn headings_keep_with_the_next_two_lines() {
+        with_setter(|s| {
+            let mut items: Vec<VItem> = (0..8).map(|_| line(false, &[])).collect();
+            let mut h = vec![line(false, &[])];
+            mark_heading(&mut h, "h");
+            items.extend(h);
+            items.push(VItem::Space(7.0));
+            items.extend(para(3));
+            let plans = s.paginate(&items);
+            assert_eq!(lines_on(&plans[0]), 8, "heading not left at the foot");
+        });
+    }
+
+    #[test]
+    fn footnotes_go_on_the_page_of_their_reference_and_split_when_they_must() {
+        with_setter(|s| {
+            s.notes.insert("n1".into(), (0..2).map(|_| line(false, &[])).collect());
+            s.notes.insert("n2".into(), (0..6).map(|_| line(false, &[])).collect());
+            let mut items: Vec<VItem> = vec![line(false, &["n1"])];
+            items.extend((0..5).map(|_| line(false, &[])));
+            items.push(line(false, &["n2"]));
+            items.extend((0..5).map(|_| line(false, &[])));
+            let plans = s.paginate(&items);
+            assert_eq!(plans[0].notes[0], ("n1".to_string(), 0, 2), "note 1 whole on page 1");
+            // Page 1: 7 body lines + rule + 2 lines of n1 leave no room; n2's reference goes on
+            // when at least its first line fits, and the rest continues on the next page.
+            let n2_first: Vec<_> = plans.iter().enumerate().filter(|(_, p)| p.notes.iter().any(|n| n.0 == "n2" && n.1 == 0)).collect();
+            assert_eq!(n2_first.len(), 1);
+            let (pi, p) = n2_first[0];
+            assert!(p.items.contains(&6), "the reference and the start of its note share a page");
+            let total: usize = plans.iter().flat_map(|p| p.notes.iter()).filter(|n| n.0 == "n2").map(|n| n.2 - n.1).sum();
+            assert_eq!(total, 6, "every line of the long note is printed once");
+            let _ = pi;
+        });
+    }
+
+    #[test]
+    fn a_figure_that_does_not_fit_floats_to_the_next_page_and_text_flows_past() {
+        with_setter(|s| {
+            let fig = VItem::Figure(Box::new(VFigure { path: String::new(), kind: ImageKind::Png, w: 100.0, h: 70.0, content: 0, caption: vec![], anchors: vec![] }));
+            let mut items: Vec<VItem> = (0..7).map(|_| line(false, &[])).collect();
+            items.push(fig);
+            items.extend((0..3).map(|_| line(false, &[])));
+            let plans = s.paginate(&items);
+            assert_eq!(plans[0].items, vec![0, 1, 2, 3, 4, 5, 6, 8, 9, 10], "text flows past the figure");
+            assert_eq!(plans[1].floats, vec![7], "the figure heads the next page");
+        });
+    }
 }

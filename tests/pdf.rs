@@ -1,0 +1,206 @@
+//! PDF output: qpdf, poppler (pdftotext, pdffonts, pdfinfo), the layout report's targets,
+//! fixture books, footnotes on their page, missing glyphs, determinism.
+
+mod common;
+use common::*;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn build_pdf(book: &Path, out: &Path) -> (PathBuf, String) {
+    let r = quire(&["build", "--format", "pdf", "--book", book.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "build failed:\n{}", r.stderr);
+    let line = r.stdout.lines().find(|l| l.ends_with(".pdf")).expect("wrote line");
+    (PathBuf::from(line.trim_start_matches("wrote ")), r.stderr)
+}
+
+fn tool(cmd: &str, args: &[&str]) -> (i32, String) {
+    let out = Command::new(cmd).args(args).output().unwrap_or_else(|e| panic!("{cmd} is not installed ({e}): run ./scripts/test.sh"));
+    (out.status.code().unwrap_or(-1), format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)))
+}
+
+fn text_of(pdf: &Path, page: Option<usize>) -> String {
+    let mut args: Vec<String> = Vec::new();
+    if let Some(p) = page {
+        args.extend(["-f".into(), p.to_string(), "-l".into(), p.to_string()]);
+    }
+    args.push(pdf.to_str().unwrap().into());
+    args.push("-".into());
+    let a: Vec<&str> = args.iter().map(String::as_str).collect();
+    tool("pdftotext", &a).1
+}
+
+/// Words of the manuscript body text (letters and digits), lower-cased.
+fn words(s: &str) -> Vec<String> {
+    s.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// A number from the layout summary, e.g. `>1.5× 1.0%`.
+fn stat(summary: &str, key: &str) -> f32 {
+    let i = summary.find(key).unwrap_or_else(|| panic!("no `{key}` in {summary}")) + key.len();
+    let rest = summary[i..].trim_start();
+    let num: String = rest.chars().take_while(|c| c.is_ascii_digit() || *c == '.').collect();
+    num.parse().unwrap_or_else(|_| panic!("`{key}` not followed by a number in {summary}"))
+}
+
+#[test]
+fn the_book_pdf_is_valid_and_meets_the_typography_targets() {
+    let (pdf, stderr) = build_pdf(&repo(), &temp_dir("book-pdf"));
+    let (code, out) = tool("qpdf", &["--check", pdf.to_str().unwrap()]);
+    assert_eq!(code, 0, "qpdf --check:\n{out}");
+    // Fonts: embedded, subset, with ToUnicode; only from fonts/.
+    let (_, fonts) = tool("pdffonts", &[pdf.to_str().unwrap()]);
+    let rows: Vec<&str> = fonts.lines().skip(2).collect();
+    assert!(!rows.is_empty());
+    for r in &rows {
+        let cols: Vec<&str> = r.split_whitespace().collect();
+        let n = cols.len();
+        assert_eq!(&cols[n - 5..n - 2], &["yes", "yes", "yes"], "font not embedded/subset/unicode: {r}");
+        assert!(r.contains("EBGaramond") || r.contains("SourceCodePro"), "foreign font: {r}");
+    }
+    // Metadata, tagging, PDF/A and PDF/UA identification.
+    let (_, info) = tool("pdfinfo", &[pdf.to_str().unwrap()]);
+    assert!(info.contains("Title:           The Kennedy–Khrushchov Secret Correspondence"), "{info}");
+    assert!(info.contains("Tagged:          yes"), "{info}");
+    assert!(info.contains("Page size:       419.528 x 595.276 pts"), "A5: {info}");
+    assert!(stderr.contains("PDF/A-2b and PDF/UA-1 validated by krilla"), "{stderr}");
+    let (_, meta) = tool("pdfinfo", &["-meta", pdf.to_str().unwrap()]);
+    assert!(meta.contains("pdfaid:part") && meta.contains("pdfuaid:part"), "XMP lacks PDF/A or PDF/UA ids");
+    // Text: every word of the letters is recovered, across line-end hyphens.
+    let text = text_of(&pdf, None).replace("\u{ad}\n", "").replace("-\n", "");
+    let pdf_words = words(&text);
+    let set: std::collections::BTreeSet<&String> = pdf_words.iter().collect();
+    for f in ["manuscript/letters/07.md", "manuscript/letters/19.md", "manuscript/letters/22.md", "manuscript/essay-end.md"] {
+        let body = std::fs::read_to_string(repo().join(f)).unwrap();
+        let body = body.rsplit("+++").next().unwrap();
+        // Figure blocks hold file names and alt text, which are not printed.
+        let mut printed = String::new();
+        let mut in_figure = false;
+        for line in body.lines() {
+            if line.starts_with("```") {
+                in_figure = !in_figure;
+                continue;
+            }
+            if !in_figure || line.starts_with("caption") || line.starts_with("credit") {
+                printed.push_str(line);
+                printed.push('\n');
+            }
+        }
+        let mut missing = Vec::new();
+        for w in words(&printed) {
+            if !set.contains(&w) && w != "caption" && w != "credit" {
+                missing.push(w);
+            }
+        }
+        assert!(missing.is_empty(), "{f}: words not found in the PDF text: {missing:?}");
+    }
+    // The typography targets, from the layout report.
+    let summary = stderr.lines().find(|l| l.starts_with("layout:")).expect("layout summary");
+    assert_eq!(stat(summary, ">2×"), 0.0, "{summary}");
+    assert!(stat(summary, ">1.5×") <= 3.0, "{summary}");
+    assert!(stat(summary, "<0.8×") <= 3.0, "{summary}");
+    assert!(stat(summary, "hyphenated line ends") > 0.0, "hyphenation is on: {summary}");
+    let hyph_pct: f32 = summary.split("hyphenated line ends").nth(1).unwrap().split('(').nth(1).unwrap().split('%').next().unwrap().parse().unwrap();
+    assert!(hyph_pct <= 10.0, "{summary}");
+    assert!(stat(summary, "longest run") <= 2.0, "{summary}");
+    assert_eq!(stat(summary, "overfull"), 0.0, "{summary}");
+    assert_eq!(stat(summary, "widows"), 0.0, "{summary}");
+    assert_eq!(stat(summary, "orphans"), 0.0, "{summary}");
+    assert_eq!(stat(summary, "stranded headings"), 0.0, "{summary}");
+    // Contents with page numbers, and the body starting at page 1 on a recto.
+    let toc = text_of(&pdf, Some(5));
+    assert!(toc.contains("Contents") && toc.contains("22. Letter From President Kennedy"), "{toc}");
+}
+
+#[test]
+fn running_heads_and_folios_are_in_the_margins() {
+    let (pdf, _) = build_pdf(&repo(), &temp_dir("heads"));
+    let (_, bbox) = tool("pdftotext", &["-bbox", pdf.to_str().unwrap(), "-"]);
+    // Pages are 595.276 pt tall with 17 mm (48.2 pt) top and 20 mm (56.7 pt) bottom margins:
+    // every word is either in the text block or in the furniture bands just outside it.
+    let mut folios = 0;
+    for line in bbox.lines().filter(|l| l.trim_start().starts_with("<word")) {
+        let get = |k: &str| -> f32 {
+            let i = line.find(&format!("{k}=\"")).unwrap() + k.len() + 2;
+            line[i..].split('"').next().unwrap().parse().unwrap()
+        };
+        let (y0, y1) = (get("yMin"), get("yMax"));
+        assert!(y0 > 20.0 && y1 < 575.0, "word outside the page's furniture area: {line}");
+        if y0 > 538.5 {
+            folios += 1;
+        }
+    }
+    assert!(folios > 3, "opening pages carry folios at the foot");
+}
+
+#[test]
+fn two_pdf_builds_are_byte_identical() {
+    let (a, _) = build_pdf(&repo(), &temp_dir("pdf-a"));
+    let (b, _) = build_pdf(&repo(), &temp_dir("pdf-b"));
+    assert_eq!(std::fs::read(a).unwrap(), std::fs::read(b).unwrap());
+}
+
+#[test]
+fn kitchen_sink_pdf_sets_every_block_and_puts_notes_on_their_page() {
+    let (pdf, stderr) = build_pdf(&repo().join("tests/fixtures/books/kitchen-sink"), &temp_dir("sink-pdf"));
+    let (code, out) = tool("qpdf", &["--check", pdf.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}");
+    assert!(stderr.contains("SVG image `images/diagram.svg` is drawn as a framed placeholder"), "{stderr}");
+    let all = text_of(&pdf, None);
+    for needle in ["First ordered item", "nested unordered", "Centre", "println!", "A nested quote.", "A Level-Four Heading", "A figure with a caption and a credit."] {
+        assert!(all.contains(needle), "PDF text lacks {needle}");
+    }
+    let (_, fonts) = tool("pdffonts", &[pdf.to_str().unwrap()]);
+    assert!(fonts.contains("SourceCodePro"), "code is set in the monospace face: {fonts}");
+    // Each footnote is printed on the page that references it.
+    let (_, info) = tool("pdfinfo", &[pdf.to_str().unwrap()]);
+    let pages: usize = info.lines().find(|l| l.starts_with("Pages:")).unwrap().split_whitespace().nth(1).unwrap().parse().unwrap();
+    let mut found = 0;
+    for p in 1..=pages {
+        let t = text_of(&pdf, Some(p));
+        if t.contains("A first claim.") {
+            assert!(t.contains("The first note, referenced twice."), "note 1 not on page {p}:\n{t}");
+            assert!(t.contains("The second note, with emphasis."), "note 2 not on page {p}");
+            found += 1;
+        }
+        if t.contains("A third claim") {
+            assert!(t.contains("A note of two paragraphs."), "note 3 not on page {p}");
+            found += 1;
+        }
+    }
+    assert_eq!(found, 2);
+}
+
+#[test]
+fn german_book_is_hyphenated_in_german() {
+    let (pdf, _) = build_pdf(&repo().join("tests/fixtures/books/german"), &temp_dir("de-pdf"));
+    let t = text_of(&pdf, None);
+    assert!(t.contains("Berlin, 16. Oktober 1961."), "{t}");
+    let (_, info) = tool("pdfinfo", &["-meta", pdf.to_str().unwrap()]);
+    assert!(info.contains("xml:lang=\"de\"") || info.contains(">de<"), "document language: {info}");
+}
+
+#[test]
+fn a_character_missing_from_every_font_is_an_error() {
+    let dir = book("nochar", &[("book.toml", MINIMAL_TOML.as_bytes()), ("ch1.md", "# T\n\nA snowman ☃ and 漢字.\n".as_bytes())]);
+    let out = dir.join("out");
+    let r = quire(&["build", "--format", "pdf", "--book", dir.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert_error(&r, &["the character `☃` (U+2603) is missing from every font", "ch1.md:3"]);
+    assert!(!out.exists(), "no partial output");
+}
+
+#[test]
+fn missing_font_file_is_an_error() {
+    let dir = book(
+        "nofont",
+        &[("book.toml", format!("{MINIMAL_TOML}[fonts]\nregular = \"fonts/None.ttf\"\n").as_bytes()), ("ch1.md", b"# T\n\nText.\n")],
+    );
+    let r = quire(&["build", "--format", "pdf", "--book", dir.to_str().unwrap()]);
+    assert_error(&r, &["`fonts/None.ttf` does not exist", "book.toml:6:11"]);
+}
