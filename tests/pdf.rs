@@ -204,3 +204,28 @@ fn missing_font_file_is_an_error() {
     let r = quire(&["build", "--format", "pdf", "--book", dir.to_str().unwrap()]);
     assert_error(&r, &["`fonts/None.ttf` does not exist", "book.toml:6:11"]);
 }
+
+#[test]
+fn corrupt_and_enormous_images_are_errors() {
+    // A PNG signature with a truncated header: its size cannot be read.
+    let corrupt: &[u8] = b"\x89PNG\r\n\x1a\n\x00\x00";
+    // A valid-looking PNG header claiming 100,000 x 100,000 pixels.
+    let mut bomb = b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR".to_vec();
+    bomb.extend_from_slice(&100_000u32.to_be_bytes());
+    bomb.extend_from_slice(&100_000u32.to_be_bytes());
+    bomb.extend_from_slice(&[8, 2, 0, 0, 0, 0, 0, 0, 0]);
+    for (name, bytes, needle) in [("corrupt", corrupt, "is corrupt"), ("bomb", &bomb[..], "claims 100000 × 100000 pixels")] {
+        let dir = book(
+            name,
+            &[
+                ("book.toml", MINIMAL_TOML.as_bytes()),
+                ("ch1.md", b"# T\n\nText.\n\n```figure\nimage = \"pic.png\"\nalt = \"A picture\"\n```\n"),
+                ("pic.png", bytes),
+            ],
+        );
+        let out = dir.join("out");
+        let r = quire(&["build", "--format", "pdf", "--book", dir.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+        assert_error(&r, &[needle, "ch1.md:5:1"]);
+        assert!(!out.exists(), "no partial output");
+    }
+}

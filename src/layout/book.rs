@@ -517,7 +517,7 @@ impl<'a> Setter<'a> {
                     items.push(VItem::Space(g.leading * 0.4));
                     *first = true;
                 }
-                Block::Table { head, rows, pos, .. } => {
+                Block::Table { head, rows, pos, align } => {
                     let t = self.node(parent, SKind::Table);
                     items.push(VItem::Space(g.leading * 0.5));
                     let ncol = head.len().max(rows.iter().map(Vec::len).max().unwrap_or(0)).max(1);
@@ -537,7 +537,12 @@ impl<'a> Setter<'a> {
                             let face = if is_head { Face::Bold } else { Face::Regular };
                             let mut spans = Vec::new();
                             self.spans(cell, self.style(face, g.body * 0.9), Some(ch), &mut spans);
-                            let v = self.para_lines(spans, colw - 6.0, 0.0, Align::Ragged, g.leading * 0.9, x + ci as f32 * colw, node, Some((&ch.file, pos.line)), false);
+                            let al = match align.get(ci) {
+                                Some(crate::model::Align::Right) => Align::Right,
+                                Some(crate::model::Align::Center) => Align::Center,
+                                _ => Align::Ragged,
+                            };
+                            let v = self.para_lines(spans, colw - 6.0, 0.0, al, g.leading * 0.9, x + ci as f32 * colw, node, Some((&ch.file, pos.line)), false);
                             cells.push(v);
                         }
                         // Rows are laid line by line: merge the cells' first lines, then the rest.
@@ -610,6 +615,15 @@ impl<'a> Setter<'a> {
                 return None;
             }
         };
+        // Refuse decompression bombs before anything tries to decode them.
+        if kind != ImageKind::Svg && (pw as u64) * (ph as u64) > MAX_PIXELS {
+            self.warnings.push(
+                Diagnostic::error(format!("image `{}` claims {pw} × {ph} pixels, more than quire decodes ({} megapixels)", f.image, MAX_PIXELS / 1_000_000))
+                    .at(Location { file: ch.file.clone(), line: f.pos.line as usize, column: f.pos.column as usize, line_text: String::new() })
+                    .help("scale the picture down; 300 dpi at the page width needs far fewer pixels"),
+            );
+            return None;
+        }
         if kind == ImageKind::Svg {
             self.warnings.push(
                 Diagnostic::warning(format!("SVG image `{}` is drawn as a framed placeholder in the PDF", f.image))
@@ -679,6 +693,9 @@ fn mark_heading(items: &mut [VItem], anchor: &str) {
         }
     }
 }
+
+/// Largest image quire decodes for the PDF (pixels).
+pub const MAX_PIXELS: u64 = 60_000_000;
 
 /// Pixel size of a PNG, JPEG or GIF (or an SVG's nominal size).
 pub fn image_size(b: &[u8], kind: ImageKind) -> Option<(u32, u32)> {

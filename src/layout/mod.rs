@@ -193,3 +193,32 @@ impl Report {
         out
     }
 }
+
+impl Layout {
+    /// A text dump of the layout — page, label, baseline, x, text of every glyph run — for golden
+    /// tests and for diffing two builds by eye.
+    pub fn dump(&self) -> String {
+        use std::fmt::Write;
+        let mut s = String::from("page\tlabel\ty\tx\ttext\n");
+        for (i, p) in self.pages.iter().enumerate() {
+            for it in &p.items {
+                match it {
+                    Placed::Text { x, y, run, .. } => {
+                        let t = run.text.replace('\u{ad}', "-");
+                        if !t.trim().is_empty() {
+                            let _ = writeln!(s, "{}\t{}\t{:.1}\t{:.1}\t{}", i + 1, p.label.text(), y, x, t);
+                        }
+                    }
+                    Placed::Image { x, y, w, h, path, .. } => {
+                        let _ = writeln!(s, "{}\t{}\t{:.1}\t{:.1}\t[image {path} {:.1}×{:.1}]", i + 1, p.label.text(), y, x, w, h);
+                    }
+                    Placed::Frame { x, y, w, h, .. } => {
+                        let _ = writeln!(s, "{}\t{}\t{:.1}\t{:.1}\t[frame {:.1}×{:.1}]", i + 1, p.label.text(), y, x, w, h);
+                    }
+                    _ => {}
+                }
+            }
+        }
+        s
+    }
+}
