@@ -69,35 +69,43 @@ pub enum Target {
 #[derive(Default)]
 pub struct BuildReport {
     pub written: Vec<std::path::PathBuf>,
-    pub layout: Option<layout::Report>,
-    pub conformance: Option<pdf::Conformance>,
+    /// Layout report and conformance of each PDF profile built, by profile name.
+    pub layouts: Vec<(String, layout::Report, pdf::Conformance)>,
     pub warnings: Diagnostics,
 }
 
-/// The page geometry book.toml asks for.
-pub fn geometry(cfg: &config::BookConfig) -> layout::book::Geometry {
-    let t = &cfg.config.typography;
+/// The page geometry of a PDF profile.
+pub fn geometry(p: &config::PdfProfile) -> layout::book::Geometry {
     layout::book::Geometry {
-        width: cfg.page_size.0,
-        height: cfg.page_size.1,
-        top: cfg.margins[0],
-        bottom: cfg.margins[1],
-        inner: cfg.margins[2],
-        outer: cfg.margins[3],
-        body: t.body_size,
-        leading: t.leading,
+        width: p.width,
+        height: p.height,
+        top: p.margins[0],
+        bottom: p.margins[1],
+        inner: p.margins[2],
+        outer: p.margins[3],
+        body: p.body,
+        leading: p.leading,
+        recto_openings: p.recto_openings,
+        blank_pages: p.blank_pages,
+        pad_to: p.pad_to,
+        line_numbers: p.line_numbers,
+        teacher_page: p.teacher_page,
     }
 }
 
-/// Lays out the book for print.
+/// Lays out the book for print in the reference profile.
 pub fn typeset(loaded: &Loaded, fonts: &text::fonts::FontSet) -> Result<layout::Layout, Diagnostics> {
-    let g = geometry(&loaded.config);
-    layout::book::layout(&loaded.book, &loaded.dir, fonts, g, loaded.config.config.typography.min_hyphenate_name).map_err(Diagnostics)
+    typeset_profile(loaded, fonts, &loaded.config.profiles[loaded.config.reference])
+}
+
+/// Lays out the book for print in one profile.
+pub fn typeset_profile(loaded: &Loaded, fonts: &text::fonts::FontSet, p: &config::PdfProfile) -> Result<layout::Layout, Diagnostics> {
+    layout::book::layout(&loaded.book, &loaded.dir, fonts, geometry(p), loaded.config.config.typography.min_hyphenate_name).map_err(Diagnostics)
 }
 
 /// Builds the requested outputs into `out_dir`. Every output is produced in memory first; files
 /// are written only when all of them succeeded.
-pub fn build(loaded: &Loaded, out_dir: &Path, targets: &[Target]) -> Result<BuildReport, Diagnostics> {
+pub fn build(loaded: &Loaded, out_dir: &Path, targets: &[Target], profile: Option<&str>) -> Result<BuildReport, Diagnostics> {
     let fonts = text::fonts::FontSet::load(&loaded.dir, &loaded.config).map_err(Diagnostics)?;
     let stem = loaded.config.stem();
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
@@ -109,12 +117,28 @@ pub fn build(loaded: &Loaded, out_dir: &Path, targets: &[Target]) -> Result<Buil
                 files.push((format!("{stem}.epub"), bytes));
             }
             Target::Pdf => {
-                let lay = typeset(loaded, &fonts)?;
-                let (bytes, conf) = pdf::write(&loaded.book, &loaded.dir, &fonts, &lay).map_err(|d| Diagnostics(vec![d]))?;
-                files.push((format!("{stem}.pdf"), bytes));
-                report.conformance = Some(conf);
-                report.warnings.0.extend(lay.report.warnings.clone());
-                report.layout = Some(lay.report);
+                let profiles: Vec<&config::PdfProfile> = match profile {
+                    Some(name) => {
+                        let found: Vec<_> = loaded.config.profiles.iter().filter(|p| p.name == name).collect();
+                        if found.is_empty() {
+                            let names: Vec<&str> = loaded.config.profiles.iter().map(|p| p.name.as_str()).collect();
+                            return Err(Diagnostics(vec![Diagnostic::error(format!("no PDF profile `{name}` in book.toml"))
+                                .help(format!("profiles of this book: {}", if names.iter().all(|n| n.is_empty()) { "none (drop --profile)".to_string() } else { names.join(", ") }))]));
+                        }
+                        found
+                    }
+                    None => loaded.config.profiles.iter().collect(),
+                };
+                for (i, p) in profiles.iter().enumerate() {
+                    let lay = typeset_profile(loaded, &fonts, p)?;
+                    let (bytes, conf) = pdf::write(&loaded.book, &loaded.dir, &fonts, &lay, p).map_err(|d| Diagnostics(vec![d]))?;
+                    files.push((loaded.config.pdf_name(p), bytes));
+                    if i == 0 {
+                        // Warnings about the manuscript are the same in every profile.
+                        report.warnings.0.extend(lay.report.warnings.clone());
+                    }
+                    report.layouts.push((p.name.clone(), lay.report, conf));
+                }
             }
         }
     }

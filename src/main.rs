@@ -35,6 +35,9 @@ enum Command {
         /// What to build (default: book.toml [output] formats).
         #[arg(long, value_enum)]
         format: Option<FormatArg>,
+        /// Build only this PDF profile (default: every profile in book.toml).
+        #[arg(long)]
+        profile: Option<String>,
         /// Treat warnings as errors (exit 1).
         #[arg(long)]
         deny_warnings: bool,
@@ -77,7 +80,7 @@ fn main() -> ExitCode {
                 ExitCode::from(1)
             }
         },
-        Command::Build { book, out, format, deny_warnings, quiet } => {
+        Command::Build { book, out, format, profile, deny_warnings, quiet } => {
             let loaded = match quire::load(&book) {
                 Ok(l) => l,
                 Err(diags) => {
@@ -108,18 +111,17 @@ fn main() -> ExitCode {
                     .collect(),
             };
             let out_dir = out.unwrap_or_else(|| book.join(&loaded.config.config.output.dir));
-            match quire::build(&loaded, &out_dir, &targets) {
+            match quire::build(&loaded, &out_dir, &targets, profile.as_deref()) {
                 Ok(rep) => {
                     report(&rep.warnings);
                     if !quiet {
-                        if let Some(l) = &rep.layout {
+                        for (name, l, c) in &rep.layouts {
+                            let tag = if name.is_empty() { String::new() } else { format!("[{name}]") };
                             for d in l.details() {
-                                eprintln!("{d}");
+                                eprintln!("{tag}{d}");
                             }
-                            eprintln!("{}", l.summary());
-                        }
-                        if let Some(c) = rep.conformance {
-                            eprintln!("pdf: {}", match c {
+                            eprintln!("{}", l.summary().replacen("layout:", &format!("layout{tag}:"), 1));
+                            eprintln!("pdf{tag}: {}", match c {
                                 quire::pdf::Conformance::PdfA2bUa1 => "PDF/A-2b and PDF/UA-1 validated by krilla",
                                 quire::pdf::Conformance::PdfA2b => "PDF/A-2b validated by krilla (PDF/UA-1 did not validate)",
                             });

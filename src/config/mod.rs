@@ -19,6 +19,75 @@ pub struct Config {
     pub typography: Typography,
     #[serde(default)]
     pub fonts: Fonts,
+    /// PDF profiles by name; none means one PDF from [typography].
+    #[serde(default)]
+    pub profiles: std::collections::BTreeMap<String, ProfileCfg>,
+}
+
+/// A PDF profile: settings that override [typography] for one PDF. Profiles differ only in
+/// settings, never in code paths.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct ProfileCfg {
+    pub page_size: Option<Spanned<String>>,
+    pub margins: Option<Margins>,
+    pub body_size: Option<f32>,
+    pub leading: Option<f32>,
+    /// Chapters, letters and parts open on right-hand pages (a blank verso before if needed).
+    #[serde(default)]
+    pub recto_openings: bool,
+    /// Whether blank pages may be inserted at all (half-title verso, front matter padding).
+    #[serde(default = "yes")]
+    pub blank_pages: bool,
+    /// Pad the page count with blank pages to a multiple of this (e.g. 4 for print on demand).
+    #[serde(default = "one")]
+    pub pad_to: usize,
+    /// Bleed around the trimmed page, a length (e.g. "3mm").
+    pub bleed: Option<Spanned<String>>,
+    /// Draw crop marks outside the bleed.
+    #[serde(default)]
+    pub crop_marks: bool,
+    /// Number every Nth line of body text in the outer margin, restarting per chapter/letter.
+    #[serde(default)]
+    pub line_numbers: usize,
+    /// Colour links (for screens).
+    #[serde(default)]
+    pub link_color: bool,
+    /// Show the outline open in the viewer.
+    #[serde(default)]
+    pub outline_open: bool,
+    /// Add an "About this edition" page for teachers.
+    #[serde(default)]
+    pub teacher_page: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+fn one() -> usize {
+    1
+}
+
+/// A resolved PDF profile: every setting known.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PdfProfile {
+    /// Profile name ("" for the single PDF of a book without profiles).
+    pub name: String,
+    pub width: f32,
+    pub height: f32,
+    /// top, bottom, inner, outer
+    pub margins: [f32; 4],
+    pub body: f32,
+    pub leading: f32,
+    pub recto_openings: bool,
+    pub blank_pages: bool,
+    pub pad_to: usize,
+    pub bleed: f32,
+    pub crop_marks: bool,
+    pub line_numbers: usize,
+    pub link_color: bool,
+    pub outline_open: bool,
+    pub teacher_page: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -121,6 +190,8 @@ pub struct Output {
     pub stem: Option<String>,
     #[serde(default = "default_formats")]
     pub formats: Vec<Format>,
+    /// The PDF profile whose pages the EPUB's page list and the citations refer to.
+    pub reference_profile: Option<Spanned<String>>,
 }
 
 fn default_out_dir() -> String {
@@ -132,7 +203,7 @@ fn default_formats() -> Vec<Format> {
 
 impl Default for Output {
     fn default() -> Self {
-        Output { dir: default_out_dir(), stem: None, formats: default_formats() }
+        Output { dir: default_out_dir(), stem: None, formats: default_formats(), reference_profile: None }
     }
 }
 
@@ -354,9 +425,18 @@ pub struct BookConfig {
     pub date: Option<Date>,
     pub page_size: (f32, f32),
     pub margins: [f32; 4],
+    /// The PDF profiles, in name order (one unnamed profile when book.toml has none).
+    pub profiles: Vec<PdfProfile>,
+    /// Index into `profiles` of the reference profile.
+    pub reference: usize,
 }
 
 impl BookConfig {
+    /// File name of a profile's PDF: `<stem>.pdf` or `<stem>-<profile>.pdf`.
+    pub fn pdf_name(&self, p: &PdfProfile) -> String {
+        if p.name.is_empty() { format!("{}.pdf", self.stem()) } else { format!("{}-{}.pdf", self.stem(), p.name) }
+    }
+
     pub fn metadata(&self) -> &Metadata {
         &self.config.metadata
     }
@@ -531,10 +611,106 @@ pub fn parse(source: &str) -> Result<BookConfig, Vec<Diagnostic>> {
                 .help("use letters, digits and hyphens, e.g. `my-book`"),
         );
     }
+    let base = PdfProfile {
+        name: String::new(),
+        width: page_size.0,
+        height: page_size.1,
+        margins,
+        body: ty.body_size,
+        leading: ty.leading,
+        recto_openings: false,
+        blank_pages: true,
+        pad_to: 1,
+        bleed: 0.0,
+        crop_marks: false,
+        line_numbers: 0,
+        link_color: false,
+        outline_open: false,
+        teacher_page: false,
+    };
+    let mut profiles = Vec::new();
+    for (name, p) in &config.profiles {
+        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+            errors.push(
+                Diagnostic::error(format!("profile name `{name}` is not a plain name"))
+                    .at(index.location(CONFIG_FILE, source.find(&format!("profiles.{name}")).unwrap_or(0)))
+                    .help("use letters, digits and hyphens, e.g. [profiles.classroom-a4]"),
+            );
+        }
+        let mut r = PdfProfile { name: name.clone(), ..base.clone() };
+        if let Some(ps) = &p.page_size {
+            match parse_page_size(ps.get_ref()) {
+                Ok((w, h)) => {
+                    r.width = w;
+                    r.height = h;
+                }
+                Err(msg) => errors.push(Diagnostic::error(msg).at(loc(ps.span())).help("use A4, A5, letter, 6x9in or `WIDTHxHEIGHT`")),
+            }
+        }
+        if let Some(m) = &p.margins {
+            for (i, v) in [&m.top, &m.bottom, &m.inner, &m.outer].into_iter().enumerate() {
+                match parse_length(v.get_ref()) {
+                    Ok(x) => r.margins[i] = x,
+                    Err(msg) => errors.push(Diagnostic::error(msg).at(loc(v.span())).help("write a length such as \"18mm\"")),
+                }
+            }
+        }
+        r.body = p.body_size.unwrap_or(r.body);
+        r.leading = p.leading.unwrap_or(if p.body_size.is_some() { r.body * ty.leading / ty.body_size } else { r.leading });
+        if !(4.0..=72.0).contains(&r.body) || r.leading < r.body || r.leading > 3.0 * r.body {
+            errors.push(
+                Diagnostic::error(format!("profile `{name}`: body size {} pt with leading {} pt is out of range", r.body, r.leading))
+                    .at(index.location(CONFIG_FILE, source.find(&format!("profiles.{name}")).unwrap_or(0)))
+                    .help("body-size 4–72 pt; leading between the body size and three times it"),
+            );
+        }
+        if let Some(b) = &p.bleed {
+            match parse_length(b.get_ref()) {
+                Ok(x) if x <= 36.0 => r.bleed = x,
+                Ok(_) => errors.push(Diagnostic::error("bleed is larger than half an inch").at(loc(b.span())).help("3mm (0.125in) is usual")),
+                Err(msg) => errors.push(Diagnostic::error(msg).at(loc(b.span())).help("write a length such as \"3mm\"")),
+            }
+        }
+        r.recto_openings = p.recto_openings;
+        r.blank_pages = p.blank_pages;
+        r.pad_to = p.pad_to.clamp(1, 64);
+        r.crop_marks = p.crop_marks;
+        r.line_numbers = p.line_numbers;
+        r.link_color = p.link_color;
+        r.outline_open = p.outline_open;
+        r.teacher_page = p.teacher_page;
+        if r.margins[0] + r.margins[1] > r.height * 0.6 || r.margins[2] + r.margins[3] > r.width * 0.6 {
+            errors.push(
+                Diagnostic::error(format!("profile `{name}`: the margins leave too little room for text"))
+                    .at(index.location(CONFIG_FILE, source.find(&format!("profiles.{name}")).unwrap_or(0)))
+                    .help("make the margins smaller or the page larger"),
+            );
+        }
+        profiles.push(r);
+    }
+    if profiles.is_empty() {
+        profiles.push(base);
+    }
+    let reference = match &config.output.reference_profile {
+        Some(name) => match profiles.iter().position(|p| p.name == *name.get_ref()) {
+            Some(i) => i,
+            None => {
+                let names: Vec<&str> = profiles.iter().map(|p| p.name.as_str()).collect();
+                let mut d = Diagnostic::error(format!("reference-profile `{}` is not a profile of this book", name.get_ref())).at(loc(name.span()));
+                d = match nearest(name.get_ref(), names.iter().copied()) {
+                    Some(n) => d.help(format!("did you mean `{n}`? Profiles: {}", names.join(", "))),
+                    None => d.help(format!("define [profiles.{}] or use one of: {}", name.get_ref(), names.join(", "))),
+                };
+                errors.push(d);
+                0
+            }
+        },
+        None => 0,
+    };
     if !errors.is_empty() {
         return Err(errors);
     }
-    Ok(BookConfig { config, source: source.to_string(), date, page_size, margins })
+    Ok(BookConfig { config, source: source.to_string(), date, page_size, margins, profiles, reference })
 }
 
 fn toml_error(index: &LineIndex, e: &toml::de::Error) -> Diagnostic {

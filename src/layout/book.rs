@@ -21,6 +21,16 @@ pub struct Geometry {
     pub outer: f32,
     pub body: f32,
     pub leading: f32,
+    /// Chapters, letters and parts open on rectos.
+    pub recto_openings: bool,
+    /// Blank pages may be inserted (half-title verso, front matter padding).
+    pub blank_pages: bool,
+    /// Pad the page count to a multiple of this.
+    pub pad_to: usize,
+    /// Number every Nth body line (0: none), restarting per chapter or letter.
+    pub line_numbers: usize,
+    /// Add an "About this edition" page after the contents.
+    pub teacher_page: bool,
 }
 
 impl Geometry {
@@ -57,6 +67,8 @@ struct VLine {
     stat: Option<LineStat>,
     para: Option<(usize, usize, usize)>, // (paragraph serial, line index, line count)
     heading: bool,
+    /// Counts for line numbering (body text lines).
+    numbered: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -95,6 +107,8 @@ struct Sequence {
     /// No running heads at all on this sequence (title pages, part pages).
     plain: bool,
     front: bool,
+    /// Opens on a recto when the profile asks for recto openings.
+    opens_recto: bool,
 }
 
 struct Setter<'a> {
@@ -299,6 +313,7 @@ impl<'a> Setter<'a> {
             stat,
             para: Some((serial, li, n)),
             heading: false,
+            numbered: false,
         }
     }
 
@@ -421,7 +436,12 @@ impl<'a> Setter<'a> {
                     let size = if x > 0.0 { g.body * 0.95 } else { g.body };
                     self.spans(inlines, self.style(Face::Regular, size), Some(ch), &mut spans);
                     let indent = if *first { 0.0 } else { EM_INDENT * g.body };
-                    let v = self.para_lines(spans, width, indent, Align::Justify, g.leading, x, p, Some((&ch.file, pos.line)), x == 0.0);
+                    let mut v = self.para_lines(spans, width, indent, Align::Justify, g.leading, x, p, Some((&ch.file, pos.line)), x == 0.0);
+                    for it in &mut v {
+                        if let VItem::Line(l) = it {
+                            l.numbered = true;
+                        }
+                    }
                     items.extend(v);
                     *first = false;
                 }
@@ -953,8 +973,10 @@ fn layout_once(book: &Book, dir: &BookDir, fonts: &FontSet, g: Geometry, min_nam
     let ht = s.node(0, SKind::Div);
     let mut v = vec![VItem::Space(g.block_height() * 0.28)];
     v.extend(s.text_lines(&m.title, s.style(Face::Italic, g.body * 1.3), Align::Center, g.body * 1.7, ht));
-    seqs.push(Sequence { items: v, head: None, plain: true, front: true });
-    seqs.push(Sequence { items: vec![VItem::Space(1.0)], head: None, plain: true, front: true });
+    seqs.push(Sequence { items: v, head: None, plain: true, front: true, opens_recto: false });
+    if g.blank_pages {
+        seqs.push(Sequence { items: vec![VItem::Space(1.0)], head: None, plain: true, front: true, opens_recto: false });
+    }
     // Title page.
     let tp = s.node(0, SKind::Div);
     let mut v = vec![VItem::Space(g.block_height() * 0.18)];
@@ -978,7 +1000,7 @@ fn layout_once(book: &Book, dir: &BookDir, fonts: &FontSet, g: Geometry, min_nam
         let n = s.node(tp, SKind::P);
         v.extend(s.text_lines(p, s.style(Face::Regular, g.body), Align::Center, g.leading, n));
     }
-    seqs.push(Sequence { items: v, head: None, plain: true, front: true });
+    seqs.push(Sequence { items: v, head: None, plain: true, front: true, opens_recto: false });
     // Copyright / colophon page: set at the foot of the page.
     let cp = s.node(0, SKind::Div);
     let small = s.style(Face::Regular, g.body * 0.8);
@@ -1008,7 +1030,7 @@ fn layout_once(book: &Book, dir: &BookDir, fonts: &FontSet, g: Geometry, min_nam
     let total: f32 = lines.iter().map(VItem::height).sum();
     let mut v = vec![VItem::Space((g.block_height() - total - 1.0).max(0.0))];
     v.extend(lines);
-    seqs.push(Sequence { items: v, head: None, plain: true, front: true });
+    seqs.push(Sequence { items: v, head: None, plain: true, front: true, opens_recto: false });
 
     // Contents.
     let has_parts = book.parts.iter().any(|p| p.title.is_some());
@@ -1042,13 +1064,17 @@ fn layout_once(book: &Book, dir: &BookDir, fonts: &FontSet, g: Geometry, min_nam
         }
         v.extend(s.toc_entry(&label, &page, &anchor, indent, item));
     }
-    seqs.push(Sequence { items: v, head: Some("Contents".into()), plain: false, front: true });
+    seqs.push(Sequence { items: v, head: Some("Contents".into()), plain: false, front: true, opens_recto: true });
+    if g.teacher_page {
+        let v = s.teacher_page(book);
+        seqs.push(Sequence { items: v, head: Some("About This Edition".into()), plain: false, front: true, opens_recto: true });
+    }
 
     // Front matter chapters.
     for ch in &book.front {
         outline.push(OutlineItem { title: toc_label(ch), level: 0, anchor: ch.id.clone() });
         let items = s.chapter(ch, 0, 1);
-        seqs.push(Sequence { items, head: Some(ch.title_text()), plain: false, front: true });
+        seqs.push(Sequence { items, head: Some(ch.title_text()), plain: false, front: true, opens_recto: true });
     }
     let first_body = seqs.len();
     for (pi, part) in book.parts.iter().enumerate() {
@@ -1063,7 +1089,7 @@ fn layout_once(book: &Book, dir: &BookDir, fonts: &FontSet, g: Geometry, min_nam
             let mut l2 = s.text_lines(t, s.style(Face::Regular, g.body * 1.8), Align::Center, g.body * 2.3, h);
             mark_heading(&mut l2, &format!("{}-title", part.id));
             v.extend(l2);
-            seqs.push(Sequence { items: v, head: None, plain: true, front: false });
+            seqs.push(Sequence { items: v, head: None, plain: true, front: false, opens_recto: true });
             pn
         } else {
             0
@@ -1078,13 +1104,13 @@ fn layout_once(book: &Book, dir: &BookDir, fonts: &FontSet, g: Geometry, min_nam
                 }
                 None => Some(ch.title_text()),
             };
-            seqs.push(Sequence { items, head, plain: false, front: false });
+            seqs.push(Sequence { items, head, plain: false, front: false, opens_recto: true });
         }
     }
     for ch in &book.back {
         outline.push(OutlineItem { title: toc_label(ch), level: 0, anchor: ch.id.clone() });
         let items = s.chapter(ch, 0, 1);
-        seqs.push(Sequence { items, head: Some(ch.title_text()), plain: false, front: false });
+        seqs.push(Sequence { items, head: Some(ch.title_text()), plain: false, front: false, opens_recto: true });
     }
 
     if !s.missing.is_empty() {
@@ -1110,11 +1136,19 @@ fn layout_once(book: &Book, dir: &BookDir, fonts: &FontSet, g: Geometry, min_nam
     let mut arabic_n = 0;
     let book_title = m.title.clone();
     for (si, seq) in seqs.iter().enumerate() {
-        if si == first_body && pages.len() % 2 == 1 {
-            // The body starts on a recto: a blank verso ends the front matter.
-            roman_n += 1;
-            pages.push(PageOut { label: Label::Roman(roman_n), items: Vec::new() });
+        let needs_recto = (si == first_body && g.blank_pages) || (seq.opens_recto && g.recto_openings);
+        if needs_recto && pages.len() % 2 == 1 {
+            // A truly blank verso: no head, no folio.
+            let label = if si < first_body {
+                roman_n += 1;
+                Label::Roman(roman_n)
+            } else {
+                arabic_n += 1;
+                Label::Arabic(arabic_n)
+            };
+            pages.push(PageOut { label, items: Vec::new() });
         }
+        let mut line_no = 0usize;
         let plans = s.paginate(&seq.items);
         for (pi, plan) in plans.iter().enumerate() {
             let index = pages.len();
@@ -1129,7 +1163,22 @@ fn layout_once(book: &Book, dir: &BookDir, fonts: &FontSet, g: Geometry, min_nam
             let left = g.left(index);
             let mut y = g.top;
             for &k in plan.floats.iter().chain(plan.items.iter()) {
+                let top = y;
                 place(&mut page, &seq.items[k], left, &mut y, index, &mut anchors, &mut report, &g);
+                if let VItem::Line(l) = &seq.items[k]
+                    && l.numbered
+                    && g.line_numbers > 0
+                {
+                    line_no += 1;
+                    if line_no % g.line_numbers == 0 {
+                        let st = Style::new(Face::Regular, g.body * 0.7);
+                        let t = line_no.to_string();
+                        let w = text_width(&mut s.shaper, &t, st);
+                        let recto = index % 2 == 0;
+                        let x = if recto { left + g.measure() + 0.8 * g.body } else { left - 0.8 * g.body - w };
+                        push_text(&mut page, &mut s.shaper, &t, st, x, top + l.leading * 0.78, Artifact::LineNumber);
+                    }
+                }
             }
             if !plan.notes.is_empty() {
                 let nh: f32 = plan.notes.iter().map(|(n, f, t)| s.notes[n][*f..*t].iter().map(VItem::height).sum::<f32>()).sum();
@@ -1166,6 +1215,11 @@ fn layout_once(book: &Book, dir: &BookDir, fonts: &FontSet, g: Geometry, min_nam
         }
         let _ = seq.front;
     }
+    // Pad the page count (print on demand wants a multiple of 4).
+    while pages.len() % g.pad_to.max(1) != 0 {
+        arabic_n += 1;
+        pages.push(PageOut { label: Label::Arabic(arabic_n), items: Vec::new() });
+    }
     check_breaks(&mut report);
     report.warnings = s.warnings;
     Ok(Layout { width: g.width, height: g.height, pages, nodes: s.nodes, contents: s.next_content, anchors, outline, report })
@@ -1192,6 +1246,45 @@ fn check_breaks(report: &mut Report) {
 }
 
 impl Setter<'_> {
+    /// "About this edition": a short page for teachers.
+    fn teacher_page(&mut self, book: &Book) -> Vec<VItem> {
+        let g = self.g;
+        let sect = self.node(0, SKind::Sect);
+        let mut v = vec![VItem::Space(g.leading * 3.0)];
+        let h = self.node(sect, SKind::H(1, "About This Edition".into()));
+        let mut t = self.text_lines("About This Edition", self.style(Face::Regular, g.body * 1.36), Align::Center, g.body * 1.75, h);
+        mark_heading(&mut t, "about-this-edition");
+        v.extend(t);
+        v.push(VItem::Space(g.leading * 1.5));
+        let letters: Vec<String> = book
+            .chapters()
+            .filter_map(|c| {
+                let l = c.letter.as_ref()?;
+                Some(format!("{} {} ({})", l.kind.name(), l.number.clone().unwrap_or_default(), l.date.map(|d| d.long(&book.meta.language)).unwrap_or_default()))
+            })
+            .collect();
+        let mut paras = vec![format!(
+            "This printing of {} is made for the classroom. It has {} chapters{}.",
+            book.meta.title,
+            book.chapters().count(),
+            if letters.is_empty() { String::new() } else { format!(", among them {}", letters.join(", ")) }
+        )];
+        if g.line_numbers > 0 {
+            paras.push(format!("Every {}th line of the text is numbered in the outer margin; the count starts again with each chapter and letter, so a passage can be found by its chapter and line.", g.line_numbers));
+        }
+        paras.push("The wide outer margin is left free for notes. Each letter ends with a note naming its source; the Note on the Text lists every change made to the source text.".into());
+        paras.push(format!("Cite this edition by its title, edition and identifier ({}), and cite a letter by its number, date and page.", book.meta.identifier));
+        let mut first = true;
+        for p in paras {
+            let n = self.node(sect, SKind::P);
+            let st = self.style(Face::Regular, g.body);
+            let indent = if first { 0.0 } else { g.body };
+            first = false;
+            v.extend(self.para_lines(vec![Span { text: p, style: st, link: None, note: None }], g.measure(), indent, Align::Justify, g.leading, 0.0, n, None, false));
+        }
+        v
+    }
+
     fn toc_entry(&mut self, label: &str, page: &str, anchor: &str, indent: f32, node: usize) -> Vec<VItem> {
         let g = self.g;
         let st = self.style(Face::Regular, g.body);

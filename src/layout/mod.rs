@@ -59,6 +59,7 @@ pub enum Artifact {
     Header,
     Footer,
     Layout,
+    LineNumber,
 }
 
 #[derive(Debug, Clone)]

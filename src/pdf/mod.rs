@@ -5,6 +5,7 @@
 use crate::diag::Diagnostic;
 use crate::layout::para::Link;
 use crate::layout::{Artifact, Label, Layout, Placed, SChild, SKind};
+use crate::config::PdfProfile;
 use crate::model::Book;
 use crate::source::BookDir;
 use crate::text::fonts::{Face, FontSet};
@@ -28,17 +29,17 @@ pub enum Conformance {
     PdfA2b,
 }
 
-pub fn write(book: &Book, dir: &BookDir, fonts: &FontSet, layout: &Layout) -> Result<(Vec<u8>, Conformance), Diagnostic> {
-    match write_with(book, dir, fonts, layout, true) {
+pub fn write(book: &Book, dir: &BookDir, fonts: &FontSet, layout: &Layout, profile: &PdfProfile) -> Result<(Vec<u8>, Conformance), Diagnostic> {
+    match write_with(book, dir, fonts, layout, profile, true) {
         Ok(b) => Ok((b, Conformance::PdfA2bUa1)),
-        Err(e_ua) => match write_with(book, dir, fonts, layout, false) {
+        Err(e_ua) => match write_with(book, dir, fonts, layout, profile, false) {
             Ok(b) => Ok((b, Conformance::PdfA2b)),
             Err(_) => Err(e_ua),
         },
     }
 }
 
-fn write_with(book: &Book, dir: &BookDir, fonts: &FontSet, layout: &Layout, ua: bool) -> Result<Vec<u8>, Diagnostic> {
+fn write_with(book: &Book, dir: &BookDir, fonts: &FontSet, layout: &Layout, profile: &PdfProfile, ua: bool) -> Result<Vec<u8>, Diagnostic> {
     let mut builder = ConfigurationBuilder::new().with_archival_validator(Archival::A2_B);
     if ua {
         builder = builder.with_accessibility_validator(Accessibility::UA1);
@@ -65,16 +66,28 @@ fn write_with(book: &Book, dir: &BookDir, fonts: &FontSet, layout: &Layout, ua: 
             Label::Roman(n) => PageLabel::new(Some(NumberingStyle::LowerRoman), None, NonZeroU32::new(n as u32)),
             Label::Arabic(n) => PageLabel::new(Some(NumberingStyle::Arabic), None, NonZeroU32::new(n as u32)),
         };
-        let settings = PageSettings::new(Size::from_wh(layout.width, layout.height).unwrap()).with_page_label(label);
+        // The trimmed page sits inside the bleed, and crop marks (if any) outside that.
+        let slug = if profile.crop_marks { 30.0 } else { 0.0 };
+        let off = profile.bleed + slug;
+        let (mw, mh) = (layout.width + 2.0 * off, layout.height + 2.0 * off);
+        let mut settings = PageSettings::new(Size::from_wh(mw, mh).unwrap()).with_page_label(label);
+        if off > 0.0 {
+            settings = settings
+                .with_trim_box(Rect::from_xywh(off, off, layout.width, layout.height))
+                .with_bleed_box(Rect::from_xywh(off - profile.bleed, off - profile.bleed, layout.width + 2.0 * profile.bleed, layout.height + 2.0 * profile.bleed));
+        }
         let mut p = doc.start_page_with(settings);
         let mut links: Vec<(Rect, Link, usize)> = Vec::new();
         {
             let mut surface = p.surface();
+            if profile.crop_marks {
+                crop_marks(&mut surface, off, layout.width, layout.height, profile.bleed);
+            }
+            surface.push_transform(&krilla::geom::Transform::from_translate(off, off));
             for item in &page.items {
                 match item {
                     Placed::Text { x, y, run, content, artifact } => {
                         let Some(font) = kfonts.get(&run.style.face).or_else(|| kfonts.get(&Face::Regular)) else { continue };
-                        let upem = font.units_per_em();
                         let size = run.style.size;
                         // Expanded runs are drawn under a horizontal scale; advances are final
                         // widths, so they are divided by the scale here.
@@ -84,25 +97,32 @@ fn write_with(book: &Book, dir: &BookDir, fonts: &FontSet, layout: &Layout, ua: 
                             .iter()
                             .map(|g| KrillaGlyph::new(GlyphId::new(g.id as u32), g.advance / sx / size, g.dx / sx / size, g.dy / size, 0.0, g.range.clone(), None))
                             .collect();
-                        let _ = upem;
                         let tag = match artifact {
                             Some(a) => ContentTag::Artifact(krilla::tagging::Artifact::new(
                                 match a {
                                     Artifact::Header => ArtifactType::Header,
                                     Artifact::Footer => ArtifactType::Footer,
                                     Artifact::Layout => ArtifactType::Layout,
+                                    Artifact::LineNumber => ArtifactType::LineNumber,
                                 },
                                 None,
                             )),
                             None => ContentTag::Span(SpanTag::empty()),
                         };
                         let id = surface.start_tagged(tag);
+                        let coloured = profile.link_color && run.link.is_some();
+                        if coloured {
+                            surface.set_fill(Some(Fill { paint: krilla::color::rgb::Color::new(0x1d, 0x4e, 0x89).into(), ..Fill::default() }));
+                        }
                         if (sx - 1.0).abs() > 1e-4 {
                             surface.push_transform(&krilla::geom::Transform::from_row(sx, 0.0, 0.0, 1.0, *x, *y));
                             surface.draw_glyphs(Point::from_xy(0.0, 0.0), &glyphs, font.clone(), &run.text, size, false);
                             surface.pop();
                         } else {
                             surface.draw_glyphs(Point::from_xy(*x, *y), &glyphs, font.clone(), &run.text, size, false);
+                        }
+                        if coloured {
+                            surface.set_fill(Some(Fill::default()));
                         }
                         surface.end_tagged();
                         if let Some(c) = content {
@@ -173,9 +193,11 @@ fn write_with(book: &Book, dir: &BookDir, fonts: &FontSet, layout: &Layout, ua: 
                     }
                 }
             }
+            surface.pop();
             surface.finish();
         }
         for (rect, target, node) in links {
+            let rect = Rect::from_xywh(rect.left() + off, rect.top() + off, rect.width(), rect.height()).unwrap_or(rect);
             let t = match &target {
                 Link::Url(u) => krilla::annotation::Target::Action(krilla::action::Action::Link(krilla::action::LinkAction::new(u.clone()))),
                 Link::Anchor(a) => match dest(a) {
@@ -200,7 +222,7 @@ fn write_with(book: &Book, dir: &BookDir, fonts: &FontSet, layout: &Layout, ua: 
     let mut stack: Vec<OutlineNode> = Vec::new();
     for item in &layout.outline {
         let Some(d) = dest(&item.anchor) else { continue };
-        let node = OutlineNode::new(item.title.clone(), d);
+        let node = OutlineNode::new(item.title.clone(), d).with_open(profile.outline_open);
         if item.level == 0 {
             if let Some(n) = stack.pop() {
                 outline.push_child(n);
@@ -250,6 +272,30 @@ fn write_with(book: &Book, dir: &BookDir, fonts: &FontSet, layout: &Layout, ua: 
         Diagnostic::error(format!("the PDF could not be written: {}", describe(&e)))
             .help("this is a bug in quire unless the message names a font or image; please report it")
     })
+}
+
+/// Crop marks at the corners of the trimmed page, outside the bleed.
+fn crop_marks(surface: &mut krilla::surface::Surface, off: f32, w: f32, h: f32, bleed: f32) {
+    let _ = surface.start_tagged(ContentTag::Artifact(krilla::tagging::Artifact::new(ArtifactType::Layout, None)));
+    surface.set_fill(None);
+    surface.set_stroke(Some(Stroke { width: 0.25, ..Stroke::default() }));
+    let gap = bleed + 3.0;
+    let len = 18.0;
+    for (x, y) in [(off, off), (off + w, off), (off, off + h), (off + w, off + h)] {
+        let sx = if x > off { 1.0 } else { -1.0 };
+        let sy = if y > off { 1.0 } else { -1.0 };
+        let mut pb = PathBuilder::new();
+        pb.move_to(x + sx * gap, y);
+        pb.line_to(x + sx * (gap + len), y);
+        pb.move_to(x, y + sy * gap);
+        pb.line_to(x, y + sy * (gap + len));
+        if let Some(path) = pb.finish() {
+            surface.draw_path(&path);
+        }
+    }
+    surface.set_stroke(None);
+    surface.set_fill(Some(Fill::default()));
+    surface.end_tagged();
 }
 
 fn describe(e: &krilla::error::KrillaError) -> String {
