@@ -1138,8 +1138,8 @@ fn layout_once(book: &Book, dir: &BookDir, fonts: &FontSet, g: Geometry, min_nam
     for (si, seq) in seqs.iter().enumerate() {
         let needs_recto = (si == first_body && g.blank_pages) || (seq.opens_recto && g.recto_openings);
         if needs_recto && pages.len() % 2 == 1 {
-            // A truly blank verso: no head, no folio.
-            let label = if si < first_body {
+            // A truly blank verso: no head, no folio. Before the body it ends the front matter.
+            let label = if si <= first_body {
                 roman_n += 1;
                 Label::Roman(roman_n)
             } else {
@@ -1451,6 +1451,7 @@ mod tests {
             stat: None,
             para: None,
             heading: false,
+            numbered: true,
         })
     }
 
@@ -1465,7 +1466,21 @@ mod tests {
         let cfg = crate::config::parse("[metadata]\ntitle = \"T\"\n[contents]\nchapters = [\"a.md\"]\n").unwrap();
         let fonts = FontSet::load(&dir, &cfg).unwrap();
         // A text block of exactly ten 14 pt lines.
-        let g = Geometry { width: 300.0, height: 140.0, top: 0.0, bottom: 0.0, inner: 20.0, outer: 20.0, body: 11.0, leading: 14.0 };
+        let g = Geometry {
+            width: 300.0,
+            height: 140.0,
+            top: 0.0,
+            bottom: 0.0,
+            inner: 20.0,
+            outer: 20.0,
+            body: 11.0,
+            leading: 14.0,
+            recto_openings: false,
+            blank_pages: true,
+            pad_to: 1,
+            line_numbers: 0,
+            teacher_page: false,
+        };
         let mut s = Setter {
             g,
             shaper: Shaper::new(&fonts),
