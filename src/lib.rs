@@ -2,6 +2,7 @@
 //!
 //! Stages (see ARCHITECTURE.md): config → source → parse → model → writers.
 
+pub mod cite;
 pub mod config;
 pub mod diag;
 pub mod source;
@@ -90,6 +91,7 @@ pub fn geometry(p: &config::PdfProfile) -> layout::book::Geometry {
         pad_to: p.pad_to,
         line_numbers: p.line_numbers,
         teacher_page: p.teacher_page,
+        paragraph_numbers: false,
     }
 }
 
@@ -100,51 +102,162 @@ pub fn typeset(loaded: &Loaded, fonts: &text::fonts::FontSet) -> Result<layout::
 
 /// Lays out the book for print in one profile.
 pub fn typeset_profile(loaded: &Loaded, fonts: &text::fonts::FontSet, p: &config::PdfProfile) -> Result<layout::Layout, Diagnostics> {
-    layout::book::layout(&loaded.book, &loaded.dir, fonts, geometry(p), loaded.config.config.typography.min_hyphenate_name).map_err(Diagnostics)
+    let mut g = geometry(p);
+    g.paragraph_numbers = loaded.config.config.edition.paragraph_numbers;
+    let ed = cite::Edition::new(&loaded.book, &loaded.config, None);
+    let extras = layout::book::Extras { colophon: colophon_facts(loaded, &ed), cite: ed.how_to_cite(&loaded.book) };
+    layout::book::layout(&loaded.book, &loaded.dir, fonts, g, loaded.config.config.typography.min_hyphenate_name, &extras).map_err(Diagnostics)
+}
+
+/// Colophon facts shared by the EPUB and the PDF: version, source, print edition, fingerprint.
+pub fn colophon_facts(loaded: &Loaded, ed: &cite::Edition) -> Vec<String> {
+    colophon_pairs(loaded, ed).into_iter().map(|(k, v)| format!("{k}: {v}")).collect()
+}
+
+fn colophon_pairs(loaded: &Loaded, ed: &cite::Edition) -> Vec<(String, String)> {
+    let mut v = Vec::new();
+    if let Some(ver) = &ed.version {
+        v.push(("Version".to_string(), ver.clone()));
+    }
+    if let Some(src) = &ed.source {
+        v.push(("Source".to_string(), src.clone()));
+    }
+    v.push(("Reference print edition".to_string(), ed.print.clone()));
+    v.push(("Content fingerprint (SHA-256 of book.toml and manuscript)".to_string(), loaded.book.meta.fingerprint.clone()));
+    v
 }
 
 /// Builds the requested outputs into `out_dir`. Every output is produced in memory first; files
-/// are written only when all of them succeeded.
+/// are written only when all of them succeeded. Besides the EPUB and PDFs, the citation files
+/// and `SHA256SUMS` (listing every output) are written.
 pub fn build(loaded: &Loaded, out_dir: &Path, targets: &[Target], profile: Option<&str>) -> Result<BuildReport, Diagnostics> {
-    let fonts = text::fonts::FontSet::load(&loaded.dir, &loaded.config).map_err(Diagnostics)?;
-    let stem = loaded.config.stem();
-    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-    let mut report = BuildReport::default();
-    for t in targets {
-        match t {
-            Target::Epub => {
-                let bytes = epub::build(&loaded.book, &loaded.dir, &fonts).map_err(|d| Diagnostics(vec![d]))?;
-                files.push((format!("{stem}.epub"), bytes));
-            }
-            Target::Pdf => {
-                let profiles: Vec<&config::PdfProfile> = match profile {
-                    Some(name) => {
-                        let found: Vec<_> = loaded.config.profiles.iter().filter(|p| p.name == name).collect();
-                        if found.is_empty() {
-                            let names: Vec<&str> = loaded.config.profiles.iter().map(|p| p.name.as_str()).collect();
-                            return Err(Diagnostics(vec![Diagnostic::error(format!("no PDF profile `{name}` in book.toml"))
-                                .help(format!("profiles of this book: {}", if names.iter().all(|n| n.is_empty()) { "none (drop --profile)".to_string() } else { names.join(", ") }))]));
-                        }
-                        found
-                    }
-                    None => loaded.config.profiles.iter().collect(),
-                };
-                for (i, p) in profiles.iter().enumerate() {
-                    let lay = typeset_profile(loaded, &fonts, p)?;
-                    let (bytes, conf) = pdf::write(&loaded.book, &loaded.dir, &fonts, &lay, p).map_err(|d| Diagnostics(vec![d]))?;
-                    files.push((loaded.config.pdf_name(p), bytes));
-                    if i == 0 {
-                        // Warnings about the manuscript are the same in every profile.
-                        report.warnings.0.extend(lay.report.warnings.clone());
-                    }
-                    report.layouts.push((p.name.clone(), lay.report, conf));
-                }
-            }
-        }
-    }
+    let files = render(loaded, targets, profile)?;
+    let mut report = files.report;
     output::prepare_dir(out_dir).map_err(|d| Diagnostics(vec![d]))?;
-    for (name, bytes) in files {
-        report.written.push(output::write_atomic(out_dir, &name, &bytes).map_err(|d| Diagnostics(vec![d]))?);
+    for (name, bytes) in &files.files {
+        report.written.push(output::write_atomic(out_dir, name, bytes).map_err(|d| Diagnostics(vec![d]))?);
     }
+    let sums = sha256sums(&files.files);
+    report.written.push(output::write_atomic(out_dir, SUMS_FILE, sums.as_bytes()).map_err(|d| Diagnostics(vec![d]))?);
     Ok(report)
 }
+
+/// The name of the checksum file written beside the outputs.
+pub const SUMS_FILE: &str = "SHA256SUMS";
+
+/// `sha256sum`-compatible lines for the files, sorted by name.
+pub fn sha256sums(files: &[(String, Vec<u8>)]) -> String {
+    let mut lines: Vec<String> = files.iter().map(|(n, b)| format!("{}  {n}\n", ids::sha256_hex(b))).collect();
+    lines.sort_by(|a, b| a[66..].cmp(&b[66..]));
+    lines.concat()
+}
+
+/// Outputs rendered in memory.
+pub struct Rendered {
+    pub files: Vec<(String, Vec<u8>)>,
+    pub report: BuildReport,
+}
+
+/// Renders the requested outputs in memory.
+pub fn render(loaded: &Loaded, targets: &[Target], profile: Option<&str>) -> Result<Rendered, Diagnostics> {
+    let fonts = text::fonts::FontSet::load(&loaded.dir, &loaded.config).map_err(Diagnostics)?;
+    let cfg = &loaded.config;
+    let stem = cfg.stem();
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut report = BuildReport::default();
+    // The reference print edition is laid out first: the EPUB's page list and the citations'
+    // page ranges come from it.
+    let reference = &cfg.profiles[cfg.reference];
+    let ref_layout = typeset_profile(loaded, &fonts, reference)?;
+    let ed = cite::Edition::new(&loaded.book, cfg, Some(&ref_layout));
+    let cite_text = ed.how_to_cite(&loaded.book);
+    if targets.contains(&Target::Epub) {
+        let labels: Vec<String> = ref_layout.pages.iter().map(|p| p.label.text()).collect();
+        let edition = epub::Edition {
+            paragraph_numbers: cfg.config.edition.paragraph_numbers,
+            pages: Some((labels, &ref_layout.marks)),
+            page_source: Some(format!("{}, {}", loaded.book.meta.identifier, ed.print)),
+            colophon: colophon_pairs(loaded, &ed),
+            cite: cite_text.clone(),
+        };
+        let bytes = epub::build(&loaded.book, &loaded.dir, &fonts, &edition).map_err(|d| Diagnostics(vec![d]))?;
+        files.push((format!("{stem}.epub"), bytes));
+    }
+    if targets.contains(&Target::Pdf) {
+        let profiles: Vec<&config::PdfProfile> = match profile {
+            Some(name) => {
+                let found: Vec<_> = cfg.profiles.iter().filter(|p| p.name == name).collect();
+                if found.is_empty() {
+                    let names: Vec<&str> = cfg.profiles.iter().map(|p| p.name.as_str()).collect();
+                    return Err(Diagnostics(vec![Diagnostic::error(format!("no PDF profile `{name}` in book.toml"))
+                        .help(format!("profiles of this book: {}", if names.iter().all(|n| n.is_empty()) { "none (drop --profile)".to_string() } else { names.join(", ") }))]));
+                }
+                found
+            }
+            None => cfg.profiles.iter().collect(),
+        };
+        for (i, p) in profiles.iter().enumerate() {
+            let owned;
+            let lay = if *p == reference {
+                &ref_layout
+            } else {
+                owned = typeset_profile(loaded, &fonts, p)?;
+                &owned
+            };
+            let (bytes, conf) = pdf::write(&loaded.book, &loaded.dir, &fonts, lay, p).map_err(|d| Diagnostics(vec![d]))?;
+            files.push((cfg.pdf_name(p), bytes));
+            if i == 0 {
+                // Warnings about the manuscript are the same in every profile.
+                report.warnings.0.extend(lay.report.warnings.clone());
+            }
+            report.layouts.push((p.name.clone(), lay.report.clone(), conf));
+        }
+    }
+    // Citation files for the edition and each letter.
+    files.push(("CITATION.cff".to_string(), ed.cff().into_bytes()));
+    files.push((format!("{stem}.bib"), ed.bibtex().into_bytes()));
+    files.push((format!("{stem}.csl.json"), ed.csl_json().into_bytes()));
+    files.push((format!("{stem}.ris"), ed.ris().into_bytes()));
+    Ok(Rendered { files, report })
+}
+
+/// One line of `quire verify`'s report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    Match(String),
+    Mismatch(String),
+    Missing(String),
+    Extra(String),
+    /// The rebuild matches, but the file in the output directory was changed since.
+    Modified(String),
+}
+
+/// Rebuilds every output in memory and compares it with `SHA256SUMS` in `out_dir`.
+pub fn verify(loaded: &Loaded, out_dir: &Path) -> Result<Vec<Verdict>, Diagnostics> {
+    let sums_path = out_dir.join(SUMS_FILE);
+    let recorded = std::fs::read_to_string(&sums_path).map_err(|e| {
+        Diagnostics(vec![Diagnostic::error(format!("cannot read `{}`: {e}", sums_path.display()))
+            .help("run `quire build` first, or pass the output directory with --out DIR")])
+    })?;
+    let formats: Vec<Target> = [Target::Epub, Target::Pdf].into_iter().collect();
+    let files = render(loaded, &formats, None)?.files;
+    let fresh: std::collections::BTreeMap<String, String> = files.iter().map(|(n, b)| (n.clone(), ids::sha256_hex(b))).collect();
+    let mut out = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for line in recorded.lines().filter(|l| l.len() > 66) {
+        let (hash, name) = (&line[..64], &line[66..]);
+        seen.insert(name.to_string());
+        let on_disk = std::fs::read(out_dir.join(name)).map(|b| ids::sha256_hex(&b)).ok();
+        out.push(match fresh.get(name) {
+            Some(h) if h == hash && on_disk.as_deref() != Some(hash) => Verdict::Modified(name.to_string()),
+            Some(h) if h == hash => Verdict::Match(name.to_string()),
+            Some(_) => Verdict::Mismatch(name.to_string()),
+            None => Verdict::Missing(name.to_string()),
+        });
+    }
+    for name in fresh.keys().filter(|n| !seen.contains(*n)) {
+        out.push(Verdict::Extra(name.clone()));
+    }
+    Ok(out)
+}
+

@@ -24,6 +24,15 @@ enum Command {
         #[arg(long)]
         deny_warnings: bool,
     },
+    /// Rebuild every output in memory and check it against SHA256SUMS (exit 1 on a mismatch).
+    Verify {
+        /// The book directory (holding book.toml).
+        #[arg(long, default_value = ".")]
+        book: PathBuf,
+        /// The output directory holding SHA256SUMS (default: book.toml [output] dir).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Build the book's EPUB and/or PDF.
     Build {
         /// The book directory (holding book.toml).
@@ -80,6 +89,50 @@ fn main() -> ExitCode {
                 ExitCode::from(1)
             }
         },
+        Command::Verify { book, out } => {
+            let loaded = match quire::load(&book) {
+                Ok(l) => l,
+                Err(diags) => {
+                    report(&diags);
+                    return ExitCode::from(1);
+                }
+            };
+            let out_dir = out.unwrap_or_else(|| book.join(&loaded.config.config.output.dir));
+            match quire::verify(&loaded, &out_dir) {
+                Ok(verdicts) => {
+                    let mut ok = true;
+                    for v in &verdicts {
+                        match v {
+                            quire::Verdict::Match(n) => println!("ok        {n}"),
+                            quire::Verdict::Mismatch(n) => {
+                                ok = false;
+                                println!("MISMATCH  {n}");
+                            }
+                            quire::Verdict::Missing(n) => {
+                                ok = false;
+                                println!("MISSING   {n} (listed in SHA256SUMS, not produced by this build)");
+                            }
+                            quire::Verdict::Modified(n) => {
+                                ok = false;
+                                println!("MODIFIED  {n} (the rebuild matches SHA256SUMS, the file in the output directory does not)");
+                            }
+                            quire::Verdict::Extra(n) => println!("not listed {n} (built now, not part of the recorded build)"),
+                        }
+                    }
+                    if ok {
+                        println!("verified: {} files match SHA256SUMS", verdicts.len());
+                        ExitCode::SUCCESS
+                    } else {
+                        eprintln!("error: the outputs do not match SHA256SUMS");
+                        ExitCode::from(1)
+                    }
+                }
+                Err(diags) => {
+                    report(&diags);
+                    ExitCode::from(1)
+                }
+            }
+        }
         Command::Build { book, out, format, profile, deny_warnings, quiet } => {
             let loaded = match quire::load(&book) {
                 Ok(l) => l,

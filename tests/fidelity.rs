@@ -142,7 +142,7 @@ fn chapter_groups(ch: &Chapter, groups: &mut Vec<(Vec<String>, bool, String)>) {
 fn body_groups(blocks: &[Block], ch: &Chapter, groups: &mut Vec<(Vec<String>, bool, String)>) {
     for b in blocks {
         match b {
-            Block::Paragraph { inlines, pos } => {
+            Block::Paragraph { inlines, pos, .. } => {
                 groups.push((words(&plain_text(inlines)), false, format!("{}:{}", ch.file, pos.line)))
             }
             Block::BlockQuote { blocks, .. } => body_groups(blocks, ch, groups),

@@ -31,3 +31,4 @@ fn kitchen_sink_layout_is_unchanged() {
 fn german_layout_is_unchanged() {
     check("german");
 }
+

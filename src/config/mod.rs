@@ -19,9 +19,26 @@ pub struct Config {
     pub typography: Typography,
     #[serde(default)]
     pub fonts: Fonts,
+    #[serde(default)]
+    pub edition: Edition,
     /// PDF profiles by name; none means one PDF from [typography].
     #[serde(default)]
     pub profiles: std::collections::BTreeMap<String, ProfileCfg>,
+}
+
+/// The citable edition: version, source, paragraph numbers.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Edition {
+    /// Version of this edition (e.g. "1.0"), printed in the colophon and the citation files.
+    pub version: Option<String>,
+    /// What the edition's text comes from, for the colophon and citations.
+    pub source: Option<String>,
+    /// Number paragraphs per chapter/letter, in the PDF's margin and in the EPUB.
+    #[serde(default)]
+    pub paragraph_numbers: bool,
+    /// Where the edition can be found (printed in citations).
+    pub url: Option<String>,
 }
 
 /// A PDF profile: settings that override [typography] for one PDF. Profiles differ only in

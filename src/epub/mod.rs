@@ -6,6 +6,7 @@ pub mod xhtml;
 pub mod xml;
 
 use crate::diag::Diagnostic;
+use crate::layout::PageMark;
 use crate::model::{Book, Chapter, Matter};
 use crate::source::{sniff_image, BookDir};
 use crate::text::fonts::{Face, FontSet};
@@ -32,8 +33,76 @@ struct Doc {
     linear: bool,
 }
 
+/// What the EPUB takes from the citable edition: paragraph numbers, the reference print
+/// edition's pages, colophon facts and the "How to cite" text.
+#[derive(Default)]
+pub struct Edition<'a> {
+    pub paragraph_numbers: bool,
+    /// Page labels of the reference print edition and where each page starts.
+    pub pages: Option<(Vec<String>, &'a [PageMark])>,
+    /// Names the reference print edition (`pageBreakSource`).
+    pub page_source: Option<String>,
+    /// Extra colophon entries: (label, plain text).
+    pub colophon: Vec<(String, String)>,
+    /// Paragraphs of the "How to cite this edition" page (plain text).
+    pub cite: Vec<String>,
+}
+
+/// Where the markers of the reference edition's pages go.
+#[derive(Default)]
+struct Markers {
+    /// Document id (chapter/part id, `titlepage`, `toc`, `colophon`) → labels at its start.
+    starts: BTreeMap<String, Vec<String>>,
+    /// (chapter id, paragraph number) → (character offset, label).
+    paras: BTreeMap<(String, u32), Vec<(usize, String)>>,
+    /// Labels in page order with the document each marker is in.
+    list: Vec<(String, String)>,
+}
+
+fn place_markers(labels: &[String], marks: &[PageMark]) -> Markers {
+    let mut m = Markers::default();
+    let mut pending: Vec<String> = Vec::new();
+    for (label, mark) in labels.iter().zip(marks) {
+        match mark {
+            PageMark::Follow => pending.push(label.clone()),
+            PageMark::Start(doc) => {
+                for l in pending.drain(..).chain(std::iter::once(label.clone())) {
+                    m.list.push((l.clone(), doc.clone()));
+                    m.starts.entry(doc.clone()).or_default().push(l);
+                }
+            }
+            PageMark::Paragraph { chapter, n, offset } => {
+                for l in pending.drain(..).chain(std::iter::once(label.clone())) {
+                    m.list.push((l.clone(), chapter.clone()));
+                    m.paras.entry((chapter.clone(), *n)).or_default().push((*offset, l));
+                }
+            }
+        }
+    }
+    // Pages after the last text (padding) are marked at the start of the colophon.
+    for l in pending {
+        m.list.push((l.clone(), "colophon".into()));
+        m.starts.entry("colophon".into()).or_default().push(l);
+    }
+    m
+}
+
 /// Builds the EPUB file's bytes.
-pub fn build(book: &Book, dir: &BookDir, fonts: &FontSet) -> Result<Vec<u8>, Diagnostic> {
+pub fn build(book: &Book, dir: &BookDir, fonts: &FontSet, edition: &Edition) -> Result<Vec<u8>, Diagnostic> {
+    let markers = match &edition.pages {
+        Some((labels, marks)) => place_markers(labels, marks),
+        None => Markers::default(),
+    };
+    let doc_of = |id: &str| -> String {
+        match id {
+            "titlepage" => "text/titlepage.xhtml".into(),
+            "toc" => "nav.xhtml".into(),
+            "colophon" => "text/colophon.xhtml".into(),
+            "how-to-cite" => "text/how-to-cite.xhtml".into(),
+            other => format!("text/{other}.xhtml"),
+        }
+    };
+    let start_markers = |id: &str| -> String { markers.starts.get(id).map(|v| v.iter().map(|l| xhtml::page_marker(l)).collect()).unwrap_or_default() };
     let lang = book.meta.language.as_str();
     let mut items: Vec<Item> = Vec::new();
     let mut spine: Vec<Doc> = Vec::new();
@@ -76,7 +145,7 @@ pub fn build(book: &Book, dir: &BookDir, fonts: &FontSet) -> Result<Vec<u8>, Dia
     push_doc(&mut items, &mut spine, "cover", "text/cover.xhtml", cover_doc, false);
 
     // Title page.
-    push_doc(&mut items, &mut spine, "titlepage", "text/titlepage.xhtml", title_page(book), true);
+    push_doc(&mut items, &mut spine, "titlepage", "text/titlepage.xhtml", title_page(book, &start_markers("titlepage")), true);
 
     // Contents (the navigation document, also in the spine).
     let nav_index = items.len();
@@ -85,7 +154,21 @@ pub fn build(book: &Book, dir: &BookDir, fonts: &FontSet) -> Result<Vec<u8>, Dia
 
     let links = || Links { chapters: &chapter_files, images: &images };
     let chapter_doc = |ch: &Chapter, level: u8| -> String {
-        let w = ChapterWriter { links: links(), chapter: ch, level };
+        let mut marks: BTreeMap<u32, Vec<(usize, String)>> = BTreeMap::new();
+        for ((c, n), v) in &markers.paras {
+            if *c == ch.id {
+                marks.insert(*n, v.clone());
+            }
+        }
+        let w = ChapterWriter {
+            links: links(),
+            chapter: ch,
+            level,
+            paragraph_numbers: edition.paragraph_numbers,
+            marks,
+            start_marks: markers.starts.get(&ch.id).cloned().unwrap_or_default(),
+            state: Default::default(),
+        };
         let body_type = match ch.matter {
             Matter::Front => "frontmatter",
             Matter::Body => "bodymatter",
@@ -106,7 +189,8 @@ pub fn build(book: &Book, dir: &BookDir, fonts: &FontSet) -> Result<Vec<u8>, Dia
             let mut s = xhtml_head(lang, t, "../css/book.css", "");
             let _ = write!(
                 s,
-                "<body epub:type=\"bodymatter\">\n<section id=\"{id}\" class=\"part\" epub:type=\"part\" role=\"doc-part\" aria-labelledby=\"{id}-title\">\n<h1 id=\"{id}-title\"><span class=\"part-label\">Part {}</span> <span class=\"part-title\">{}</span></h1>\n</section>\n</body>\n</html>\n",
+                "<body epub:type=\"bodymatter\">\n<section id=\"{id}\" class=\"part\" epub:type=\"part\" role=\"doc-part\" aria-labelledby=\"{id}-title\">{}\n<h1 id=\"{id}-title\"><span class=\"part-label\">Part {}</span> <span class=\"part-title\">{}</span></h1>\n</section>\n</body>\n</html>\n",
+                start_markers(&part.id),
                 roman(pi + 1),
                 esc(t),
                 id = part.id
@@ -122,10 +206,14 @@ pub fn build(book: &Book, dir: &BookDir, fonts: &FontSet) -> Result<Vec<u8>, Dia
     for ch in &book.back {
         push_doc(&mut items, &mut spine, &ch.id, &format!("text/{}.xhtml", ch.id), chapter_doc(ch, 1), true);
     }
-    push_doc(&mut items, &mut spine, "colophon", "text/colophon.xhtml", colophon(book, fonts), true);
+    if !edition.cite.is_empty() {
+        push_doc(&mut items, &mut spine, "how-to-cite", "text/how-to-cite.xhtml", cite_page(book, &edition.cite, &start_markers("how-to-cite")), true);
+    }
+    push_doc(&mut items, &mut spine, "colophon", "text/colophon.xhtml", colophon(book, fonts, &edition.colophon, &start_markers("colophon")), true);
 
-    // Navigation document.
-    items[nav_index].data = nav_doc(book, has_part_titles, first_body.as_deref()).into_bytes();
+    // Navigation document, with the page list of the reference print edition.
+    let page_list: Vec<(String, String)> = markers.list.iter().map(|(l, doc)| (l.clone(), doc_of(doc))).collect();
+    items[nav_index].data = nav_doc(book, has_part_titles, first_body.as_deref(), &start_markers("toc"), &page_list, edition.cite.is_empty()).into_bytes();
 
     // CSS and fonts (subset to the characters of the whole package's text).
     let used = used_chars(&items);
@@ -177,7 +265,7 @@ pub fn build(book: &Book, dir: &BookDir, fonts: &FontSet) -> Result<Vec<u8>, Dia
     let css = format!("{font_faces}\n{CSS}");
     items.push(Item { id: "css".into(), href: "css/book.css".into(), media_type: "text/css", properties: None, data: css.into_bytes() });
 
-    let opf = package_document(book, &items, &spine);
+    let opf = package_document(book, &items, &spine, if markers.list.is_empty() { None } else { edition.page_source.as_deref() });
     zip_package(&book.meta.modified, &opf, &items)
 }
 
@@ -255,10 +343,11 @@ fn creators_by_role<'a>(book: &'a Book, role: &str) -> Vec<&'a str> {
     book.meta.creators.iter().filter(|c| c.role == role).map(|c| c.name.as_str()).collect()
 }
 
-fn title_page(book: &Book) -> String {
+fn title_page(book: &Book, markers: &str) -> String {
     let m = &book.meta;
     let mut s = xhtml_head(&m.language, &m.title, "../css/book.css", "");
     s.push_str("<body epub:type=\"frontmatter\">\n<section class=\"titlepage\" epub:type=\"titlepage\" aria-label=\"Title page\">\n");
+    s.push_str(markers);
     let _ = writeln!(s, "<h1 class=\"book-title\">{}</h1>", esc(&m.title));
     if let Some(sub) = &m.subtitle {
         let _ = writeln!(s, "<p class=\"book-subtitle\">{}</p>", esc(sub));
@@ -278,10 +367,25 @@ fn title_page(book: &Book) -> String {
     s
 }
 
-fn colophon(book: &Book, fonts: &FontSet) -> String {
+fn cite_page(book: &Book, paras: &[String], markers: &str) -> String {
+    let m = &book.meta;
+    let mut s = xhtml_head(&m.language, "How to Cite This Edition", "../css/book.css", "");
+    s.push_str("<body epub:type=\"backmatter\">\n<section id=\"how-to-cite\" class=\"how-to-cite\" epub:type=\"appendix\" role=\"doc-appendix\" aria-labelledby=\"how-to-cite-title\">\n");
+    s.push_str(markers);
+    s.push_str("<h1 id=\"how-to-cite-title\">How to Cite This Edition</h1>\n");
+    for p in paras {
+        let _ = writeln!(s, "<p>{}</p>", esc(p));
+    }
+    s.push_str("</section>\n</body>\n</html>\n");
+    s
+}
+
+fn colophon(book: &Book, fonts: &FontSet, extra: &[(String, String)], markers: &str) -> String {
     let m = &book.meta;
     let mut s = xhtml_head(&m.language, "Colophon", "../css/book.css", "");
-    s.push_str("<body epub:type=\"backmatter\">\n<section id=\"colophon\" class=\"colophon\" epub:type=\"colophon\" aria-labelledby=\"colophon-title\">\n<h1 id=\"colophon-title\">Colophon</h1>\n");
+    s.push_str("<body epub:type=\"backmatter\">\n<section id=\"colophon\" class=\"colophon\" epub:type=\"colophon\" aria-labelledby=\"colophon-title\">\n");
+    s.push_str(markers);
+    s.push_str("<h1 id=\"colophon-title\">Colophon</h1>\n");
     let _ = writeln!(s, "<p><i>{}</i>{}</p>", esc(&m.title), m.subtitle.as_deref().map(|x| format!(": {}", esc(x))).unwrap_or_default());
     let mut facts: Vec<(String, String)> = Vec::new();
     if let Some(e) = &m.edition {
@@ -306,6 +410,9 @@ fn colophon(book: &Book, fonts: &FontSet) -> String {
         "Type".into(),
         format!("{}, under the SIL Open Font License (licence texts in the package’s fonts folder)", esc(&families.into_iter().collect::<Vec<_>>().join(" and "))),
     ));
+    for (k, v) in extra {
+        facts.push((k.clone(), esc(v)));
+    }
     facts.push(("Made with".into(), format!("quire {}", env!("CARGO_PKG_VERSION"))));
     s.push_str("<dl>\n");
     for (k, v) in facts {
@@ -316,7 +423,15 @@ fn colophon(book: &Book, fonts: &FontSet) -> String {
 }
 
 fn toc_label(ch: &Chapter) -> String {
-    let w = ChapterWriter { links: Links { chapters: &BTreeMap::new(), images: &BTreeMap::new() }, chapter: ch, level: 1 };
+    let w = ChapterWriter {
+        links: Links { chapters: &BTreeMap::new(), images: &BTreeMap::new() },
+        chapter: ch,
+        level: 1,
+        paragraph_numbers: false,
+        marks: BTreeMap::new(),
+        start_marks: Vec::new(),
+        state: Default::default(),
+    };
     let title = w.inlines(&strip_notes(&ch.title));
     match ch.letter.as_ref().and_then(|l| l.number.as_ref()) {
         Some(n) => format!("{}. {title}", esc(n)),
@@ -328,10 +443,12 @@ fn strip_notes(v: &[crate::model::Inline]) -> Vec<crate::model::Inline> {
     v.iter().filter(|i| !matches!(i, crate::model::Inline::NoteRef { .. })).cloned().collect()
 }
 
-fn nav_doc(book: &Book, has_part_titles: bool, first_body: Option<&str>) -> String {
+ fn nav_doc(book: &Book, has_part_titles: bool, first_body: Option<&str>, markers: &str, page_list: &[(String, String)], no_cite: bool) -> String {
     let m = &book.meta;
     let mut s = xhtml_head(&m.language, "Contents", "css/book.css", "");
-    s.push_str("<body epub:type=\"frontmatter\">\n<nav id=\"toc\" epub:type=\"toc\" role=\"doc-toc\" aria-labelledby=\"toc-title\">\n<h1 id=\"toc-title\">Contents</h1>\n<ol>\n");
+    s.push_str("<body epub:type=\"frontmatter\">\n");
+    s.push_str(markers);
+    s.push_str("<nav id=\"toc\" epub:type=\"toc\" role=\"doc-toc\" aria-labelledby=\"toc-title\">\n<h1 id=\"toc-title\">Contents</h1>\n<ol>\n");
     let entry = |s: &mut String, ch: &Chapter| {
         let _ = writeln!(s, "<li><a href=\"text/{}.xhtml\">{}</a></li>", ch.id, toc_label(ch));
     };
@@ -357,6 +474,9 @@ fn nav_doc(book: &Book, has_part_titles: bool, first_body: Option<&str>) -> Stri
     for ch in &book.back {
         entry(&mut s, ch);
     }
+    if !no_cite {
+        s.push_str("<li><a href=\"text/how-to-cite.xhtml\">How to Cite This Edition</a></li>\n");
+    }
     s.push_str("<li><a href=\"text/colophon.xhtml\">Colophon</a></li>\n</ol>\n</nav>\n");
     s.push_str("<nav epub:type=\"landmarks\" aria-label=\"Landmarks\" hidden=\"hidden\">\n<ol>\n");
     s.push_str("<li><a epub:type=\"cover\" href=\"text/cover.xhtml\">Cover</a></li>\n");
@@ -366,11 +486,19 @@ fn nav_doc(book: &Book, has_part_titles: bool, first_body: Option<&str>) -> Stri
         let _ = writeln!(s, "<li><a epub:type=\"bodymatter\" href=\"{b}\">Start of the text</a></li>");
     }
     s.push_str("<li><a epub:type=\"colophon\" href=\"text/colophon.xhtml\">Colophon</a></li>\n");
-    s.push_str("</ol>\n</nav>\n</body>\n</html>\n");
+    s.push_str("</ol>\n</nav>\n");
+    if !page_list.is_empty() {
+        s.push_str("<nav epub:type=\"page-list\" role=\"doc-pagelist\" aria-label=\"Page list\" hidden=\"hidden\">\n<ol>\n");
+        for (label, doc) in page_list {
+            let _ = writeln!(s, "<li><a href=\"{doc}#page-{l}\">{l}</a></li>", l = esc(label));
+        }
+        s.push_str("</ol>\n</nav>\n");
+    }
+    s.push_str("</body>\n</html>\n");
     s
 }
 
-fn package_document(book: &Book, items: &[Item], spine: &[Doc]) -> String {
+fn package_document(book: &Book, items: &[Item], spine: &[Doc], page_source: Option<&str>) -> String {
     let m = &book.meta;
     let mut s = String::new();
     s.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
@@ -425,6 +553,10 @@ fn package_document(book: &Book, items: &[Item], spine: &[Doc]) -> String {
     }
     s.push_str("<meta property=\"schema:accessModeSufficient\">textual</meta>\n");
     let mut features = vec!["structuralNavigation", "tableOfContents", "readingOrder", "displayTransformability"];
+    if page_source.is_some() {
+        features.push("pageBreakMarkers");
+        features.push("pageNavigation");
+    }
     if has_images {
         features.push("alternativeText");
     }
@@ -432,6 +564,9 @@ fn package_document(book: &Book, items: &[Item], spine: &[Doc]) -> String {
         let _ = writeln!(s, "<meta property=\"schema:accessibilityFeature\">{f}</meta>");
     }
     s.push_str("<meta property=\"schema:accessibilityHazard\">none</meta>\n");
+    if let Some(src) = page_source {
+        let _ = writeln!(s, "<meta property=\"pageBreakSource\">{}</meta>", esc(src));
+    }
     let summary = if has_images {
         "This publication meets WCAG 2.2 Level AA. It has a table of contents, landmarks and a logical heading structure; every image has a text alternative; text can be resized and restyled by the reading system."
     } else {

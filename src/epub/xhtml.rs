@@ -18,6 +18,20 @@ pub struct ChapterWriter<'a> {
     pub chapter: &'a Chapter,
     /// Level of the chapter's own heading (1 or 2).
     pub level: u8,
+    /// Show paragraph numbers.
+    pub paragraph_numbers: bool,
+    /// Page-break markers of the reference print edition inside this chapter's paragraphs:
+    /// paragraph number → (character offset, page label), in order.
+    pub marks: BTreeMap<u32, Vec<(usize, String)>>,
+    /// Page-break markers at the chapter's start.
+    pub start_marks: Vec<String>,
+    /// While a paragraph is written: characters of its text so far, and its markers to come.
+    pub state: std::cell::RefCell<(usize, Vec<(usize, String)>)>,
+}
+
+/// A page-break marker of the reference print edition.
+pub fn page_marker(label: &str) -> String {
+    format!("<span id=\"page-{l}\" epub:type=\"pagebreak\" role=\"doc-pagebreak\" aria-label=\"{l}\"></span>", l = esc(label))
 }
 
 impl ChapterWriter<'_> {
@@ -34,6 +48,9 @@ impl ChapterWriter<'_> {
             "<section id=\"{id}\"{class} epub:type=\"{etype}\" role=\"{role}\" aria-labelledby=\"{id}-title\">",
             id = ch.id
         );
+        for l in &self.start_marks {
+            s.push_str(&page_marker(l));
+        }
         let h = self.level;
         match &ch.letter {
             Some(l) => {
@@ -126,8 +143,15 @@ impl ChapterWriter<'_> {
 
     fn block(&self, b: &Block, s: &mut String) {
         match b {
-            Block::Paragraph { inlines, .. } => {
-                let _ = writeln!(s, "<p>{}</p>", self.inlines(inlines));
+            Block::Paragraph { inlines, n, .. } => {
+                if *n > 0 {
+                    let id = crate::model::paragraph_id(&self.chapter.id, *n);
+                    let num = if self.paragraph_numbers { format!("<span class=\"pnum\">{n}</span>") } else { String::new() };
+                    let body = self.paragraph_inlines(*n, inlines);
+                    let _ = writeln!(s, "<p id=\"{id}\">{num}{body}</p>");
+                } else {
+                    let _ = writeln!(s, "<p>{}</p>", self.inlines(inlines));
+                }
             }
             Block::Heading { level, id, inlines, .. } => {
                 let l = (self.level + (*level).max(2) - 1).min(6);
@@ -151,8 +175,8 @@ impl ChapterWriter<'_> {
                 for item in items {
                     s.push_str("<li>");
                     match (tight, item.as_slice()) {
-                        (true, [Block::Paragraph { inlines, .. }, rest @ ..]) => {
-                            s.push_str(&self.inlines(inlines));
+                        (true, [Block::Paragraph { inlines, n, .. }, rest @ ..]) => {
+                            s.push_str(&self.paragraph_inlines(*n, inlines));
                             if !rest.is_empty() {
                                 s.push('\n');
                                 self.blocks(rest, s);
@@ -220,6 +244,15 @@ impl ChapterWriter<'_> {
         }
     }
 
+    /// A numbered paragraph's inlines with the page-break markers that fall in it.
+    fn paragraph_inlines(&self, n: u32, inlines: &[Inline]) -> String {
+        *self.state.borrow_mut() = (0, self.marks.get(&n).cloned().unwrap_or_default());
+        let body = self.inlines(inlines);
+        // Markers past the end of the text close the paragraph.
+        let rest: String = std::mem::take(&mut self.state.borrow_mut().1).iter().map(|(_, l)| page_marker(l)).collect();
+        body + &rest
+    }
+
     pub fn inlines(&self, inlines: &[Inline]) -> String {
         let mut s = String::new();
         self.push_inlines(inlines, &mut s);
@@ -229,12 +262,13 @@ impl ChapterWriter<'_> {
     fn push_inlines(&self, inlines: &[Inline], s: &mut String) {
         for i in inlines {
             match i {
-                Inline::Text(t) => s.push_str(&esc(t)),
+                Inline::Text(t) => self.text_with_marks(t, s),
                 Inline::Emph(c) => self.wrap("em", "", c, s),
                 Inline::Strong(c) => self.wrap("strong", "", c, s),
                 Inline::Strike(c) => self.wrap("s", "", c, s),
                 Inline::SmallCaps(c) => self.wrap("span", " class=\"sc\"", c, s),
                 Inline::Code(t) => {
+                    self.state.borrow_mut().0 += t.chars().count();
                     let _ = write!(s, "<code>{}</code>", esc(t));
                 }
                 Inline::Link { url, title, children } => {
@@ -262,6 +296,50 @@ impl ChapterWriter<'_> {
                 Inline::LineBreak => s.push_str("<br/>"),
             }
         }
+    }
+
+    /// Writes text, inserting the page-break markers that fall in it — between words: a page
+    /// that starts inside a hyphenated word gets its marker after that word.
+    fn text_with_marks(&self, t: &str, s: &mut String) {
+        let mut st = self.state.borrow_mut();
+        let start = st.0;
+        let len = t.chars().count();
+        st.0 += len;
+        if st.1.is_empty() {
+            s.push_str(&esc(t));
+            return;
+        }
+        let chars: Vec<char> = t.chars().collect();
+        let mut written = 0usize;
+        while let Some((off, _)) = st.1.first() {
+            if *off >= start + len {
+                break;
+            }
+            let mut local = off.saturating_sub(start);
+            // Inside a word: move to the start of the next word.
+            let mid_word = local > 0 && !chars[local - 1].is_whitespace() && !chars[local].is_whitespace();
+            if mid_word {
+                while local < len && !chars[local].is_whitespace() {
+                    local += 1;
+                }
+                while local < len && chars[local].is_whitespace() {
+                    local += 1;
+                }
+                if local >= len {
+                    // The word runs on into the next text: try again there.
+                    let (_, label) = st.1.remove(0);
+                    st.1.insert(0, (start + len, label));
+                    break;
+                }
+            }
+            let (_, label) = st.1.remove(0);
+            let piece: String = chars[written..local].iter().collect();
+            s.push_str(&esc(&piece));
+            s.push_str(&page_marker(&label));
+            written = local;
+        }
+        let piece: String = chars[written..].iter().collect();
+        s.push_str(&esc(&piece));
     }
 
     fn wrap(&self, tag: &str, attrs: &str, c: &[Inline], s: &mut String) {

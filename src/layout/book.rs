@@ -31,6 +31,8 @@ pub struct Geometry {
     pub line_numbers: usize,
     /// Add an "About this edition" page after the contents.
     pub teacher_page: bool,
+    /// Print paragraph numbers in the outer margin.
+    pub paragraph_numbers: bool,
 }
 
 impl Geometry {
@@ -69,6 +71,12 @@ struct VLine {
     heading: bool,
     /// Counts for line numbering (body text lines).
     numbered: bool,
+    /// The paragraph number printed in the margin of this (first) line.
+    para_number: Option<u32>,
+    /// Characters of the paragraph's manuscript text before this line.
+    offset: Option<usize>,
+    /// The paragraph this line belongs to: (chapter id, paragraph number).
+    mark: Option<(String, u32)>,
 }
 
 #[derive(Debug, Clone)]
@@ -109,6 +117,8 @@ struct Sequence {
     front: bool,
     /// Opens on a recto when the profile asks for recto openings.
     opens_recto: bool,
+    /// The EPUB document this sequence corresponds to (chapter or part id, `titlepage`, `toc`).
+    doc: String,
 }
 
 struct Setter<'a> {
@@ -147,15 +157,24 @@ impl<'a> Setter<'a> {
         Style::new(face, size)
     }
 
-    /// Inlines → spans in `base` style.
+    /// Inlines → spans in `base` style. Spans from manuscript text get their character offset
+    /// within the paragraph's text (the EPUB counts the same characters).
     fn spans(&self, inlines: &[Inline], base: Style, ch: Option<&Chapter>, out: &mut Vec<Span>) {
-        self.spans_with(inlines, base, None, ch, out)
+        let from = out.len();
+        self.spans_with(inlines, base, None, ch, out);
+        let mut count = 0;
+        for sp in &mut out[from..] {
+            if sp.model_offset.is_some() {
+                sp.model_offset = Some(count);
+                count += sp.text.chars().count();
+            }
+        }
     }
 
     fn spans_with(&self, inlines: &[Inline], base: Style, link: Option<Link>, ch: Option<&Chapter>, out: &mut Vec<Span>) {
         for i in inlines {
             match i {
-                Inline::Text(t) => out.push(Span { text: t.clone(), style: base, link: link.clone(), note: None }),
+                Inline::Text(t) => out.push(Span { text: t.clone(), style: base, link: link.clone(), note: None, model_offset: Some(0) }),
                 Inline::Emph(c) => {
                     let face = match base.face {
                         Face::Regular => Face::Italic,
@@ -176,12 +195,12 @@ impl<'a> Setter<'a> {
                 }
                 Inline::Strike(c) => self.spans_with(c, base, link.clone(), ch, out),
                 Inline::SmallCaps(c) => self.spans_with(c, Style { smcp: true, ..base }, link.clone(), ch, out),
-                Inline::Code(t) => out.push(Span { text: t.clone(), style: Style { face: Face::Mono, size: base.size * 0.85, ..base }, link: link.clone(), note: None }),
+                Inline::Code(t) => out.push(Span { text: t.clone(), style: Style { face: Face::Mono, size: base.size * 0.85, ..base }, link: link.clone(), note: None, model_offset: Some(0) }),
                 Inline::Link { url, children, .. } => {
                     let l = self.resolve_link(url, ch);
                     self.spans_with(children, base, Some(l), ch, out)
                 }
-                Inline::Image { alt, .. } => out.push(Span { text: format!("[{alt}]"), style: Style { face: Face::Italic, ..base }, link: link.clone(), note: None }),
+                Inline::Image { alt, .. } => out.push(Span { text: format!("[{alt}]"), style: Style { face: Face::Italic, ..base }, link: link.clone(), note: None, model_offset: None }),
                 Inline::NoteRef { note, nth } => {
                     if let Some(n) = ch.and_then(|c| c.notes.get(*note)) {
                         out.push(Span {
@@ -189,10 +208,11 @@ impl<'a> Setter<'a> {
                             style: Style { size: base.size * 0.68, rise: base.size * 0.36, ..base },
                             link: None,
                             note: Some((n.id.clone(), format!("{}-ref-{}", n.id, nth + 1))),
+                            model_offset: None,
                         });
                     }
                 }
-                Inline::LineBreak => out.push(Span { text: "\n".into(), style: base, link: None, note: None }),
+                Inline::LineBreak => out.push(Span { text: "\n".into(), style: base, link: None, note: None, model_offset: None }),
             }
         }
     }
@@ -231,6 +251,14 @@ impl<'a> Setter<'a> {
         let spec = ParaSpec { spans, width, indent, align, hyphenate: align == Align::Justify || align == Align::Ragged };
         let mut problems = Problems { missing: Vec::new() };
         let lines = set_paragraph(&spec, &mut self.shaper, &self.hyph, &mut problems);
+        let offsets: Vec<Option<usize>> = lines
+            .iter()
+            .map(|l| {
+                let (si, off) = l.start?;
+                let sp = &spec.spans[si];
+                Some(sp.model_offset? + sp.text[..off].chars().count())
+            })
+            .collect();
         for c in problems.missing {
             let (f, l) = source.unwrap_or(("book.toml", 1));
             self.missing.entry(c).or_insert(Location { file: f.to_string(), line: l as usize, column: 1, line_text: String::new() });
@@ -241,7 +269,9 @@ impl<'a> Setter<'a> {
         let mut out = Vec::new();
         let mut link_nodes: Vec<(Link, usize)> = Vec::new();
         for (li, line) in lines.into_iter().enumerate() {
-            out.push(VItem::Line(self.vline(line, li, n, serial, leading, x, node, source, body_stats, &mut link_nodes)));
+            let mut v = self.vline(line, li, n, serial, leading, x, node, source, body_stats, &mut link_nodes);
+            v.offset = offsets[li];
+            out.push(VItem::Line(v));
         }
         out
     }
@@ -314,6 +344,9 @@ impl<'a> Setter<'a> {
             para: Some((serial, li, n)),
             heading: false,
             numbered: false,
+            para_number: None,
+            offset: None,
+            mark: None,
         }
     }
 
@@ -402,10 +435,10 @@ impl<'a> Setter<'a> {
             let mut lines = Vec::new();
             let mut firstp = true;
             for b in &note.blocks {
-                if let Block::Paragraph { inlines, pos } = b {
+                if let Block::Paragraph { inlines, pos, .. } = b {
                     let mut spans = Vec::new();
                     if firstp {
-                        spans.push(Span { text: format!("{}. ", i + 1), style: small, link: Some(Link::Anchor(format!("{}-ref-1", note.id))), note: None });
+                        spans.push(Span { text: format!("{}. ", i + 1), style: small, link: Some(Link::Anchor(format!("{}-ref-1", note.id))), note: None, model_offset: None });
                     }
                     self.spans(inlines, small, Some(ch), &mut spans);
                     let p = self.node(nnode, SKind::P);
@@ -430,16 +463,25 @@ impl<'a> Setter<'a> {
         let g = self.g;
         for b in blocks {
             match b {
-                Block::Paragraph { inlines, pos } => {
+                Block::Paragraph { inlines, pos, n } => {
                     let p = self.node(parent, SKind::P);
                     let mut spans = Vec::new();
                     let size = if x > 0.0 { g.body * 0.95 } else { g.body };
                     self.spans(inlines, self.style(Face::Regular, size), Some(ch), &mut spans);
                     let indent = if *first { 0.0 } else { EM_INDENT * g.body };
                     let mut v = self.para_lines(spans, width, indent, Align::Justify, g.leading, x, p, Some((&ch.file, pos.line)), x == 0.0);
+                    let mut first_line = true;
                     for it in &mut v {
                         if let VItem::Line(l) = it {
                             l.numbered = true;
+                            if first_line && *n > 0 {
+                                l.anchors.push(crate::model::paragraph_id(&ch.id, *n));
+                                l.para_number = Some(*n);
+                                first_line = false;
+                            }
+                            if *n > 0 {
+                                l.mark = Some((ch.id.clone(), *n));
+                            }
                         }
                     }
                     items.extend(v);
@@ -528,7 +570,7 @@ impl<'a> Setter<'a> {
                             let v = if chunk.trim().is_empty() {
                                 vec![VItem::Space(g.leading * 0.85)]
                             } else {
-                                let spans = vec![Span { text: chunk.replace(' ', "\u{a0}"), style: st, link: None, note: None }];
+                                let spans = vec![Span { text: chunk.replace(' ', "\u{a0}"), style: st, link: None, note: None, model_offset: None }];
                                 self.para_lines(spans, width, 0.0, Align::Ragged, g.leading * 0.85, x, c, Some((&ch.file, pos.line)), false)
                             };
                             items.extend(v);
@@ -665,7 +707,7 @@ impl<'a> Setter<'a> {
             let mut spans = Vec::new();
             self.spans(&f.caption, small, Some(ch), &mut spans);
             if !f.credit.is_empty() {
-                spans.push(Span { text: " ".into(), style: small, link: None, note: None });
+                spans.push(Span { text: " ".into(), style: small, link: None, note: None, model_offset: None });
                 self.spans(&f.credit, Style { smcp: true, ..small }, Some(ch), &mut spans);
             }
             let v = self.para_lines(spans, width, 0.0, Align::Center, g.leading * 0.82, 0.0, cap, Some((&ch.file, f.pos.line)), false);
@@ -928,18 +970,22 @@ impl Setter<'_> {
     }
 }
 
-/// Options of a layout run.
-pub struct Options {
-    /// Page numbers of chapters and parts for the contents, from an earlier run.
-    pub toc_pages: BTreeMap<String, String>,
+/// Text the layout prints that comes from outside the book: colophon facts and the
+/// "How to cite" page.
+#[derive(Debug, Clone, Default)]
+pub struct Extras {
+    /// Extra lines of the copyright/colophon page.
+    pub colophon: Vec<String>,
+    /// Paragraphs of the "How to cite this edition" page (none: no page).
+    pub cite: Vec<String>,
 }
 
 /// Lays out the whole book.
-pub fn layout(book: &Book, dir: &BookDir, fonts: &FontSet, g: Geometry, min_name: usize) -> Result<Layout, Vec<Diagnostic>> {
+pub fn layout(book: &Book, dir: &BookDir, fonts: &FontSet, g: Geometry, min_name: usize, extras: &Extras) -> Result<Layout, Vec<Diagnostic>> {
     let mut toc: BTreeMap<String, String> = BTreeMap::new();
     let mut last = None;
     for _ in 0..4 {
-        let l = layout_once(book, dir, fonts, g, min_name, &toc)?;
+        let l = layout_once(book, dir, fonts, g, min_name, &toc, extras)?;
         let new_toc: BTreeMap<String, String> = l.anchors.iter().map(|(k, (p, _))| (k.clone(), l.pages[*p].label.text())).collect();
         let stable = new_toc == toc;
         toc = new_toc;
@@ -951,7 +997,7 @@ pub fn layout(book: &Book, dir: &BookDir, fonts: &FontSet, g: Geometry, min_name
     last.ok_or_else(Vec::new)
 }
 
-fn layout_once(book: &Book, dir: &BookDir, fonts: &FontSet, g: Geometry, min_name: usize, toc: &BTreeMap<String, String>) -> Result<Layout, Vec<Diagnostic>> {
+fn layout_once(book: &Book, dir: &BookDir, fonts: &FontSet, g: Geometry, min_name: usize, toc: &BTreeMap<String, String>, extras: &Extras) -> Result<Layout, Vec<Diagnostic>> {
     let mut s = Setter {
         g,
         shaper: Shaper::new(fonts),
@@ -973,9 +1019,9 @@ fn layout_once(book: &Book, dir: &BookDir, fonts: &FontSet, g: Geometry, min_nam
     let ht = s.node(0, SKind::Div);
     let mut v = vec![VItem::Space(g.block_height() * 0.28)];
     v.extend(s.text_lines(&m.title, s.style(Face::Italic, g.body * 1.3), Align::Center, g.body * 1.7, ht));
-    seqs.push(Sequence { items: v, head: None, plain: true, front: true, opens_recto: false });
+    seqs.push(Sequence { items: v, head: None, plain: true, front: true, opens_recto: false, doc: "titlepage".into() });
     if g.blank_pages {
-        seqs.push(Sequence { items: vec![VItem::Space(1.0)], head: None, plain: true, front: true, opens_recto: false });
+        seqs.push(Sequence { items: vec![VItem::Space(1.0)], head: None, plain: true, front: true, opens_recto: false, doc: "titlepage".into() });
     }
     // Title page.
     let tp = s.node(0, SKind::Div);
@@ -1000,7 +1046,7 @@ fn layout_once(book: &Book, dir: &BookDir, fonts: &FontSet, g: Geometry, min_nam
         let n = s.node(tp, SKind::P);
         v.extend(s.text_lines(p, s.style(Face::Regular, g.body), Align::Center, g.leading, n));
     }
-    seqs.push(Sequence { items: v, head: None, plain: true, front: true, opens_recto: false });
+    seqs.push(Sequence { items: v, head: None, plain: true, front: true, opens_recto: false, doc: "titlepage".into() });
     // Copyright / colophon page: set at the foot of the page.
     let cp = s.node(0, SKind::Div);
     let small = s.style(Face::Regular, g.body * 0.8);
@@ -1021,16 +1067,17 @@ fn layout_once(book: &Book, dir: &BookDir, fonts: &FontSet, g: Geometry, min_nam
         facts.push(r.clone());
     }
     let families: BTreeSet<&str> = fonts.fonts.iter().map(|f| f.family.as_str()).collect();
+    facts.extend(extras.colophon.iter().cloned());
     facts.push(format!("Set in {} (SIL Open Font License) by quire {}.", families.into_iter().collect::<Vec<_>>().join(" and "), env!("CARGO_PKG_VERSION")));
     for f in facts {
         let p = s.node(cp, SKind::P);
-        lines.extend(s.para_lines(vec![Span { text: f, style: small, link: None, note: None }], g.measure(), 0.0, Align::Ragged, g.leading * 0.8, 0.0, p, None, false));
+        lines.extend(s.para_lines(vec![Span { text: f, style: small, link: None, note: None, model_offset: None }], g.measure(), 0.0, Align::Ragged, g.leading * 0.8, 0.0, p, None, false));
         lines.push(VItem::Space(g.leading * 0.4));
     }
     let total: f32 = lines.iter().map(VItem::height).sum();
     let mut v = vec![VItem::Space((g.block_height() - total - 1.0).max(0.0))];
     v.extend(lines);
-    seqs.push(Sequence { items: v, head: None, plain: true, front: true, opens_recto: false });
+    seqs.push(Sequence { items: v, head: None, plain: true, front: true, opens_recto: false, doc: "titlepage".into() });
 
     // Contents.
     let has_parts = book.parts.iter().any(|p| p.title.is_some());
@@ -1064,17 +1111,17 @@ fn layout_once(book: &Book, dir: &BookDir, fonts: &FontSet, g: Geometry, min_nam
         }
         v.extend(s.toc_entry(&label, &page, &anchor, indent, item));
     }
-    seqs.push(Sequence { items: v, head: Some("Contents".into()), plain: false, front: true, opens_recto: true });
+    seqs.push(Sequence { items: v, head: Some("Contents".into()), plain: false, front: true, opens_recto: true, doc: "toc".into() });
     if g.teacher_page {
         let v = s.teacher_page(book);
-        seqs.push(Sequence { items: v, head: Some("About This Edition".into()), plain: false, front: true, opens_recto: true });
+        seqs.push(Sequence { items: v, head: Some("About This Edition".into()), plain: false, front: true, opens_recto: true, doc: "toc".into() });
     }
 
     // Front matter chapters.
     for ch in &book.front {
         outline.push(OutlineItem { title: toc_label(ch), level: 0, anchor: ch.id.clone() });
         let items = s.chapter(ch, 0, 1);
-        seqs.push(Sequence { items, head: Some(ch.title_text()), plain: false, front: true, opens_recto: true });
+        seqs.push(Sequence { items, head: Some(ch.title_text()), plain: false, front: true, opens_recto: true, doc: ch.id.clone() });
     }
     let first_body = seqs.len();
     for (pi, part) in book.parts.iter().enumerate() {
@@ -1089,7 +1136,7 @@ fn layout_once(book: &Book, dir: &BookDir, fonts: &FontSet, g: Geometry, min_nam
             let mut l2 = s.text_lines(t, s.style(Face::Regular, g.body * 1.8), Align::Center, g.body * 2.3, h);
             mark_heading(&mut l2, &format!("{}-title", part.id));
             v.extend(l2);
-            seqs.push(Sequence { items: v, head: None, plain: true, front: false, opens_recto: true });
+            seqs.push(Sequence { items: v, head: None, plain: true, front: false, opens_recto: true, doc: part.id.clone() });
             pn
         } else {
             0
@@ -1104,13 +1151,30 @@ fn layout_once(book: &Book, dir: &BookDir, fonts: &FontSet, g: Geometry, min_nam
                 }
                 None => Some(ch.title_text()),
             };
-            seqs.push(Sequence { items, head, plain: false, front: false, opens_recto: true });
+            seqs.push(Sequence { items, head, plain: false, front: false, opens_recto: true, doc: ch.id.clone() });
         }
     }
     for ch in &book.back {
         outline.push(OutlineItem { title: toc_label(ch), level: 0, anchor: ch.id.clone() });
         let items = s.chapter(ch, 0, 1);
-        seqs.push(Sequence { items, head: Some(ch.title_text()), plain: false, front: false, opens_recto: true });
+        seqs.push(Sequence { items, head: Some(ch.title_text()), plain: false, front: false, opens_recto: true, doc: ch.id.clone() });
+    }
+
+    if !extras.cite.is_empty() {
+        outline.push(OutlineItem { title: "How to Cite This Edition".into(), level: 0, anchor: "how-to-cite".into() });
+        let sect = s.node(0, SKind::Sect);
+        let mut v = vec![VItem::Space(g.leading * 3.0)];
+        let h = s.node(sect, SKind::H(1, "How to Cite This Edition".into()));
+        let mut t = s.text_lines("How to Cite This Edition", s.style(Face::Regular, g.body * 1.36), Align::Center, g.body * 1.75, h);
+        mark_heading(&mut t, "how-to-cite");
+        v.extend(t);
+        v.push(VItem::Space(g.leading * 1.5));
+        for (i, p) in extras.cite.iter().enumerate() {
+            let n = s.node(sect, SKind::P);
+            let st = s.style(Face::Regular, g.body);
+            v.extend(s.para_lines(vec![Span { text: p.clone(), style: st, link: None, note: None, model_offset: None }], g.measure(), if i == 0 { 0.0 } else { g.body }, Align::Justify, g.leading, 0.0, n, None, false));
+        }
+        seqs.push(Sequence { items: v, head: Some("How to Cite This Edition".into()), plain: false, front: false, opens_recto: true, doc: "how-to-cite".into() });
     }
 
     if !s.missing.is_empty() {
@@ -1130,6 +1194,7 @@ fn layout_once(book: &Book, dir: &BookDir, fonts: &FontSet, g: Geometry, min_nam
 
     // Paginate and place.
     let mut pages: Vec<PageOut> = Vec::new();
+    let mut marks: Vec<PageMark> = Vec::new();
     let mut anchors: BTreeMap<String, (usize, f32)> = BTreeMap::new();
     let mut report = Report::default();
     let mut roman_n = 0;
@@ -1147,6 +1212,7 @@ fn layout_once(book: &Book, dir: &BookDir, fonts: &FontSet, g: Geometry, min_nam
                 Label::Arabic(arabic_n)
             };
             pages.push(PageOut { label, items: Vec::new() });
+            marks.push(PageMark::Follow);
         }
         let mut line_no = 0usize;
         let plans = s.paginate(&seq.items);
@@ -1161,10 +1227,28 @@ fn layout_once(book: &Book, dir: &BookDir, fonts: &FontSet, g: Geometry, min_nam
             };
             let mut page = PageOut { label, items: Vec::new() };
             let left = g.left(index);
+            // Where this page starts in the text, for the EPUB's page-break markers.
+            let first_mark = plan.items.iter().find_map(|&k| match &seq.items[k] {
+                VItem::Line(VLine { mark: Some((c, n)), offset: Some(o), .. }) => Some(PageMark::Paragraph { chapter: c.clone(), n: *n, offset: *o }),
+                _ => None,
+            });
+            marks.push(if pi == 0 { PageMark::Start(seq.doc.clone()) } else { first_mark.unwrap_or(PageMark::Follow) });
             let mut y = g.top;
             for &k in plan.floats.iter().chain(plan.items.iter()) {
                 let top = y;
                 place(&mut page, &seq.items[k], left, &mut y, index, &mut anchors, &mut report, &g);
+                if let VItem::Line(l) = &seq.items[k]
+                    && let Some(pn) = l.para_number
+                    && g.paragraph_numbers
+                {
+                    // Paragraph numbers stand in the outer margin, next to the text.
+                    let st = Style::new(Face::Italic, g.body * 0.72);
+                    let t = pn.to_string();
+                    let w = text_width(&mut s.shaper, &t, st);
+                    let recto = index % 2 == 0;
+                    let x = if recto { left + g.measure() + 0.6 * g.body } else { left - 0.6 * g.body - w };
+                    push_text(&mut page, &mut s.shaper, &t, st, x, top + l.leading * 0.78, Artifact::LineNumber);
+                }
                 if let VItem::Line(l) = &seq.items[k]
                     && l.numbered
                     && g.line_numbers > 0
@@ -1175,7 +1259,8 @@ fn layout_once(book: &Book, dir: &BookDir, fonts: &FontSet, g: Geometry, min_nam
                         let t = line_no.to_string();
                         let w = text_width(&mut s.shaper, &t, st);
                         let recto = index % 2 == 0;
-                        let x = if recto { left + g.measure() + 0.8 * g.body } else { left - 0.8 * g.body - w };
+                        let gap = if g.paragraph_numbers { 2.6 * g.body } else { 0.8 * g.body };
+                        let x = if recto { left + g.measure() + gap } else { left - gap - w };
                         push_text(&mut page, &mut s.shaper, &t, st, x, top + l.leading * 0.78, Artifact::LineNumber);
                     }
                 }
@@ -1219,10 +1304,11 @@ fn layout_once(book: &Book, dir: &BookDir, fonts: &FontSet, g: Geometry, min_nam
     while pages.len() % g.pad_to.max(1) != 0 {
         arabic_n += 1;
         pages.push(PageOut { label: Label::Arabic(arabic_n), items: Vec::new() });
+        marks.push(PageMark::Follow);
     }
     check_breaks(&mut report);
     report.warnings = s.warnings;
-    Ok(Layout { width: g.width, height: g.height, pages, nodes: s.nodes, contents: s.next_content, anchors, outline, report })
+    Ok(Layout { width: g.width, height: g.height, pages, nodes: s.nodes, contents: s.next_content, anchors, outline, report, marks })
 }
 
 /// Finds the widows, orphans and stranded headings the pages actually have.
@@ -1280,7 +1366,7 @@ impl Setter<'_> {
             let st = self.style(Face::Regular, g.body);
             let indent = if first { 0.0 } else { g.body };
             first = false;
-            v.extend(self.para_lines(vec![Span { text: p, style: st, link: None, note: None }], g.measure(), indent, Align::Justify, g.leading, 0.0, n, None, false));
+            v.extend(self.para_lines(vec![Span { text: p, style: st, link: None, note: None, model_offset: None }], g.measure(), indent, Align::Justify, g.leading, 0.0, n, None, false));
         }
         v
     }
@@ -1290,7 +1376,7 @@ impl Setter<'_> {
         let st = self.style(Face::Regular, g.body);
         let num_w = text_width(&mut self.shaper, page, st);
         let width = g.measure() - indent - num_w - 2.0 * g.body;
-        let spans = vec![Span { text: label.to_string(), style: st, link: Some(Link::Anchor(anchor.to_string())), note: None }];
+        let spans = vec![Span { text: label.to_string(), style: st, link: Some(Link::Anchor(anchor.to_string())), note: None, model_offset: None }];
         let mut v = self.para_lines(spans, width, 0.0, Align::Ragged, g.leading, indent, node, None, false);
         keep_all(&mut v);
         if let Some(VItem::Line(last)) = v.last_mut() {
@@ -1452,6 +1538,9 @@ mod tests {
             para: None,
             heading: false,
             numbered: true,
+            para_number: None,
+            offset: None,
+            mark: None,
         })
     }
 
@@ -1480,6 +1569,7 @@ mod tests {
             pad_to: 1,
             line_numbers: 0,
             teacher_page: false,
+            paragraph_numbers: false,
         };
         let mut s = Setter {
             g,

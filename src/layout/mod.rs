@@ -140,6 +140,20 @@ pub struct Layout {
     pub anchors: BTreeMap<String, (usize, f32)>,
     pub outline: Vec<OutlineItem>,
     pub report: Report,
+    /// For each page, where it starts in the text (for the EPUB's page-break markers).
+    pub marks: Vec<PageMark>,
+}
+
+/// Where a printed page starts, in terms of the book's text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PageMark {
+    /// At the start of an EPUB document: a chapter or part id, `titlepage` or `toc`.
+    Start(String),
+    /// Inside paragraph `n` of `chapter`, before the word at character `offset` of its text.
+    Paragraph { chapter: String, n: u32, offset: usize },
+    /// A page with no text of its own (blank, a figure or notes only): its marker goes just
+    /// before the next page's.
+    Follow,
 }
 
 impl Report {

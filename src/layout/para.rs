@@ -36,6 +36,9 @@ pub struct Span {
     pub link: Option<Link>,
     /// A note reference: the note's anchor id and this reference's own anchor id.
     pub note: Option<(String, String)>,
+    /// For text that comes from the manuscript's text: how many characters of the paragraph's
+    /// text precede this span (so a line can be located in the EPUB's text).
+    pub model_offset: Option<usize>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -101,6 +104,8 @@ pub struct SetLine {
     pub links: Vec<(f32, f32, Link)>,
     /// Note references on this line: (note anchor, reference anchor, x).
     pub notes: Vec<(String, String, f32)>,
+    /// Where the line's text starts: (span index, byte offset in the span's text).
+    pub start: Option<(usize, usize)>,
 }
 
 /// What each element of the paragraph list draws.
@@ -420,6 +425,10 @@ pub fn set_paragraph(spec: &ParaSpec, shaper: &mut Shaper, hyph: &Hyph, problems
             width: natural_w,
             links,
             notes,
+            start: (start..br.pos).find_map(|k| match &pieces[k] {
+                Piece::Glyphs { span, text, .. } => Some((*span, text.start)),
+                _ => None,
+            }),
         });
         start = br.pos + 1;
     }
@@ -442,7 +451,7 @@ mod tests {
         let mut sh = Shaper::new(&f);
         let hy = Hyph::new("en", 8);
         let spec = ParaSpec {
-            spans: vec![Span { text: text.into(), style: Style::new(Face::Regular, 11.0), link: None, note: None }],
+            spans: vec![Span { text: text.into(), style: Style::new(Face::Regular, 11.0), link: None, note: None, model_offset: None }],
             width,
             indent: 0.0,
             align: Align::Justify,

@@ -37,6 +37,9 @@ pub struct Meta {
     pub rights: Option<String>,
     pub description: Option<String>,
     pub subjects: Vec<String>,
+    /// SHA-256 of book.toml and the manuscript files, in contents order: the content
+    /// fingerprint printed in the colophon.
+    pub fingerprint: String,
 }
 
 #[derive(Debug, Clone)]
@@ -163,7 +166,9 @@ pub enum Align {
 
 #[derive(Debug, Clone)]
 pub enum Block {
-    Paragraph { inlines: Vec<Inline>, pos: Pos },
+    /// `n`: the paragraph's number in its chapter (1-based, document order, quotations and
+    /// list items included; 0 for note and source-note paragraphs).
+    Paragraph { inlines: Vec<Inline>, pos: Pos, n: u32 },
     Heading { level: u8, id: String, inlines: Vec<Inline>, pos: Pos },
     BlockQuote { blocks: Vec<Block>, pos: Pos },
     List { start: Option<u64>, tight: bool, items: Vec<Vec<Block>>, pos: Pos },
@@ -261,4 +266,28 @@ pub fn visit_blocks(blocks: &[Block], f: &mut dyn FnMut(&str)) {
             }
         }
     }
+}
+
+/// Numbers the paragraphs of a chapter's blocks in document order (depth first), from 1.
+pub fn number_paragraphs(blocks: &mut [Block]) {
+    fn walk(blocks: &mut [Block], next: &mut u32) {
+        for b in blocks {
+            match b {
+                Block::Paragraph { n, .. } => {
+                    *next += 1;
+                    *n = *next;
+                }
+                Block::BlockQuote { blocks, .. } => walk(blocks, next),
+                Block::List { items, .. } => items.iter_mut().for_each(|i| walk(i, next)),
+                _ => {}
+            }
+        }
+    }
+    let mut next = 0;
+    walk(blocks, &mut next);
+}
+
+/// The stable anchor of paragraph `n` of chapter `chapter`: `doc-22-p14`.
+pub fn paragraph_id(chapter: &str, n: u32) -> String {
+    format!("{chapter}-p{n}")
 }

@@ -31,6 +31,9 @@ pub fn parse_book(dir: &BookDir, cfg: &BookConfig) -> (Book, Diagnostics) {
     let mut diags = Diagnostics::default();
     let c = &cfg.config.contents;
     let mut ids: BTreeMap<String, Location> = BTreeMap::new();
+    let mut hash = crate::ids::Sha256::new();
+    hash.update(b"book.toml\0");
+    hash.update(cfg.source.as_bytes());
     let mut load = |entry: &toml::Spanned<String>, matter: Matter, diags: &mut Diagnostics| -> Option<Chapter> {
         let origin = cfg.location(entry.span());
         let mut warnings = Vec::new();
@@ -42,6 +45,10 @@ pub fn parse_book(dir: &BookDir, cfg: &BookConfig) -> (Book, Diagnostics) {
             }
         };
         warnings.into_iter().for_each(|w| diags.push(w));
+        hash.update(b"\0");
+        hash.update(file.name.as_bytes());
+        hash.update(b"\0");
+        hash.update(file.text.as_bytes());
         let chapter = parse_chapter(dir, &file, matter, cfg.language(), diags)?;
         if let Some(first) = ids.get(&chapter.id) {
             diags.push(
@@ -65,7 +72,8 @@ pub fn parse_book(dir: &BookDir, cfg: &BookConfig) -> (Book, Diagnostics) {
         parts.push(Part { id: format!("part-{}", i + 1), title: Some(p.title.clone()), chapters });
     }
     let back: Vec<Chapter> = c.back_matter.iter().filter_map(|e| load(e, Matter::Back, &mut diags)).collect();
-    let meta = build_meta(cfg);
+    let mut meta = build_meta(cfg);
+    meta.fingerprint = hash.hex();
     (Book { meta, front, parts, back }, diags)
 }
 
@@ -105,6 +113,7 @@ fn build_meta(cfg: &BookConfig) -> Meta {
         rights: md.rights.clone(),
         description: md.description.clone(),
         subjects: md.subjects.clone(),
+        fingerprint: String::new(),
     }
 }
 
@@ -283,6 +292,7 @@ pub fn parse_chapter(dir: &BookDir, file: &SourceFile, matter: Matter, language:
     let chapter_source = if letter.is_none() { fm.source.as_deref().map(|s| p.inline_markdown(s, 0)) } else { None };
 
     let notes = p.finish_notes();
+    number_paragraphs(&mut blocks);
     let mut chapter = Chapter {
         id,
         file: file.name.clone(),
@@ -294,7 +304,7 @@ pub fn parse_chapter(dir: &BookDir, file: &SourceFile, matter: Matter, language:
         pos: to_pos(&loc(body_start)),
     };
     if let Some(src) = chapter_source {
-        chapter.blocks.push(Block::Paragraph { inlines: src, pos: chapter.pos });
+        chapter.blocks.push(Block::Paragraph { inlines: src, pos: chapter.pos, n: 0 });
     }
     Some(chapter)
 }
@@ -692,7 +702,7 @@ impl BodyParser<'_> {
                             self.push_block(stack, Block::Figure(fig));
                             return;
                         }
-                        self.push_block(stack, Block::Paragraph { inlines, pos });
+                        self.push_block(stack, Block::Paragraph { inlines, pos, n: 0 });
                     }
                     InlineFrame::Heading(level) => {
                         let slug = crate::config::slug(&plain_text(&inlines));

@@ -1,0 +1,522 @@
+//! The citable edition: the "How to cite" text and citation files (CITATION.cff, BibTeX,
+//! CSL-JSON, RIS) for the edition and for each letter, with page ranges in the reference print
+//! edition.
+
+use crate::config::BookConfig;
+use crate::layout::Layout;
+use crate::model::{Book, Chapter};
+use std::fmt::Write;
+
+/// A letter as a citable item of the edition.
+#[derive(Debug, Clone)]
+pub struct Item {
+    pub id: String,
+    pub title: String,
+    pub number: Option<String>,
+    pub sender: Option<String>,
+    pub recipients: Vec<String>,
+    pub place: Option<String>,
+    pub date: Option<crate::config::Date>,
+    /// First and last page labels in the reference print edition.
+    pub pages: Option<(String, String)>,
+}
+
+/// Everything a citation of the edition needs.
+#[derive(Debug, Clone)]
+pub struct Edition {
+    pub key: String,
+    pub title: String,
+    pub subtitle: Option<String>,
+    pub authors: Vec<String>,
+    pub editors: Vec<String>,
+    pub publisher: Option<String>,
+    pub date: Option<crate::config::Date>,
+    pub edition: Option<String>,
+    pub version: Option<String>,
+    pub identifier: String,
+    pub url: Option<String>,
+    pub source: Option<String>,
+    pub language: String,
+    /// The reference print edition, as named in the colophon.
+    pub print: String,
+    pub items: Vec<Item>,
+}
+
+impl Edition {
+    pub fn new(book: &Book, cfg: &BookConfig, reference: Option<&Layout>) -> Edition {
+        let m = &book.meta;
+        let e = &cfg.config.edition;
+        let p = &cfg.profiles[cfg.reference];
+        let print = if p.name.is_empty() {
+            format!("the PDF ({:.0} × {:.0} mm)", p.width / 72.0 * 25.4, p.height / 72.0 * 25.4)
+        } else {
+            format!("the {} PDF ({:.0} × {:.0} mm)", p.name, p.width / 72.0 * 25.4, p.height / 72.0 * 25.4)
+        };
+        let items = book
+            .chapters()
+            .filter_map(|c| {
+                let l = c.letter.as_ref()?;
+                Some(Item {
+                    id: c.id.clone(),
+                    title: c.title_text(),
+                    number: l.number.clone(),
+                    sender: l.sender.clone(),
+                    recipients: l.recipients.clone(),
+                    place: l.place.clone(),
+                    date: l.date,
+                    pages: reference.and_then(|lay| page_range(lay, book, c)),
+                })
+            })
+            .collect();
+        Edition {
+            key: cfg.stem().replace('-', "_"),
+            title: m.title.clone(),
+            subtitle: m.subtitle.clone(),
+            authors: m.creators.iter().filter(|c| c.role == "aut").map(|c| c.name.clone()).collect(),
+            editors: m.creators.iter().filter(|c| c.role == "edt").map(|c| c.name.clone()).collect(),
+            publisher: m.publisher.clone(),
+            date: m.date,
+            edition: m.edition.clone(),
+            version: e.version.clone(),
+            identifier: m.identifier.clone(),
+            url: e.url.clone(),
+            source: e.source.clone(),
+            language: m.language.clone(),
+            print,
+            items,
+        }
+    }
+
+    fn year(&self) -> String {
+        self.date.map(|d| d.year.to_string()).unwrap_or_default()
+    }
+
+    /// The edition in a Chicago-like bibliography form (plain text).
+    pub fn reference(&self) -> String {
+        let mut s = String::new();
+        if !self.editors.is_empty() {
+            let _ = write!(s, "{}, ed. ", self.editors.join(" and "));
+        }
+        let _ = write!(s, "{}", self.title);
+        if let Some(sub) = &self.subtitle {
+            let _ = write!(s, ": {sub}");
+        }
+        s.push('.');
+        if let Some(e) = &self.edition {
+            let _ = write!(s, " {e}");
+            if let Some(v) = &self.version {
+                let _ = write!(s, ", version {v}");
+            }
+            s.push('.');
+        }
+        if let Some(p) = &self.publisher {
+            let _ = write!(s, " {p},");
+        }
+        let _ = write!(s, " {}. {}.", self.year(), self.identifier);
+        s
+    }
+
+    /// Paragraphs of the "How to cite this edition" page: independent of the layout, so every
+    /// format prints the same text.
+    pub fn how_to_cite(&self, book: &Book) -> Vec<String> {
+        let mut out = vec![format!("Cite this edition as: {}", self.reference())];
+        let example = book.chapters().find(|c| c.letter.is_some());
+        if let Some(c) = example {
+            let l = c.letter.as_ref().unwrap();
+            let who = format!(
+                "{}{}",
+                l.sender.as_deref().map(short_name).unwrap_or("Author"),
+                l.recipients.first().map(|r| format!(" to {}", short_name(r))).unwrap_or_default()
+            );
+            let date = l.date.map(|d| format!(", {}", d.long(&self.language))).unwrap_or_default();
+            let paras = count_paragraphs(c);
+            out.push(format!(
+                "Cite a letter by its writer, addressee and date, with the paragraph number printed in the margin of the PDF and beside the text of the e-book, for example: {who}{date}, ¶ {}, in {}. Paragraph numbers start again with each letter and do not change between the formats or the printings of this edition.",
+                paras.clamp(1, 3),
+                self.title
+            ));
+        }
+        out.push(format!(
+            "Page numbers refer to {}, the reference print edition; the e-book marks the same page breaks, so a page cited from either is the same page. Citation files for reference managers (CITATION.cff, BibTeX, CSL-JSON, RIS) are published with this edition.",
+            self.print
+        ));
+        out
+    }
+
+    pub fn cff(&self) -> String {
+        let mut s = String::new();
+        s.push_str("cff-version: 1.2.0\n");
+        s.push_str("message: \"If you cite this edition, please cite it as below.\"\n");
+        let _ = writeln!(s, "title: {}", yq(&self.full_title()));
+        s.push_str("authors:\n");
+        for a in self.editors.iter().chain(self.authors.iter()) {
+            s.push_str(&cff_person(a, "  "));
+        }
+        if let Some(v) = &self.version {
+            let _ = writeln!(s, "version: {}", yq(v));
+        }
+        if let Some(d) = self.date {
+            let _ = writeln!(s, "date-released: {}", yq(&d.iso()));
+        }
+        s.push_str("identifiers:\n");
+        let _ = writeln!(s, "  - type: other\n    value: {}", yq(&self.identifier));
+        if let Some(u) = &self.url {
+            let _ = writeln!(s, "url: {}", yq(u));
+        }
+        s.push_str("preferred-citation:\n  type: book\n");
+        let _ = writeln!(s, "  title: {}", yq(&self.full_title()));
+        s.push_str("  authors:\n");
+        for a in self.authors.iter().chain(self.editors.iter()) {
+            s.push_str(&cff_person(a, "    "));
+        }
+        if !self.editors.is_empty() {
+            s.push_str("  editors:\n");
+            for a in &self.editors {
+                s.push_str(&cff_person(a, "    "));
+            }
+        }
+        if let Some(p) = &self.publisher {
+            let _ = writeln!(s, "  publisher:\n    name: {}", yq(p));
+        }
+        if let Some(d) = self.date {
+            let _ = writeln!(s, "  year: {}", d.year);
+        }
+        if let Some(e) = &self.edition {
+            let _ = writeln!(s, "  edition: {}", yq(e));
+        }
+        if !self.items.is_empty() {
+            s.push_str("references:\n");
+            for it in &self.items {
+                let _ = writeln!(s, "  - type: generic\n    title: {}", yq(&item_title(it)));
+                s.push_str("    authors:\n");
+                s.push_str(&cff_person(it.sender.as_deref().unwrap_or("Anonymous"), "      "));
+                if let Some(d) = it.date {
+                    let _ = writeln!(s, "    year: {}\n    date-published: {}", d.year, yq(&d.iso()));
+                }
+                let _ = writeln!(s, "    collection-title: {}", yq(&self.full_title()));
+                let _ = writeln!(s, "    collection-type: book");
+                if let Some((a, b)) = &it.pages {
+                    let _ = writeln!(s, "    start: {}\n    end: {}", yq(a), yq(b));
+                }
+                if let Some(n) = &it.number {
+                    let _ = writeln!(s, "    number: {}", yq(n));
+                }
+            }
+        }
+        s
+    }
+
+    pub fn bibtex(&self) -> String {
+        let mut s = String::new();
+        let _ = writeln!(s, "@book{{{},", self.key);
+        let _ = writeln!(s, "  title = {{{}}},", bq(&self.full_title()));
+        if !self.authors.is_empty() {
+            let _ = writeln!(s, "  author = {{{}}},", self.authors.iter().map(|a| bib_name(a)).collect::<Vec<_>>().join(" and "));
+        }
+        if !self.editors.is_empty() {
+            let _ = writeln!(s, "  editor = {{{}}},", self.editors.iter().map(|a| bib_name(a)).collect::<Vec<_>>().join(" and "));
+        }
+        self.bib_common(&mut s);
+        s.push_str("}\n");
+        for it in &self.items {
+            let _ = writeln!(s, "\n@incollection{{{}_{},", self.key, it.id.replace('-', "_"));
+            let _ = writeln!(s, "  title = {{{}}},", bq(&item_title(it)));
+            if let Some(a) = &it.sender {
+                let _ = writeln!(s, "  author = {{{}}},", bib_name(a));
+            }
+            let _ = writeln!(s, "  booktitle = {{{}}},", bq(&self.full_title()));
+            if !self.editors.is_empty() {
+                let _ = writeln!(s, "  editor = {{{}}},", self.editors.iter().map(|a| bib_name(a)).collect::<Vec<_>>().join(" and "));
+            }
+            if let Some((a, b)) = &it.pages {
+                let _ = writeln!(s, "  pages = {{{}--{}}},", bq(a), bq(b));
+            }
+            let note = [it.number.as_ref().map(|n| format!("Document {n}")), it.place.clone(), it.date.map(|d| d.long(&self.language))]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(", ");
+            if !note.is_empty() {
+                let _ = writeln!(s, "  note = {{{}}},", bq(&note));
+            }
+            self.bib_common(&mut s);
+            s.push_str("}\n");
+        }
+        s
+    }
+
+    fn bib_common(&self, s: &mut String) {
+        if let Some(p) = &self.publisher {
+            let _ = writeln!(s, "  publisher = {{{}}},", bq(p));
+        }
+        if self.date.is_some() {
+            let _ = writeln!(s, "  year = {{{}}},", self.year());
+        }
+        if let Some(e) = &self.edition {
+            let _ = writeln!(s, "  edition = {{{}}},", bq(e));
+        }
+        if let Some(v) = &self.version {
+            let _ = writeln!(s, "  version = {{{}}},", bq(v));
+        }
+        if let Some(u) = &self.url {
+            let _ = writeln!(s, "  url = {{{}}},", bq(u));
+        }
+        let _ = writeln!(s, "  language = {{{}}},", bq(&self.language));
+        let _ = writeln!(s, "  note = {{{}}}", bq(&self.identifier));
+    }
+
+    pub fn csl_json(&self) -> String {
+        let mut entries = Vec::new();
+        let mut e = vec![
+            format!("\"id\": {}", jq(&self.key)),
+            "\"type\": \"book\"".to_string(),
+            format!("\"title\": {}", jq(&self.full_title())),
+            format!("\"language\": {}", jq(&self.language)),
+            format!("\"note\": {}", jq(&self.identifier)),
+        ];
+        if !self.authors.is_empty() {
+            e.push(format!("\"author\": [{}]", self.authors.iter().map(|a| csl_name(a)).collect::<Vec<_>>().join(", ")));
+        }
+        if !self.editors.is_empty() {
+            e.push(format!("\"editor\": [{}]", self.editors.iter().map(|a| csl_name(a)).collect::<Vec<_>>().join(", ")));
+        }
+        if let Some(p) = &self.publisher {
+            e.push(format!("\"publisher\": {}", jq(p)));
+        }
+        if let Some(d) = self.date {
+            e.push(format!("\"issued\": {{\"date-parts\": [[{}, {}, {}]]}}", d.year, d.month, d.day));
+        }
+        if let Some(x) = &self.edition {
+            e.push(format!("\"edition\": {}", jq(x)));
+        }
+        if let Some(v) = &self.version {
+            e.push(format!("\"version\": {}", jq(v)));
+        }
+        if let Some(u) = &self.url {
+            e.push(format!("\"URL\": {}", jq(u)));
+        }
+        entries.push(format!("  {{\n    {}\n  }}", e.join(",\n    ")));
+        for it in &self.items {
+            let mut e = vec![
+                format!("\"id\": {}", jq(&format!("{}_{}", self.key, it.id.replace('-', "_")))),
+                "\"type\": \"letter\"".to_string(),
+                format!("\"title\": {}", jq(&item_title(it))),
+                format!("\"container-title\": {}", jq(&self.full_title())),
+            ];
+            if let Some(a) = &it.sender {
+                e.push(format!("\"author\": [{}]", csl_name(a)));
+            }
+            if !it.recipients.is_empty() {
+                e.push(format!("\"recipient\": [{}]", it.recipients.iter().map(|a| csl_name(a)).collect::<Vec<_>>().join(", ")));
+            }
+            if !self.editors.is_empty() {
+                e.push(format!("\"editor\": [{}]", self.editors.iter().map(|a| csl_name(a)).collect::<Vec<_>>().join(", ")));
+            }
+            if let Some(d) = it.date {
+                e.push(format!("\"issued\": {{\"date-parts\": [[{}, {}, {}]]}}", d.year, d.month, d.day));
+            }
+            if let Some((a, b)) = &it.pages {
+                e.push(format!("\"page\": {}", jq(&format!("{a}-{b}"))));
+            }
+            if let Some(n) = &it.number {
+                e.push(format!("\"number\": {}", jq(n)));
+            }
+            if let Some(p) = &self.publisher {
+                e.push(format!("\"publisher\": {}", jq(p)));
+            }
+            entries.push(format!("  {{\n    {}\n  }}", e.join(",\n    ")));
+        }
+        format!("[\n{}\n]\n", entries.join(",\n"))
+    }
+
+    pub fn ris(&self) -> String {
+        let mut s = String::new();
+        s.push_str("TY  - BOOK\r\n");
+        let _ = write!(s, "TI  - {}\r\n", self.full_title());
+        for a in &self.authors {
+            let _ = write!(s, "AU  - {}\r\n", ris_name(a));
+        }
+        for a in &self.editors {
+            let _ = write!(s, "ED  - {}\r\n", ris_name(a));
+        }
+        self.ris_common(&mut s);
+        s.push_str("ER  - \r\n");
+        for it in &self.items {
+            s.push_str("TY  - CHAP\r\n");
+            let _ = write!(s, "TI  - {}\r\n", item_title(it));
+            if let Some(a) = &it.sender {
+                let _ = write!(s, "AU  - {}\r\n", ris_name(a));
+            }
+            let _ = write!(s, "T2  - {}\r\n", self.full_title());
+            for a in &self.editors {
+                let _ = write!(s, "ED  - {}\r\n", ris_name(a));
+            }
+            if let Some((a, b)) = &it.pages {
+                let _ = write!(s, "SP  - {a}\r\nEP  - {b}\r\n");
+            }
+            if let Some(d) = it.date {
+                let _ = write!(s, "DA  - {:04}/{:02}/{:02}/\r\n", d.year, d.month, d.day);
+            }
+            self.ris_common(&mut s);
+            s.push_str("ER  - \r\n");
+        }
+        s
+    }
+
+    fn ris_common(&self, s: &mut String) {
+        if let Some(p) = &self.publisher {
+            let _ = write!(s, "PB  - {p}\r\n");
+        }
+        if self.date.is_some() {
+            let _ = write!(s, "PY  - {}\r\n", self.year());
+        }
+        if let Some(e) = &self.edition {
+            let _ = write!(s, "ET  - {e}\r\n");
+        }
+        if let Some(u) = &self.url {
+            let _ = write!(s, "UR  - {u}\r\n");
+        }
+        let _ = write!(s, "LA  - {}\r\n", self.language);
+        let _ = write!(s, "N1  - {}\r\n", self.identifier);
+    }
+
+    fn full_title(&self) -> String {
+        match &self.subtitle {
+            Some(sub) => format!("{}: {sub}", self.title),
+            None => self.title.clone(),
+        }
+    }
+}
+
+fn item_title(it: &Item) -> String {
+    match &it.number {
+        Some(n) => format!("{n}. {}", it.title),
+        None => it.title.clone(),
+    }
+}
+
+fn count_paragraphs(c: &Chapter) -> u32 {
+    let mut max = 0;
+    fn walk(b: &[crate::model::Block], max: &mut u32) {
+        for x in b {
+            match x {
+                crate::model::Block::Paragraph { n, .. } => *max = (*max).max(*n),
+                crate::model::Block::BlockQuote { blocks, .. } => walk(blocks, max),
+                crate::model::Block::List { items, .. } => items.iter().for_each(|i| walk(i, max)),
+                _ => {}
+            }
+        }
+    }
+    walk(&c.blocks, &mut max);
+    max
+}
+
+/// First and last page label of a chapter in a layout: from its anchor to the page before the
+/// next chapter's or part's anchor, skipping blank pages.
+pub fn page_range(lay: &Layout, book: &Book, ch: &Chapter) -> Option<(String, String)> {
+    let (start, _) = *lay.anchors.get(&ch.id)?;
+    let mut starts: Vec<usize> = book.chapters().filter_map(|c| lay.anchors.get(&c.id).map(|a| a.0)).collect();
+    starts.extend(book.parts.iter().filter_map(|p| lay.anchors.get(&p.id).map(|a| a.0)));
+    let next = starts.into_iter().filter(|&p| p > start).min().unwrap_or(lay.pages.len());
+    let mut end = next.saturating_sub(1).max(start);
+    while end > start && lay.pages[end].items.is_empty() {
+        end -= 1;
+    }
+    Some((lay.pages[start].label.text(), lay.pages[end].label.text()))
+}
+
+/// "John F. Kennedy" → "Kennedy".
+fn short_name(n: &str) -> &str {
+    n.rsplit(' ').next().unwrap_or(n)
+}
+
+/// A personal name split into (given, family), or `None` for an organisation.
+fn split_name(n: &str) -> Option<(String, String)> {
+    let n = n.trim();
+    if n.starts_with("The ") || !n.contains(' ') {
+        return None;
+    }
+    let (given, family) = n.rsplit_once(' ')?;
+    Some((given.to_string(), family.to_string()))
+}
+
+fn cff_person(n: &str, indent: &str) -> String {
+    match split_name(n) {
+        Some((g, f)) => format!("{indent}- family-names: {}\n{indent}  given-names: {}\n", yq(&f), yq(&g)),
+        None => format!("{indent}- name: {}\n", yq(n)),
+    }
+}
+
+fn bib_name(n: &str) -> String {
+    match split_name(n) {
+        Some((g, f)) => format!("{}, {}", bq(&f), bq(&g)),
+        None => format!("{{{}}}", bq(n)),
+    }
+}
+
+fn csl_name(n: &str) -> String {
+    match split_name(n) {
+        Some((g, f)) => format!("{{\"family\": {}, \"given\": {}}}", jq(&f), jq(&g)),
+        None => format!("{{\"literal\": {}}}", jq(n)),
+    }
+}
+
+fn ris_name(n: &str) -> String {
+    match split_name(n) {
+        Some((g, f)) => format!("{f}, {g}"),
+        None => n.to_string(),
+    }
+}
+
+/// YAML double-quoted scalar.
+fn yq(s: &str) -> String {
+    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+/// JSON string.
+pub fn jq(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            c if (c as u32) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// BibTeX-safe text: TeX specials escaped.
+fn bq(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        match c {
+            '&' | '%' | '$' | '#' | '_' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '{' | '}' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_and_quoting() {
+        assert_eq!(split_name("John F. Kennedy"), Some(("John F.".into(), "Kennedy".into())));
+        assert_eq!(split_name("The quire editors"), None);
+        assert_eq!(yq("a \"b\""), "\"a \\\"b\\\"\"");
+        assert_eq!(jq("x\ny"), "\"x\\ny\"");
+        assert_eq!(bq("A & B_1 {x}"), "A \\& B\\_1 x");
+    }
+}
