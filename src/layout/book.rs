@@ -1241,13 +1241,14 @@ fn layout_once(book: &Book, dir: &BookDir, fonts: &FontSet, g: Geometry, min_nam
                     && let Some(pn) = l.para_number
                     && g.paragraph_numbers
                 {
-                    // Paragraph numbers stand in the outer margin, next to the text.
+                    // Paragraph numbers stand in the left margin, next to the text: placed before
+                    // the line, they never come between a hyphenated word's halves when the text
+                    // is copied or extracted.
                     let st = Style::new(Face::Italic, g.body * 0.72);
                     let t = pn.to_string();
                     let w = text_width(&mut s.shaper, &t, st);
-                    let recto = index % 2 == 0;
-                    let x = if recto { left + g.measure() + 0.6 * g.body } else { left - 0.6 * g.body - w };
-                    push_text(&mut page, &mut s.shaper, &t, st, x, top + l.leading * 0.78, Artifact::LineNumber);
+                    let x = left - 0.6 * g.body - w;
+                    push_text(&mut page, &mut s.shaper, &t, st, x, top + l.leading * 0.78, Artifact::ParagraphNumber);
                 }
                 if let VItem::Line(l) = &seq.items[k]
                     && l.numbered
@@ -1258,9 +1259,9 @@ fn layout_once(book: &Book, dir: &BookDir, fonts: &FontSet, g: Geometry, min_nam
                         let st = Style::new(Face::Regular, g.body * 0.7);
                         let t = line_no.to_string();
                         let w = text_width(&mut s.shaper, &t, st);
-                        let recto = index % 2 == 0;
+                        // Left margin, for the same reason as paragraph numbers.
                         let gap = if g.paragraph_numbers { 2.6 * g.body } else { 0.8 * g.body };
-                        let x = if recto { left + g.measure() + gap } else { left - gap - w };
+                        let x = left - gap - w;
                         push_text(&mut page, &mut s.shaper, &t, st, x, top + l.leading * 0.78, Artifact::LineNumber);
                     }
                 }

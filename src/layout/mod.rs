@@ -60,6 +60,7 @@ pub enum Artifact {
     Footer,
     Layout,
     LineNumber,
+    ParagraphNumber,
 }
 
 #[derive(Debug, Clone)]

@@ -104,6 +104,7 @@ fn write_with(book: &Book, dir: &BookDir, fonts: &FontSet, layout: &Layout, prof
                                     Artifact::Footer => ArtifactType::Footer,
                                     Artifact::Layout => ArtifactType::Layout,
                                     Artifact::LineNumber => ArtifactType::LineNumber,
+                                    Artifact::ParagraphNumber => ArtifactType::Layout,
                                 },
                                 None,
                             )),
