@@ -2,10 +2,12 @@
 //!
 //! Stages (see ARCHITECTURE.md): config → source → parse → model → writers.
 
+pub mod bench;
 pub mod cite;
 pub mod config;
 pub mod diag;
 pub mod source;
+pub mod stats;
 pub mod text;
 pub mod ids;
 pub mod layout;
@@ -106,7 +108,13 @@ pub fn typeset_profile(loaded: &Loaded, fonts: &text::fonts::FontSet, p: &config
     g.paragraph_numbers = loaded.config.config.edition.paragraph_numbers;
     let ed = cite::Edition::new(&loaded.book, &loaded.config, None);
     let extras = layout::book::Extras { colophon: colophon_facts(loaded, &ed), cite: ed.how_to_cite(&loaded.book) };
-    layout::book::layout(&loaded.book, &loaded.dir, fonts, g, loaded.config.config.typography.min_hyphenate_name, &extras).map_err(Diagnostics)
+    let before = stats::get();
+    let t = std::time::Instant::now();
+    let r = layout::book::layout(&loaded.book, &loaded.dir, fonts, g, loaded.config.config.typography.min_hyphenate_name, &extras).map_err(Diagnostics);
+    let after = stats::get();
+    let inner: std::time::Duration = [stats::Stage::Shaping, stats::Stage::LineBreaking, stats::Stage::Setting].iter().map(|s| after[*s as usize] - before[*s as usize]).sum();
+    stats::add(stats::Stage::Layout, t.elapsed().saturating_sub(inner));
+    r
 }
 
 /// Colophon facts shared by the EPUB and the PDF: version, source, print edition, fingerprint.
@@ -171,20 +179,10 @@ pub fn render(loaded: &Loaded, targets: &[Target], profile: Option<&str>) -> Res
     let ref_layout = typeset_profile(loaded, &fonts, reference)?;
     let ed = cite::Edition::new(&loaded.book, cfg, Some(&ref_layout));
     let cite_text = ed.how_to_cite(&loaded.book);
-    if targets.contains(&Target::Epub) {
-        let labels: Vec<String> = ref_layout.pages.iter().map(|p| p.label.text()).collect();
-        let edition = epub::Edition {
-            paragraph_numbers: cfg.config.edition.paragraph_numbers,
-            pages: Some((labels, &ref_layout.marks)),
-            page_source: Some(format!("{}, {}", loaded.book.meta.identifier, ed.print)),
-            colophon: colophon_pairs(loaded, &ed),
-            cite: cite_text.clone(),
-        };
-        let bytes = epub::build(&loaded.book, &loaded.dir, &fonts, &edition).map_err(|d| Diagnostics(vec![d]))?;
-        files.push((format!("{stem}.epub"), bytes));
-    }
-    if targets.contains(&Target::Pdf) {
-        let profiles: Vec<&config::PdfProfile> = match profile {
+    let profiles: Vec<&config::PdfProfile> = if !targets.contains(&Target::Pdf) {
+        Vec::new()
+    } else {
+        match profile {
             Some(name) => {
                 let found: Vec<_> = cfg.profiles.iter().filter(|p| p.name == name).collect();
                 if found.is_empty() {
@@ -195,29 +193,87 @@ pub fn render(loaded: &Loaded, targets: &[Target], profile: Option<&str>) -> Res
                 found
             }
             None => cfg.profiles.iter().collect(),
-        };
-        for (i, p) in profiles.iter().enumerate() {
-            let owned;
-            let lay = if *p == reference {
-                &ref_layout
-            } else {
-                owned = typeset_profile(loaded, &fonts, p)?;
-                &owned
-            };
-            let (bytes, conf) = pdf::write(&loaded.book, &loaded.dir, &fonts, lay, p).map_err(|d| Diagnostics(vec![d]))?;
-            files.push((cfg.pdf_name(p), bytes));
-            if i == 0 {
-                // Warnings about the manuscript are the same in every profile.
-                report.warnings.0.extend(lay.report.warnings.clone());
+        }
+    };
+    // The EPUB and each PDF are independent jobs: run them on every core, collect in order.
+    enum Job<'p> {
+        Epub,
+        Pdf(&'p config::PdfProfile),
+    }
+    type Done = Result<(String, Vec<u8>, Option<(String, layout::Report, pdf::Conformance)>), Diagnostics>;
+    let mut jobs: Vec<Job> = Vec::new();
+    if targets.contains(&Target::Epub) {
+        jobs.push(Job::Epub);
+    }
+    jobs.extend(profiles.iter().map(|p| Job::Pdf(p)));
+    let run = |job: &Job| -> Done {
+        match job {
+            Job::Epub => {
+                let labels: Vec<String> = ref_layout.pages.iter().map(|p| p.label.text()).collect();
+                let edition = epub::Edition {
+                    paragraph_numbers: cfg.config.edition.paragraph_numbers,
+                    pages: Some((labels, &ref_layout.marks)),
+                    page_source: Some(format!("{}, {}", loaded.book.meta.identifier, ed.print)),
+                    colophon: colophon_pairs(loaded, &ed),
+                    cite: cite_text.clone(),
+                };
+                let bytes = stats::time(stats::Stage::Epub, || epub::build(&loaded.book, &loaded.dir, &fonts, &edition)).map_err(|d| Diagnostics(vec![d]))?;
+                Ok((format!("{stem}.epub"), bytes, None))
             }
-            report.layouts.push((p.name.clone(), lay.report.clone(), conf));
+            Job::Pdf(p) => {
+                let owned;
+                let lay = if std::ptr::eq(*p, reference) {
+                    &ref_layout
+                } else {
+                    owned = typeset_profile(loaded, &fonts, p)?;
+                    &owned
+                };
+                let (bytes, conf) = stats::time(stats::Stage::Pdf, || pdf::write(&loaded.book, &loaded.dir, &fonts, lay, p)).map_err(|d| Diagnostics(vec![d]))?;
+                Ok((cfg.pdf_name(p), bytes, Some((p.name.clone(), lay.report.clone(), conf))))
+            }
+        }
+    };
+    // With one PDF the EPUB is the short job and threads cost more (allocator arenas, memory)
+    // than they save; several profiles are laid out and written in parallel.
+    let cores = std::env::var("QUIRE_THREADS").ok().and_then(|v| v.parse().ok()).or_else(|| std::thread::available_parallelism().map(|n| n.get()).ok()).unwrap_or(1);
+    // Two threads halve the wall time of a short book, but on long books the EPUB and PDF
+    // writers then compete for memory bandwidth and the PDF slows down by a third (measured:
+    // BENCHMARKS.md); several profiles always run in parallel.
+    let workers = if jobs.len() >= 3 || ref_layout.pages.len() < 100 { cores.min(jobs.len()).max(1) } else { 1 };
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let results: std::sync::Mutex<Vec<(usize, Done)>> = std::sync::Mutex::new(Vec::new());
+    std::thread::scope(|sc| {
+        for _ in 0..workers {
+            sc.spawn(|| loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                let Some(job) = jobs.get(i) else { break };
+                let r = run(job);
+                if let Ok(mut v) = results.lock() {
+                    v.push((i, r));
+                }
+            });
+        }
+    });
+    let mut results = results.into_inner().unwrap_or_default();
+    results.sort_by_key(|(i, _)| *i);
+    for (_, r) in results {
+        let (name, bytes, lay) = r?;
+        files.push((name, bytes));
+        if let Some(l) = lay {
+            if report.layouts.is_empty() {
+                // Warnings about the manuscript are the same in every profile.
+                report.warnings.0.extend(l.1.warnings.clone());
+            }
+            report.layouts.push(l);
         }
     }
     // Citation files for the edition and each letter.
-    files.push(("CITATION.cff".to_string(), ed.cff().into_bytes()));
-    files.push((format!("{stem}.bib"), ed.bibtex().into_bytes()));
-    files.push((format!("{stem}.csl.json"), ed.csl_json().into_bytes()));
-    files.push((format!("{stem}.ris"), ed.ris().into_bytes()));
+    stats::time(stats::Stage::Citations, || {
+        files.push(("CITATION.cff".to_string(), ed.cff().into_bytes()));
+        files.push((format!("{stem}.bib"), ed.bibtex().into_bytes()));
+        files.push((format!("{stem}.csl.json"), ed.csl_json().into_bytes()));
+        files.push((format!("{stem}.ris"), ed.ris().into_bytes()));
+    });
     Ok(Rendered { files, report })
 }
 

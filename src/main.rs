@@ -24,6 +24,28 @@ enum Command {
         #[arg(long)]
         deny_warnings: bool,
     },
+    /// Benchmark: synthetic books of about 20, 200 and 2,000 pages built to EPUB and PDF, each in
+    /// a fresh process; prints a Markdown table (see BENCHMARKS.md).
+    Bench {
+        /// The book whose manuscript is repeated.
+        #[arg(long, default_value = ".")]
+        book: PathBuf,
+        /// Target sizes in pages, comma-separated.
+        #[arg(long, default_value = "20,200,2000", value_delimiter = ',')]
+        sizes: Vec<usize>,
+        /// Builds per size (the median is reported).
+        #[arg(long, default_value_t = 3)]
+        runs: usize,
+        /// Where the synthetic books are written (default: a temporary directory).
+        #[arg(long)]
+        work: Option<PathBuf>,
+    },
+    /// One measured build (used by `bench`).
+    #[command(hide = true)]
+    BenchRun {
+        #[arg(long)]
+        book: PathBuf,
+    },
     /// Rebuild every output in memory and check it against SHA256SUMS (exit 1 on a mismatch).
     Verify {
         /// The book directory (holding book.toml).
@@ -86,6 +108,29 @@ fn main() -> ExitCode {
                 report(&diags);
                 let n = diags.iter().filter(|d| d.is_error()).count();
                 eprintln!("error: {n} problem{} found; nothing was built", if n == 1 { "" } else { "s" });
+                ExitCode::from(1)
+            }
+        },
+        Command::Bench { book, sizes, runs, work } => {
+            let work = work.unwrap_or_else(|| std::env::temp_dir().join(format!("quire-bench-{}", std::process::id())));
+            match quire::bench::run(&book, &sizes, runs, &work) {
+                Ok(table) => {
+                    print!("{table}");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("error: benchmark failed: {e}");
+                    ExitCode::from(1)
+                }
+            }
+        }
+        Command::BenchRun { book } => match quire::bench::measure(&book) {
+            Ok(line) => {
+                println!("{line}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
                 ExitCode::from(1)
             }
         },

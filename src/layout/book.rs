@@ -8,7 +8,7 @@ use crate::source::{sniff_image, BookDir, ImageKind};
 use crate::text::fonts::{Face, FontSet};
 use crate::text::hyph::Hyph;
 use crate::text::shape::Shaper;
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 
 /// Page geometry and the sizes derived from book.toml.
 #[derive(Debug, Clone, Copy)]
@@ -121,10 +121,23 @@ struct Sequence {
     doc: String,
 }
 
-struct Setter<'a> {
+/// What outlives one layout pass: the shaper with its cache of shaped words, the hyphenator,
+/// and the set paragraphs (only the contents change between passes).
+pub struct Engine<'a> {
+    pub shaper: Shaper<'a>,
+    pub hyph: Hyph,
+    paras: HashMap<u64, Vec<SetLine>>,
+}
+
+impl<'a> Engine<'a> {
+    pub fn new(fonts: &'a FontSet, language: &str, min_name: usize) -> Engine<'a> {
+        Engine { shaper: Shaper::new(fonts), hyph: Hyph::new(language, min_name), paras: HashMap::new() }
+    }
+}
+
+struct Setter<'a, 'e> {
     g: Geometry,
-    shaper: Shaper<'a>,
-    hyph: Hyph,
+    eng: &'e mut Engine<'a>,
     dir: &'a BookDir,
     nodes: Vec<SNode>,
     next_content: ContentId,
@@ -138,7 +151,7 @@ struct Setter<'a> {
 
 const EM_INDENT: f32 = 1.0;
 
-impl<'a> Setter<'a> {
+impl<'a, 'e> Setter<'a, 'e> {
     fn node(&mut self, parent: usize, kind: SKind) -> usize {
         self.nodes.push(SNode { kind, children: Vec::new() });
         let id = self.nodes.len() - 1;
@@ -250,7 +263,17 @@ impl<'a> Setter<'a> {
     ) -> Vec<VItem> {
         let spec = ParaSpec { spans, width, indent, align, hyphenate: align == Align::Justify || align == Align::Ragged };
         let mut problems = Problems { missing: Vec::new() };
-        let lines = set_paragraph(&spec, &mut self.shaper, &self.hyph, &mut problems);
+        let key = para_key(&spec);
+        let lines = match self.eng.paras.get(&key) {
+            Some(l) => l.clone(),
+            None => {
+                let l = set_paragraph(&spec, &mut self.eng.shaper, &self.eng.hyph, &mut problems);
+                if problems.missing.is_empty() {
+                    self.eng.paras.insert(key, l.clone());
+                }
+                l
+            }
+        };
         let offsets: Vec<Option<usize>> = lines
             .iter()
             .map(|l| {
@@ -531,13 +554,13 @@ impl<'a> Setter<'a> {
                         // The label hangs in the indent of the item's first line.
                         let lw = {
                             let st = self.style(Face::Regular, g.body);
-                            let gl = self.shaper.shape(st.face, false, &label);
-                            crate::text::shape::width(&gl) as f32 * st.size / self.shaper.units_per_em(st.face)
+                            let gl = self.eng.shaper.shape(st.face, false, &label);
+                            crate::text::shape::width(&gl) as f32 * st.size / self.eng.shaper.units_per_em(st.face)
                         };
                         if let Some(VItem::Line(first_line)) = items[before..].iter_mut().find(|i| matches!(i, VItem::Line(_))) {
                             let st = self.style(Face::Regular, g.body);
-                            let gl = self.shaper.shape(st.face, false, &label);
-                            let scale = st.size / self.shaper.units_per_em(st.face);
+                            let gl = self.eng.shaper.shape(st.face, false, &label);
+                            let scale = st.size / self.eng.shaper.units_per_em(st.face);
                             let glyphs: Vec<PGlyph> = gl
                                 .iter()
                                 .map(|q| PGlyph { id: q.id, advance: q.x_advance as f32 * scale, dx: 0.0, dy: 0.0, range: 0..label.len() })
@@ -559,8 +582,8 @@ impl<'a> Setter<'a> {
                     items.push(VItem::Space(g.leading * 0.4));
                     let st = self.style(Face::Mono, g.body * 0.8);
                     let cw = {
-                        let gl = self.shaper.shape(Face::Mono, false, "0");
-                        crate::text::shape::width(&gl) as f32 * st.size / self.shaper.units_per_em(Face::Mono)
+                        let gl = self.eng.shaper.shape(Face::Mono, false, "0");
+                        crate::text::shape::width(&gl) as f32 * st.size / self.eng.shaper.units_per_em(Face::Mono)
                     };
                     let per_line = ((width / cw).floor() as usize).max(8);
                     for raw in text.trim_end_matches('\n').split('\n') {
@@ -731,6 +754,20 @@ fn break_allowed_after(items: &[VItem], j: usize) -> bool {
     !items[k].keep()
 }
 
+/// A hash of everything that determines how a paragraph is set (used only to look up the
+/// paragraph cache; never written out).
+fn para_key(spec: &ParaSpec) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    for sp in &spec.spans {
+        sp.text.hash(&mut h);
+        (sp.style.face, sp.style.size.to_bits(), sp.style.smcp, sp.style.rise.to_bits()).hash(&mut h);
+        format!("{:?}{:?}{:?}", sp.link, sp.note, sp.model_offset).hash(&mut h);
+    }
+    (spec.width.to_bits(), spec.indent.to_bits(), spec.align as u8, spec.hyphenate).hash(&mut h);
+    h.finish()
+}
+
 fn keep_all(items: &mut [VItem]) {
     let n = items.len();
     for (i, it) in items.iter_mut().enumerate() {
@@ -809,7 +846,7 @@ struct Plan {
     notes: Vec<(String, usize, usize)>,
 }
 
-impl Setter<'_> {
+impl Setter<'_, '_> {
     fn note_height(&self, id: &str, from: usize) -> f32 {
         self.notes.get(id).map(|v| v[from.min(v.len())..].iter().map(VItem::height).sum()).unwrap_or(0.0)
     }
@@ -982,10 +1019,11 @@ pub struct Extras {
 
 /// Lays out the whole book.
 pub fn layout(book: &Book, dir: &BookDir, fonts: &FontSet, g: Geometry, min_name: usize, extras: &Extras) -> Result<Layout, Vec<Diagnostic>> {
+    let mut eng = Engine::new(fonts, &book.meta.language, min_name);
     let mut toc: BTreeMap<String, String> = BTreeMap::new();
     let mut last = None;
     for _ in 0..4 {
-        let l = layout_once(book, dir, fonts, g, min_name, &toc, extras)?;
+        let l = layout_once(book, dir, fonts, g, &mut eng, &toc, extras)?;
         let new_toc: BTreeMap<String, String> = l.anchors.iter().map(|(k, (p, _))| (k.clone(), l.pages[*p].label.text())).collect();
         let stable = new_toc == toc;
         toc = new_toc;
@@ -997,11 +1035,10 @@ pub fn layout(book: &Book, dir: &BookDir, fonts: &FontSet, g: Geometry, min_name
     last.ok_or_else(Vec::new)
 }
 
-fn layout_once(book: &Book, dir: &BookDir, fonts: &FontSet, g: Geometry, min_name: usize, toc: &BTreeMap<String, String>, extras: &Extras) -> Result<Layout, Vec<Diagnostic>> {
+fn layout_once<'a>(book: &Book, dir: &'a BookDir, fonts: &'a FontSet, g: Geometry, eng: &mut Engine<'a>, toc: &BTreeMap<String, String>, extras: &Extras) -> Result<Layout, Vec<Diagnostic>> {
     let mut s = Setter {
         g,
-        shaper: Shaper::new(fonts),
-        hyph: Hyph::new(&book.meta.language, min_name),
+        eng,
         dir,
         nodes: vec![SNode { kind: SKind::Document, children: Vec::new() }],
         next_content: 0,
@@ -1200,7 +1237,7 @@ fn layout_once(book: &Book, dir: &BookDir, fonts: &FontSet, g: Geometry, min_nam
     let mut roman_n = 0;
     let mut arabic_n = 0;
     let book_title = m.title.clone();
-    for (si, seq) in seqs.iter().enumerate() {
+    for (si, mut seq) in seqs.into_iter().enumerate() {
         let needs_recto = (si == first_body && g.blank_pages) || (seq.opens_recto && g.recto_openings);
         if needs_recto && pages.len() % 2 == 1 {
             // A truly blank verso: no head, no folio. Before the body it ends the front matter.
@@ -1216,6 +1253,8 @@ fn layout_once(book: &Book, dir: &BookDir, fonts: &FontSet, g: Geometry, min_nam
         }
         let mut line_no = 0usize;
         let plans = s.paginate(&seq.items);
+        // Items are moved onto the pages, not copied.
+        let mut slots: Vec<Option<VItem>> = std::mem::take(&mut seq.items).into_iter().map(Some).collect();
         for (pi, plan) in plans.iter().enumerate() {
             let index = pages.len();
             let label = if si < first_body {
@@ -1228,17 +1267,21 @@ fn layout_once(book: &Book, dir: &BookDir, fonts: &FontSet, g: Geometry, min_nam
             let mut page = PageOut { label, items: Vec::new() };
             let left = g.left(index);
             // Where this page starts in the text, for the EPUB's page-break markers.
-            let first_mark = plan.items.iter().find_map(|&k| match &seq.items[k] {
-                VItem::Line(VLine { mark: Some((c, n)), offset: Some(o), .. }) => Some(PageMark::Paragraph { chapter: c.clone(), n: *n, offset: *o }),
+            let first_mark = plan.items.iter().find_map(|&k| match &slots[k] {
+                Some(VItem::Line(VLine { mark: Some((c, n)), offset: Some(o), .. })) => Some(PageMark::Paragraph { chapter: c.clone(), n: *n, offset: *o }),
                 _ => None,
             });
             marks.push(if pi == 0 { PageMark::Start(seq.doc.clone()) } else { first_mark.unwrap_or(PageMark::Follow) });
             let mut y = g.top;
             for &k in plan.floats.iter().chain(plan.items.iter()) {
                 let top = y;
-                place(&mut page, &seq.items[k], left, &mut y, index, &mut anchors, &mut report, &g);
-                if let VItem::Line(l) = &seq.items[k]
-                    && let Some(pn) = l.para_number
+                let Some(item) = slots[k].take() else { continue };
+                let (para_number, numbered, leading) = match &item {
+                    VItem::Line(l) => (l.para_number, l.numbered, l.leading),
+                    _ => (None, false, 0.0),
+                };
+                place(&mut page, item, left, &mut y, index, &mut anchors, &mut report, &g);
+                if let Some(pn) = para_number
                     && g.paragraph_numbers
                 {
                     // Paragraph numbers stand in the left margin, next to the text: placed before
@@ -1246,23 +1289,20 @@ fn layout_once(book: &Book, dir: &BookDir, fonts: &FontSet, g: Geometry, min_nam
                     // is copied or extracted.
                     let st = Style::new(Face::Italic, g.body * 0.72);
                     let t = pn.to_string();
-                    let w = text_width(&mut s.shaper, &t, st);
+                    let w = text_width(&mut s.eng.shaper, &t, st);
                     let x = left - 0.6 * g.body - w;
-                    push_text(&mut page, &mut s.shaper, &t, st, x, top + l.leading * 0.78, Artifact::ParagraphNumber);
+                    push_text(&mut page, &mut s.eng.shaper, &t, st, x, top + leading * 0.78, Artifact::ParagraphNumber);
                 }
-                if let VItem::Line(l) = &seq.items[k]
-                    && l.numbered
-                    && g.line_numbers > 0
-                {
+                if numbered && g.line_numbers > 0 {
                     line_no += 1;
                     if line_no % g.line_numbers == 0 {
                         let st = Style::new(Face::Regular, g.body * 0.7);
                         let t = line_no.to_string();
-                        let w = text_width(&mut s.shaper, &t, st);
+                        let w = text_width(&mut s.eng.shaper, &t, st);
                         // Left margin, for the same reason as paragraph numbers.
                         let gap = if g.paragraph_numbers { 2.6 * g.body } else { 0.8 * g.body };
                         let x = left - gap - w;
-                        push_text(&mut page, &mut s.shaper, &t, st, x, top + l.leading * 0.78, Artifact::LineNumber);
+                        push_text(&mut page, &mut s.eng.shaper, &t, st, x, top + leading * 0.78, Artifact::LineNumber);
                     }
                 }
             }
@@ -1272,7 +1312,7 @@ fn layout_once(book: &Book, dir: &BookDir, fonts: &FontSet, g: Geometry, min_nam
                 page.items.push(Placed::Rule { x0: left, x1: left + 48.0, y: ny - g.leading * 0.45, width: 0.4 });
                 for (n, f, t) in &plan.notes {
                     for it in &s.notes[n][*f..*t] {
-                        place(&mut page, it, left, &mut ny, index, &mut anchors, &mut report, &g);
+                        place(&mut page, it.clone(), left, &mut ny, index, &mut anchors, &mut report, &g);
                     }
                 }
             }
@@ -1284,17 +1324,17 @@ fn layout_once(book: &Book, dir: &BookDir, fonts: &FontSet, g: Geometry, min_nam
                 let fs = Style::new(Face::Regular, g.body * 0.82);
                 let head_y = g.top - g.leading * 1.1;
                 if opening || seq.plain {
-                    let w = text_width(&mut s.shaper, &folio, fs);
-                    push_text(&mut page, &mut s.shaper, &folio, fs, g.width / 2.0 - w / 2.0, g.height - g.bottom + g.leading * 1.6, Artifact::Footer);
+                    let w = text_width(&mut s.eng.shaper, &folio, fs);
+                    push_text(&mut page, &mut s.eng.shaper, &folio, fs, g.width / 2.0 - w / 2.0, g.height - g.bottom + g.leading * 1.6, Artifact::Footer);
                 } else {
                     let recto = index % 2 == 0;
                     let head = if recto { seq.head.clone().unwrap_or(book_title.clone()) } else { book_title.clone() };
-                    let head = fit_text(&mut s.shaper, &head, hs, g.measure() - 40.0);
-                    let hw = text_width(&mut s.shaper, &head, hs);
-                    push_text(&mut page, &mut s.shaper, &head, hs, left + (g.measure() - hw) / 2.0, head_y, Artifact::Header);
-                    let fw = text_width(&mut s.shaper, &folio, fs);
+                    let head = fit_text(&mut s.eng.shaper, &head, hs, g.measure() - 40.0);
+                    let hw = text_width(&mut s.eng.shaper, &head, hs);
+                    push_text(&mut page, &mut s.eng.shaper, &head, hs, left + (g.measure() - hw) / 2.0, head_y, Artifact::Header);
+                    let fw = text_width(&mut s.eng.shaper, &folio, fs);
                     let fx = if recto { left + g.measure() - fw } else { left };
-                    push_text(&mut page, &mut s.shaper, &folio, fs, fx, head_y, Artifact::Header);
+                    push_text(&mut page, &mut s.eng.shaper, &folio, fs, fx, head_y, Artifact::Header);
                 }
             }
             pages.push(page);
@@ -1332,7 +1372,7 @@ fn check_breaks(report: &mut Report) {
     report.stranded_headings = report.last_line_heading.iter().filter(|(_, (last, other))| *last && *other).map(|(p, _)| *p).collect();
 }
 
-impl Setter<'_> {
+impl Setter<'_, '_> {
     /// "About this edition": a short page for teachers.
     fn teacher_page(&mut self, book: &Book) -> Vec<VItem> {
         let g = self.g;
@@ -1375,7 +1415,7 @@ impl Setter<'_> {
     fn toc_entry(&mut self, label: &str, page: &str, anchor: &str, indent: f32, node: usize) -> Vec<VItem> {
         let g = self.g;
         let st = self.style(Face::Regular, g.body);
-        let num_w = text_width(&mut self.shaper, page, st);
+        let num_w = text_width(&mut self.eng.shaper, page, st);
         let width = g.measure() - indent - num_w - 2.0 * g.body;
         let spans = vec![Span { text: label.to_string(), style: st, link: Some(Link::Anchor(anchor.to_string())), note: None, model_offset: None }];
         let mut v = self.para_lines(spans, width, 0.0, Align::Ragged, g.leading, indent, node, None, false);
@@ -1383,15 +1423,15 @@ impl Setter<'_> {
         if let Some(VItem::Line(last)) = v.last_mut() {
             // Leaders and the page number.
             let end = last.runs.iter().map(|(r, _)| r.x + r.width()).fold(0.0f32, f32::max);
-            let dot = text_width(&mut self.shaper, ".", st);
+            let dot = text_width(&mut self.eng.shaper, ".", st);
             let gap = dot * 2.2;
             let start = end + gap;
             let stop = g.measure() - indent - num_w - gap;
             let mut dots = String::new();
             let mut x = (start / gap).ceil() * gap;
             let mut glyphs = Vec::new();
-            let dg = self.shaper.shape(st.face, false, ".");
-            let scale = st.size / self.shaper.units_per_em(st.face);
+            let dg = self.eng.shaper.shape(st.face, false, ".");
+            let scale = st.size / self.eng.shaper.units_per_em(st.face);
             let x0 = x;
             while x + dot <= stop {
                 if let Some(gl) = dg.first() {
@@ -1407,7 +1447,7 @@ impl Setter<'_> {
             if !glyphs.is_empty() {
                 last.runs.push((Run { x: x0, style: st, link: None, glyphs, text: dots, expand: 1.0 }, usize::MAX));
             }
-            let ng = self.shaper.shape(st.face, false, page);
+            let ng = self.eng.shaper.shape(st.face, false, page);
             let glyphs: Vec<PGlyph> = ng
                 .iter()
                 .map(|gl| PGlyph { id: gl.id, advance: gl.x_advance as f32 * scale, dx: 0.0, dy: 0.0, range: 0..page.len() })
@@ -1465,7 +1505,7 @@ fn push_text(page: &mut PageOut, sh: &mut Shaper, text: &str, st: Style, x: f32,
 }
 
 #[allow(clippy::too_many_arguments)]
-fn place(page: &mut PageOut, it: &VItem, left: f32, y: &mut f32, index: usize, anchors: &mut BTreeMap<String, (usize, f32)>, report: &mut Report, g: &Geometry) {
+fn place(page: &mut PageOut, it: VItem, left: f32, y: &mut f32, index: usize, anchors: &mut BTreeMap<String, (usize, f32)>, report: &mut Report, g: &Geometry) {
     match it {
         VItem::Space(h) => *y += h,
         VItem::Rule { width, height } => {
@@ -1483,10 +1523,10 @@ fn place(page: &mut PageOut, it: &VItem, left: f32, y: &mut f32, index: usize, a
             if f.kind == ImageKind::Svg {
                 page.items.push(Placed::Frame { x, y: top + 4.0, w: f.w, h: f.h, content: f.content });
             } else {
-                page.items.push(Placed::Image { x, y: top + 4.0, w: f.w, h: f.h, path: f.path.clone(), content: f.content });
+                page.items.push(Placed::Image { x, y: top + 4.0, w: f.w, h: f.h, path: f.path, content: f.content });
             }
             *y += f.h + 8.0;
-            for l in &f.caption {
+            for l in f.caption {
                 place_line(page, l, left, y, index, anchors, report);
             }
             *y += 6.0;
@@ -1494,27 +1534,27 @@ fn place(page: &mut PageOut, it: &VItem, left: f32, y: &mut f32, index: usize, a
     }
 }
 
-fn place_line(page: &mut PageOut, l: &VLine, left: f32, y: &mut f32, index: usize, anchors: &mut BTreeMap<String, (usize, f32)>, report: &mut Report) {
+fn place_line(page: &mut PageOut, l: VLine, left: f32, y: &mut f32, index: usize, anchors: &mut BTreeMap<String, (usize, f32)>, report: &mut Report) {
     let top = *y;
     let base = top + l.leading * 0.78;
-    for a in &l.anchors {
-        anchors.entry(a.clone()).or_insert((index, top));
+    for a in l.anchors {
+        anchors.entry(a).or_insert((index, top));
     }
-    for (r, c) in &l.runs {
-        let content = if *c == usize::MAX { None } else { Some(*c) };
+    for (r, c) in l.runs {
+        let content = if c == usize::MAX { None } else { Some(c) };
         page.items.push(Placed::Text {
             x: left + l.x + r.x,
             y: base - r.style.rise,
-            run: r.clone(),
+            run: r,
             content,
             artifact: if content.is_none() { Some(Artifact::Layout) } else { None },
         });
     }
-    for (x0, x1, target, node) in &l.links {
-        page.items.push(Placed::Link { x0: left + l.x + x0, y0: top, x1: left + l.x + x1, y1: top + l.leading, target: target.clone(), node: *node });
+    for (x0, x1, target, node) in l.links {
+        page.items.push(Placed::Link { x0: left + l.x + x0, y0: top, x1: left + l.x + x1, y1: top + l.leading, target, node });
     }
-    if let Some(st) = &l.stat {
-        report.lines.push(LineStat { page: index, para: l.para.unwrap_or((0, 0, 1)), ..st.clone() });
+    if let Some(st) = l.stat {
+        report.lines.push(LineStat { page: index, para: l.para.unwrap_or((0, 0, 1)), ..st });
     }
     let e = report.last_line_heading.entry(index).or_insert((false, false));
     e.0 = l.heading;
@@ -1572,10 +1612,10 @@ mod tests {
             teacher_page: false,
             paragraph_numbers: false,
         };
+        let mut eng = Engine::new(&fonts, "en", 8);
         let mut s = Setter {
             g,
-            shaper: Shaper::new(&fonts),
-            hyph: Hyph::new("en", 8),
+            eng: &mut eng,
             dir: &dir,
             nodes: vec![SNode { kind: SKind::Document, children: vec![] }],
             next_content: 0,

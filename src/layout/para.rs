@@ -123,6 +123,7 @@ pub struct Problems {
 
 /// Builds and sets a paragraph. Characters missing from the fonts are returned in `problems`.
 pub fn set_paragraph(spec: &ParaSpec, shaper: &mut Shaper, hyph: &Hyph, problems: &mut Problems) -> Vec<SetLine> {
+    let t0 = std::time::Instant::now();
     let mut elems: Vec<Elem> = Vec::new();
     let mut pieces: Vec<Piece> = Vec::new();
     let mut spaces: Vec<f32> = Vec::new(); // natural space width per glue element index (0 if none)
@@ -267,7 +268,11 @@ pub fn set_paragraph(spec: &ParaSpec, shaper: &mut Shaper, hyph: &Hyph, problems
     let body = spec.spans.first().map(|s| s.style.size).unwrap_or(10.0);
     let background = if ragged { 4.0 * body } else { 0.0 };
     let expansion = if ragged { 0.0 } else { EXPANSION };
+    let t1 = std::time::Instant::now();
     let (breaks, _pass) = break_paragraph(&elems, &|_| spec.width, background, 1.5 * body, spec.hyphenate, expansion);
+    let t2 = std::time::Instant::now();
+    crate::stats::add(crate::stats::Stage::Shaping, t1 - t0);
+    crate::stats::add(crate::stats::Stage::LineBreaking, t2 - t1);
 
     // Set each line.
     let mut lines = Vec::new();
@@ -432,6 +437,7 @@ pub fn set_paragraph(spec: &ParaSpec, shaper: &mut Shaper, hyph: &Hyph, problems
         });
         start = br.pos + 1;
     }
+    crate::stats::add(crate::stats::Stage::Setting, t2.elapsed());
     lines
 }
 

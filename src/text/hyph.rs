@@ -10,6 +10,8 @@ use hyphenation::{Hyphenator, Language, Load, Standard};
 pub struct Hyph {
     dict: Option<Standard>,
     min_name: usize,
+    /// Breaks found so far, by word (words repeat; the trie walk does not need to).
+    cache: std::cell::RefCell<std::collections::HashMap<String, Vec<usize>>>,
 }
 
 const LANGS: &[(&str, Language)] = &[
@@ -46,7 +48,7 @@ impl Hyph {
         let lang = lang.to_ascii_lowercase();
         let found = LANGS.iter().find(|(code, _)| lang == *code || lang.starts_with(&format!("{code}-")));
         let dict = found.and_then(|(_, l)| Standard::from_embedded(*l).ok());
-        Hyph { dict, min_name }
+        Hyph { dict, min_name, cache: Default::default() }
     }
 
     /// Byte offsets inside `word` where it may be hyphenated (a hyphen is added there).
@@ -63,15 +65,21 @@ impl Hyph {
         if word.chars().filter(|c| c.is_uppercase()).count() > 1 {
             return Vec::new(); // acronyms and names in capitals
         }
+        if let Some(b) = self.cache.borrow().get(word) {
+            return b.clone();
+        }
         let h = dict.hyphenate(word);
-        h.breaks
+        let b: Vec<usize> = h
+            .breaks
             .into_iter()
             .filter(|&b| {
                 let before = word[..b].chars().filter(|c| c.is_alphabetic()).count();
                 let after = word[b..].chars().filter(|c| c.is_alphabetic()).count();
                 before >= 2 && after >= 3 && !word[..b].ends_with(['\'', '’']) && !word[b..].starts_with(['\'', '’'])
             })
-            .collect()
+            .collect();
+        self.cache.borrow_mut().insert(word.to_string(), b.clone());
+        b
     }
 }
 

@@ -97,6 +97,9 @@ impl OutlineBuilder for SvgPath<'_> {
 pub struct Shaper<'a> {
     faces: Vec<(crate::text::fonts::Face, rustybuzz::Face<'a>)>,
     cache: std::collections::HashMap<(crate::text::fonts::Face, bool, String), std::rc::Rc<Vec<Glyph>>>,
+    /// Shape plans by face, features, script and direction (making a plan costs more than
+    /// shaping a word).
+    plans: std::collections::HashMap<(crate::text::fonts::Face, bool, rustybuzz::Script, u8), rustybuzz::ShapePlan>,
 }
 
 impl<'a> Shaper<'a> {
@@ -106,7 +109,7 @@ impl<'a> Shaper<'a> {
             .iter()
             .filter_map(|f| rustybuzz::Face::from_slice(&f.data, 0).map(|rb| (f.face, rb)))
             .collect();
-        Shaper { faces, cache: std::collections::HashMap::new() }
+        Shaper { faces, cache: std::collections::HashMap::new(), plans: std::collections::HashMap::new() }
     }
 
     pub fn face(&self, face: crate::text::fonts::Face) -> &rustybuzz::Face<'a> {
@@ -123,8 +126,24 @@ impl<'a> Shaper<'a> {
         if let Some(g) = self.cache.get(&key) {
             return g.clone();
         }
-        let feats: &[&[u8; 4]] = if smcp { &[b"smcp"] } else { &[] };
-        let g = std::rc::Rc::new(shape(self.face(face), text, feats));
+        let mut buf = rustybuzz::UnicodeBuffer::new();
+        buf.push_str(text);
+        buf.guess_segment_properties();
+        let (script, dir) = (buf.script(), buf.direction());
+        let rb = self.faces.iter().find(|(f, _)| *f == face).map(|(_, rb)| rb).unwrap_or(&self.faces[0].1);
+        let plan = self.plans.entry((face, smcp, script, dir as u8)).or_insert_with(|| {
+            let feats: Vec<rustybuzz::Feature> =
+                if smcp { vec![rustybuzz::Feature::new(rustybuzz::ttf_parser::Tag::from_bytes(b"smcp"), 1, ..)] } else { Vec::new() };
+            rustybuzz::ShapePlan::new(rb, dir, Some(script), None, &feats)
+        });
+        let out = rustybuzz::shape_with_plan(rb, plan, buf);
+        let g: Vec<Glyph> = out
+            .glyph_infos()
+            .iter()
+            .zip(out.glyph_positions())
+            .map(|(i, p)| Glyph { id: i.glyph_id as u16, x_advance: p.x_advance, x_offset: p.x_offset, y_offset: p.y_offset, cluster: i.cluster })
+            .collect();
+        let g = std::rc::Rc::new(g);
         self.cache.insert(key, g.clone());
         g
     }

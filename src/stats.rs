@@ -1,0 +1,68 @@
+//! Time spent per stage, for `quire bench`. Process-wide accumulators (summed over threads):
+//! cheap enough to stay on in normal builds (a few clock reads per paragraph).
+
+use std::sync::Mutex;
+use std::time::Duration;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Stage {
+    Parse,
+    Epub,
+    /// Building a paragraph's boxes: shaping and hyphenation.
+    Shaping,
+    LineBreaking,
+    /// Setting broken lines into positioned glyphs.
+    Setting,
+    /// Everything else in layout: pagination, contents, furniture.
+    Layout,
+    Pdf,
+    Citations,
+}
+
+impl Stage {
+    pub const ALL: [Stage; 8] = [Stage::Parse, Stage::Epub, Stage::Shaping, Stage::LineBreaking, Stage::Setting, Stage::Layout, Stage::Pdf, Stage::Citations];
+    pub fn name(self) -> &'static str {
+        match self {
+            Stage::Parse => "parse",
+            Stage::Epub => "epub",
+            Stage::Shaping => "shaping",
+            Stage::LineBreaking => "line breaking",
+            Stage::Setting => "line setting",
+            Stage::Layout => "pagination",
+            Stage::Pdf => "pdf writing",
+            Stage::Citations => "citations",
+        }
+    }
+}
+
+static TIMES: Mutex<[Duration; 8]> = Mutex::new([Duration::ZERO; 8]);
+
+pub fn add(stage: Stage, d: Duration) {
+    if let Ok(mut t) = TIMES.lock() {
+        t[stage as usize] += d;
+    }
+}
+
+/// Times the closure under `stage`.
+pub fn time<T>(stage: Stage, f: impl FnOnce() -> T) -> T {
+    let t = std::time::Instant::now();
+    let r = f();
+    add(stage, t.elapsed());
+    r
+}
+
+pub fn get() -> [Duration; 8] {
+    TIMES.lock().map(|t| *t).unwrap_or_default()
+}
+
+pub fn take() -> [Duration; 8] {
+    TIMES.lock().map(|mut t| std::mem::take(&mut *t)).unwrap_or_default()
+}
+
+/// Peak resident set size of this process in bytes (Linux), if known.
+pub fn peak_rss() -> Option<u64> {
+    let s = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = s.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
+}
