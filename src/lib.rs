@@ -139,6 +139,7 @@ fn colophon_pairs(loaded: &Loaded, ed: &cite::Edition) -> Vec<(String, String)> 
 /// are written only when all of them succeeded. Besides the EPUB and PDFs, the citation files
 /// and `SHA256SUMS` (listing every output) are written.
 pub fn build(loaded: &Loaded, out_dir: &Path, targets: &[Target], profile: Option<&str>) -> Result<BuildReport, Diagnostics> {
+    check_out_dir(loaded, out_dir).map_err(|d| Diagnostics(vec![d]))?;
     let files = render(loaded, targets, profile)?;
     let mut report = files.report;
     output::prepare_dir(out_dir).map_err(|d| Diagnostics(vec![d]))?;
@@ -148,6 +149,26 @@ pub fn build(loaded: &Loaded, out_dir: &Path, targets: &[Target], profile: Optio
     let sums = sha256sums(&files.files);
     report.written.push(output::write_atomic(out_dir, SUMS_FILE, sums.as_bytes()).map_err(|d| Diagnostics(vec![d]))?);
     Ok(report)
+}
+
+/// Refuses an output directory that is the book directory or lies among the manuscript files
+/// (a build there would mix outputs into the sources, and a later build could read them).
+pub fn check_out_dir(loaded: &Loaded, out_dir: &Path) -> Result<(), Diagnostic> {
+    let out = output::resolve_lexically(out_dir);
+    let root = loaded.dir.canonical_root().to_path_buf();
+    if out == root {
+        return Err(Diagnostic::error(format!("output directory `{}` is the book directory", out_dir.display()))
+            .help("write outputs to a directory of their own, e.g. --out out"));
+    }
+    for ch in loaded.book.chapters() {
+        let dir = root.join(&ch.file).parent().map(Path::to_path_buf).unwrap_or_else(|| root.clone());
+        let inside = if dir == root { out == root } else { out.starts_with(&dir) };
+        if inside {
+            return Err(Diagnostic::error(format!("output directory `{}` is inside the manuscript (beside `{}`)", out_dir.display(), ch.file))
+                .help("choose an output directory outside the manuscript folders, e.g. --out out"));
+        }
+    }
+    Ok(())
 }
 
 /// The name of the checksum file written beside the outputs.

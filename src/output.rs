@@ -17,6 +17,46 @@ pub fn prepare_dir(dir: &Path) -> Result<(), Diagnostic> {
     })
 }
 
+/// The absolute form of `p` with symlinks resolved as far as the path exists (the rest is
+/// joined lexically), so a directory that does not exist yet can be compared with others.
+pub fn resolve_lexically(p: &Path) -> PathBuf {
+    let abs = if p.is_absolute() { p.to_path_buf() } else { std::env::current_dir().map(|d| d.join(p)).unwrap_or_else(|_| p.to_path_buf()) };
+    let mut existing = abs.clone();
+    let mut rest: Vec<std::ffi::OsString> = Vec::new();
+    loop {
+        if let Ok(c) = existing.canonicalize() {
+            let mut out = c;
+            for r in rest.iter().rev() {
+                if r == ".." {
+                    out.pop();
+                } else if r != "." {
+                    out.push(r);
+                }
+            }
+            return out;
+        }
+        match (existing.file_name().map(|f| f.to_os_string()), existing.parent().map(Path::to_path_buf)) {
+            (Some(name), Some(parent)) => {
+                rest.push(name);
+                existing = parent;
+            }
+            _ => return abs,
+        }
+    }
+}
+
+/// Removes temporary files that a killed build left for `name` in `dir`.
+pub fn remove_stale_temporaries(dir: &Path, name: &str) {
+    let prefix = format!(".{name}.tmp-");
+    if let Ok(rd) = std::fs::read_dir(dir) {
+        for e in rd.flatten() {
+            if e.file_name().to_string_lossy().starts_with(&prefix) {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+    }
+}
+
 /// Writes `bytes` to `dir/name` atomically.
 pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf, Diagnostic> {
     let target = dir.join(name);
@@ -31,5 +71,6 @@ pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf, Dia
     f.sync_all().map_err(fail)?;
     drop(f);
     std::fs::rename(&tmp, &target).map_err(fail)?;
+    remove_stale_temporaries(dir, name);
     Ok(target)
 }

@@ -99,8 +99,14 @@ impl ChapterWriter<'_> {
         }
         if !ch.notes.is_empty() {
             let _ = writeln!(s, "<section class=\"footnotes\" aria-label=\"Notes\">");
+            // References per note, counted in one walk (a chapter may have thousands of notes).
+            let mut counts = vec![0usize; ch.notes.len()];
+            count_all_refs(&ch.blocks, &mut counts);
+            for n in &ch.notes {
+                count_all_refs(&n.blocks, &mut counts);
+            }
             for (i, note) in ch.notes.iter().enumerate() {
-                self.note(i, note, &mut s);
+                self.note(i, note, counts[i], &mut s);
             }
             s.push_str("</section>\n");
         }
@@ -108,8 +114,7 @@ impl ChapterWriter<'_> {
         s
     }
 
-    fn note(&self, index: usize, note: &Note, s: &mut String) {
-        let refs = count_refs(&self.chapter.blocks, index) + self.chapter.notes.iter().map(|n| count_refs(&n.blocks, index)).sum::<usize>();
+    fn note(&self, index: usize, note: &Note, refs: usize, s: &mut String) {
         let _ = writeln!(s, "<aside id=\"{}\" class=\"footnote\" epub:type=\"footnote\" role=\"doc-footnote\">", note.id);
         let back = format!(
             "<a class=\"note-number\" href=\"#{}-ref-1\" role=\"doc-backlink\" aria-label=\"Back to reference {n}\">{n}.</a> ",
@@ -369,27 +374,33 @@ impl ChapterWriter<'_> {
     }
 }
 
-/// Number of references to note `index` in `blocks`.
-pub fn count_refs(blocks: &[Block], index: usize) -> usize {
-    fn inl(v: &[Inline], index: usize) -> usize {
-        v.iter()
-            .map(|i| match i {
-                Inline::NoteRef { note, .. } if *note == index => 1,
-                Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) | Inline::SmallCaps(c) => inl(c, index),
-                Inline::Link { children, .. } => inl(children, index),
-                _ => 0,
-            })
-            .sum()
+/// Adds the references to each note found in `blocks` to `counts` (indexed by note).
+pub fn count_all_refs(blocks: &[Block], counts: &mut [usize]) {
+    fn inl(v: &[Inline], counts: &mut [usize]) {
+        for i in v {
+            match i {
+                Inline::NoteRef { note, .. } => {
+                    if let Some(c) = counts.get_mut(*note) {
+                        *c += 1;
+                    }
+                }
+                Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) | Inline::SmallCaps(c) => inl(c, counts),
+                Inline::Link { children, .. } => inl(children, counts),
+                _ => {}
+            }
+        }
     }
-    blocks
-        .iter()
-        .map(|b| match b {
-            Block::Paragraph { inlines, .. } | Block::Heading { inlines, .. } => inl(inlines, index),
-            Block::BlockQuote { blocks, .. } => count_refs(blocks, index),
-            Block::List { items, .. } => items.iter().map(|i| count_refs(i, index)).sum(),
-            Block::Table { head, rows, .. } => head.iter().chain(rows.iter().flatten()).map(|c| inl(c, index)).sum(),
-            Block::Figure(f) => inl(&f.caption, index) + inl(&f.credit, index),
-            _ => 0,
-        })
-        .sum()
+    for b in blocks {
+        match b {
+            Block::Paragraph { inlines, .. } | Block::Heading { inlines, .. } => inl(inlines, counts),
+            Block::BlockQuote { blocks, .. } => count_all_refs(blocks, counts),
+            Block::List { items, .. } => items.iter().for_each(|i| count_all_refs(i, counts)),
+            Block::Table { head, rows, .. } => head.iter().chain(rows.iter().flatten()).for_each(|c| inl(c, counts)),
+            Block::Figure(f) => {
+                inl(&f.caption, counts);
+                inl(&f.credit, counts);
+            }
+            _ => {}
+        }
+    }
 }

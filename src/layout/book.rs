@@ -274,12 +274,21 @@ impl<'a, 'e> Setter<'a, 'e> {
                 l
             }
         };
+        // Character offsets of the line starts, counted incrementally (lines come in order; a
+        // 10 MB paragraph must not be re-counted from its start for every line).
+        let mut cursor: (usize, usize, usize) = (usize::MAX, 0, 0); // (span, byte, chars)
         let offsets: Vec<Option<usize>> = lines
             .iter()
             .map(|l| {
                 let (si, off) = l.start?;
                 let sp = &spec.spans[si];
-                Some(sp.model_offset? + sp.text[..off].chars().count())
+                let base = sp.model_offset?;
+                if cursor.0 != si || cursor.1 > off {
+                    cursor = (si, 0, 0);
+                }
+                cursor.2 += sp.text[cursor.1..off].chars().count();
+                cursor.1 = off;
+                Some(base + cursor.2)
             })
             .collect();
         for c in problems.missing {

@@ -337,8 +337,8 @@ struct BodyParser<'a> {
     diags: &'a mut Diagnostics,
     /// Note labels in order of first reference.
     note_order: Vec<String>,
-    /// label → (reference count, first reference offset)
-    note_refs: BTreeMap<String, (usize, usize)>,
+    /// label → (reference count, first reference offset, note index)
+    note_refs: BTreeMap<String, (usize, usize, usize)>,
     /// label → (blocks, definition offset)
     note_defs: BTreeMap<String, (Vec<Block>, usize)>,
     heading_ids: BTreeMap<String, usize>,
@@ -561,13 +561,14 @@ impl BodyParser<'_> {
                 Event::HardBreak => self.push_leaf(&mut stack, Inline::LineBreak, range.start),
                 Event::FootnoteReference(label) => {
                     let label = label.to_string();
-                    let entry = self.note_refs.entry(label.clone()).or_insert((0, range.start));
+                    let next_index = self.note_order.len();
+                    let entry = self.note_refs.entry(label.clone()).or_insert((0, range.start, next_index));
                     let nth = entry.0;
                     entry.0 += 1;
+                    let note = entry.2;
                     if nth == 0 {
                         self.note_order.push(label.clone());
                     }
-                    let note = self.note_order.iter().position(|l| *l == label).unwrap_or(0);
                     self.push_leaf(&mut stack, Inline::NoteRef { note, nth }, range.start);
                 }
                 Event::Rule => self.push_block(&mut stack, Block::ThematicBreak { pos: self.pos(range.start) }),
@@ -763,6 +764,13 @@ impl BodyParser<'_> {
         };
         match self.dir.read_bytes(&rel, Some(&origin)) {
             Ok(bytes) => {
+                if let Some(why) = crate::source::svg_external_reference(&bytes) {
+                    self.diags.push(
+                        Diagnostic::error(format!("SVG image `{rel}` refers to {why}"))
+                            .at(origin.clone())
+                            .help("embed everything the SVG needs in the file itself; e-books and print cannot fetch outside files"),
+                    );
+                }
                 if let Err(why) = crate::source::sniff_image(&bytes) {
                     self.diags.push(
                         Diagnostic::error(format!("image `{rel}` {why}"))
@@ -803,7 +811,12 @@ impl BodyParser<'_> {
         let caption = spec.caption.as_deref().map(|c| self.inline_markdown(c, start)).unwrap_or_default();
         let credit = spec.credit.as_deref().map(|c| self.inline_markdown(c, start)).unwrap_or_default();
         let base = match spec.id {
-            Some(id) => id,
+            Some(id) => {
+                if self.heading_ids.contains_key(&id) {
+                    self.error(start, format!("anchor `{id}` is used twice in this chapter"), "give the figure an `id` no heading or other figure has");
+                }
+                id
+            }
             None => {
                 let stem = std::path::Path::new(&src).file_stem().and_then(|s| s.to_str()).unwrap_or("figure");
                 format!("{}-{}", self.chapter_id, crate::config::slug(stem))

@@ -190,6 +190,30 @@ impl ImageKind {
     }
 }
 
+/// For an SVG, the first reference it makes to something outside itself (a URL or another
+/// file), if any.
+pub fn svg_external_reference(bytes: &[u8]) -> Option<String> {
+    if sniff_image(bytes).ok()? != ImageKind::Svg {
+        return None;
+    }
+    let text = String::from_utf8_lossy(bytes);
+    for attr in ["href=\"", "href='", "url(", "src=\""] {
+        let mut rest = &text[..];
+        while let Some(i) = rest.find(attr) {
+            rest = &rest[i + attr.len()..];
+            let target: String = rest.chars().take_while(|c| !matches!(c, '"' | '\'' | ')')).collect();
+            let t = target.trim();
+            if !t.is_empty() && !t.starts_with('#') && !t.starts_with("data:") {
+                return Some(format!("`{}`", t.chars().take(80).collect::<String>()));
+            }
+        }
+    }
+    if text.contains("<!ENTITY") {
+        return Some("an external entity (DOCTYPE ENTITY)".to_string());
+    }
+    None
+}
+
 /// Recognises an image by its content (never by its file name).
 pub fn sniff_image(bytes: &[u8]) -> Result<ImageKind, String> {
     if bytes.is_empty() {
