@@ -9,6 +9,17 @@
 
 pub const INF_PENALTY: f32 = 10_000.0;
 
+thread_local! {
+    /// Work done by the line breaker on this thread: (breakpoint, active node) pairs examined.
+    /// Tests use it to check that the work grows linearly with the paragraph.
+    static WORK: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// The line breaker's work counter on this thread.
+pub fn work() -> u64 {
+    WORK.with(|w| w.get())
+}
+
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Elem {
     Box { width: f32 },
@@ -150,6 +161,7 @@ pub fn break_lines(elems: &[Elem], width: &dyn Fn(usize) -> f32, p: &Params) -> 
         let mut best: Vec<Option<Node>> = vec![None; 4 * 4];
         let mut keep: Vec<usize> = Vec::with_capacity(active.len());
         let mut last_resort: Option<Node> = None;
+        WORK.with(|w| w.set(w.get() + active.len() as u64));
         for &ai in &active {
             let a = nodes[ai];
             let target = width(a.line);
@@ -452,6 +464,19 @@ mod tests {
         let (b, pass) = break_paragraph(&elems, &|_| 100.0, 0.0, 20.0, true, 0.0);
         assert_eq!(pass, 3);
         assert!(b.iter().any(|x| x.overfull));
+    }
+
+    #[test]
+    fn work_grows_linearly_with_the_paragraph() {
+        let words = |n: usize| -> Vec<f32> { (0..n).map(|i| 12.0 + (i * 7 % 23) as f32).collect() };
+        let measure = |n: usize| {
+            let elems = super::tests::words(&words(n), 6.0);
+            let before = work();
+            let (_b, _) = break_paragraph(&elems, &|_| 300.0, 0.0, 0.0, true, 0.02);
+            work() - before
+        };
+        let (a, b, c) = (measure(2_000), measure(4_000), measure(8_000));
+        assert!(b as f64 / a as f64 <= 2.3 && c as f64 / b as f64 <= 2.3, "work {a} → {b} → {c} is not linear");
     }
 
     #[test]
