@@ -783,7 +783,7 @@ fn check_isbn(d: &str) -> Result<(), String> {
     match b.len() {
         13 if b.iter().all(u8::is_ascii_digit) => {
             let sum: u32 = b.iter().enumerate().map(|(i, c)| u32::from(c - b'0') * if i % 2 == 0 { 1 } else { 3 }).sum();
-            if sum % 10 == 0 { Ok(()) } else { Err("ISBN-13 checksum does not match".into()) }
+            if sum.is_multiple_of(10) { Ok(()) } else { Err("ISBN-13 checksum does not match".into()) }
         }
         10 if b[..9].iter().all(u8::is_ascii_digit) && (b[9].is_ascii_digit() || b[9] == b'X') => {
             let sum: u32 = b
@@ -791,7 +791,7 @@ fn check_isbn(d: &str) -> Result<(), String> {
                 .enumerate()
                 .map(|(i, c)| (10 - i as u32) * if *c == b'X' { 10 } else { u32::from(c - b'0') })
                 .sum();
-            if sum % 11 == 0 { Ok(()) } else { Err("ISBN-10 checksum does not match".into()) }
+            if sum.is_multiple_of(11) { Ok(()) } else { Err("ISBN-10 checksum does not match".into()) }
         }
         _ => Err("an ISBN has 10 or 13 digits".into()),
     }

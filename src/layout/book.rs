@@ -44,7 +44,7 @@ impl Geometry {
     }
     /// Left edge of the text block; page index 0 is a recto (right-hand page).
     fn left(&self, page: usize) -> f32 {
-        if page % 2 == 0 { self.inner } else { self.outer }
+        if page.is_multiple_of(2) { self.inner } else { self.outer }
     }
 }
 
@@ -326,15 +326,15 @@ impl<'a, 'e> Setter<'a, 'e> {
         for r in line.runs {
             let target = match &r.link {
                 Some(l) => {
-                    let ln = match link_nodes.iter().find(|(t, _)| t == l) {
+                    
+                    match link_nodes.iter().find(|(t, _)| t == l) {
                         Some((_, id)) => *id,
                         None => {
                             let id = self.node(node, SKind::Link);
                             link_nodes.push((l.clone(), id));
                             id
                         }
-                    };
-                    ln
+                    }
                 }
                 None => node,
             };
@@ -1304,7 +1304,7 @@ fn layout_once<'a>(book: &Book, dir: &'a BookDir, fonts: &'a FontSet, g: Geometr
                 }
                 if numbered && g.line_numbers > 0 {
                     line_no += 1;
-                    if line_no % g.line_numbers == 0 {
+                    if line_no.is_multiple_of(g.line_numbers) {
                         let st = Style::new(Face::Regular, g.body * 0.7);
                         let t = line_no.to_string();
                         let w = text_width(&mut s.eng.shaper, &t, st);
@@ -1336,7 +1336,7 @@ fn layout_once<'a>(book: &Book, dir: &'a BookDir, fonts: &'a FontSet, g: Geometr
                     let w = text_width(&mut s.eng.shaper, &folio, fs);
                     push_text(&mut page, &mut s.eng.shaper, &folio, fs, g.width / 2.0 - w / 2.0, g.height - g.bottom + g.leading * 1.6, Artifact::Footer);
                 } else {
-                    let recto = index % 2 == 0;
+                    let recto = index.is_multiple_of(2);
                     let head = if recto { seq.head.clone().unwrap_or(book_title.clone()) } else { book_title.clone() };
                     let head = fit_text(&mut s.eng.shaper, &head, hs, g.measure() - 40.0);
                     let hw = text_width(&mut s.eng.shaper, &head, hs);
@@ -1351,7 +1351,7 @@ fn layout_once<'a>(book: &Book, dir: &'a BookDir, fonts: &'a FontSet, g: Geometr
         let _ = seq.front;
     }
     // Pad the page count (print on demand wants a multiple of 4).
-    while pages.len() % g.pad_to.max(1) != 0 {
+    while !pages.len().is_multiple_of(g.pad_to.max(1)) {
         arabic_n += 1;
         pages.push(PageOut { label: Label::Arabic(arabic_n), items: Vec::new() });
         marks.push(PageMark::Follow);

@@ -441,6 +441,16 @@ pub fn set_paragraph(spec: &ParaSpec, shaper: &mut Shaper, hyph: &Hyph, problems
     lines
 }
 
+/// Font expansion allowed in justified text: glyphs may be widened or narrowed by up to 2 %,
+/// as pdfTeX's microtype does, so word spaces stay closer to their natural width.
+pub const EXPANSION: f32 = 0.02;
+
+/// Penalty for breaking at a hyphenation point (TeX's \hyphenpenalty is 50; a higher value
+/// trades a few more loose lines for fewer hyphens).
+fn hyphen_penalty() -> f32 {
+    100.0
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -498,14 +508,4 @@ mod tests {
         let t: String = lines[0].runs.iter().map(|r| r.text.clone()).collect();
         assert_eq!(t, "office affluent difficult");
     }
-}
-
-/// Font expansion allowed in justified text: glyphs may be widened or narrowed by up to 2 %,
-/// as pdfTeX's microtype does, so word spaces stay closer to their natural width.
-pub const EXPANSION: f32 = 0.02;
-
-/// Penalty for breaking at a hyphenation point (TeX's \hyphenpenalty is 50; a higher value
-/// trades a few more loose lines for fewer hyphens).
-fn hyphen_penalty() -> f32 {
-    100.0
 }
