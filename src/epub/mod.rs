@@ -209,28 +209,43 @@ pub fn build(book: &Book, dir: &BookDir, fonts: &FontSet, edition: &Edition) -> 
     if !edition.cite.is_empty() {
         push_doc(&mut items, &mut spine, "how-to-cite", "text/how-to-cite.xhtml", cite_page(book, &edition.cite, &start_markers("how-to-cite")), true);
     }
-    push_doc(&mut items, &mut spine, "colophon", "text/colophon.xhtml", colophon(book, fonts, &edition.colophon, &start_markers("colophon")), true);
+    // The fonts' licences are an XHTML page (outside the reading order) that the colophon links.
+    let has_licences = [Face::Regular, Face::Italic].iter().any(|f| !fonts.get(*f).license.is_empty());
+    push_doc(&mut items, &mut spine, "colophon", "text/colophon.xhtml", colophon(book, fonts, &edition.colophon, &start_markers("colophon"), has_licences), true);
+    let licence_index = has_licences.then(|| {
+        push_doc(&mut items, &mut spine, "font-licences", "text/font-licences.xhtml", String::new(), false);
+        items.len() - 1
+    });
 
     // Navigation document, with the page list of the reference print edition.
     let page_list: Vec<(String, String)> = markers.list.iter().map(|(l, doc)| (l.clone(), doc_of(doc))).collect();
     items[nav_index].data = nav_doc(book, has_part_titles, first_body.as_deref(), &start_markers("toc"), &page_list, edition.cite.is_empty()).into_bytes();
 
     // CSS and fonts (subset to the characters of the whole package's text).
-    let used = used_chars(&items);
-    let mut font_faces = String::new();
-    let mut licenses: BTreeMap<String, String> = BTreeMap::new();
     let all_text: String = items.iter().filter(|i| i.media_type == "application/xhtml+xml").map(|i| String::from_utf8_lossy(&i.data)).collect();
     let uses_bold = all_text.contains("<strong") || all_text.contains("<th");
     let uses_mono = all_text.contains("<code");
-    for font in &fonts.fonts {
-        let needed = match font.face {
+    let needed: Vec<&crate::text::fonts::Font> = fonts
+        .fonts
+        .iter()
+        .filter(|font| match font.face {
             Face::Regular | Face::Italic => true,
             Face::Bold | Face::BoldItalic => uses_bold,
             Face::Mono => uses_mono,
-        };
-        if !needed {
-            continue;
+        })
+        .collect();
+    if let Some(i) = licence_index {
+        let mut licenses: BTreeMap<&str, &str> = BTreeMap::new();
+        for f in &needed {
+            if !f.license.is_empty() {
+                licenses.entry(f.family.as_str()).or_insert(&f.license);
+            }
         }
+        items[i].data = licence_page(book, &licenses).into_bytes();
+    }
+    let used = used_chars(&items);
+    let mut font_faces = String::new();
+    for font in needed {
         let sub = crate::text::websubset::subset(&font.data, &used).ok_or_else(|| {
             Diagnostic::error(format!("font `{}` could not be subset for the EPUB", font.file))
                 .help("use a TrueType-outline (glyf) font; CFF (.otf) fonts are not supported for EPUB embedding yet")
@@ -248,19 +263,6 @@ pub fn build(book: &Book, dir: &BookDir, fonts: &FontSet, edition: &Edition) -> 
             "@font-face {{ font-family: \"{family}\"; font-weight: {weight}; font-style: {style}; src: url(\"../{href}\") format(\"truetype\"); }}"
         );
         items.push(Item { id: format!("font-{}", font.face.key()), href, media_type: "font/ttf", properties: None, data: sub });
-        if !font.license.is_empty() {
-            licenses.entry(font.family.clone()).or_insert_with(|| font.license.to_string());
-        }
-    }
-    for (i, (family, text)) in licenses.iter().enumerate() {
-        let _ = family;
-        items.push(Item {
-            id: format!("font-license-{}", i + 1),
-            href: format!("fonts/LICENSE-{}.txt", crate::config::slug(family)),
-            media_type: "text/plain",
-            properties: None,
-            data: text.clone().into_bytes(),
-        });
     }
     let css = format!("{font_faces}\n{CSS}");
     items.push(Item { id: "css".into(), href: "css/book.css".into(), media_type: "text/css", properties: None, data: css.into_bytes() });
@@ -380,7 +382,17 @@ fn cite_page(book: &Book, paras: &[String], markers: &str) -> String {
     s
 }
 
-fn colophon(book: &Book, fonts: &FontSet, extra: &[(String, String)], markers: &str) -> String {
+fn licence_page(book: &Book, licences: &BTreeMap<&str, &str>) -> String {
+    let mut s = xhtml_head(&book.meta.language, "Font Licences", "../css/book.css", "");
+    s.push_str("<body epub:type=\"backmatter\">\n<section id=\"font-licences\" class=\"licences\" epub:type=\"appendix\" role=\"doc-appendix\" aria-labelledby=\"font-licences-title\">\n<h1 id=\"font-licences-title\">Font Licences</h1>\n");
+    for (family, text) in licences {
+        let _ = writeln!(s, "<section aria-label=\"{f}\">\n<h2>{f}</h2>\n<pre class=\"licence\">{}</pre>\n</section>", esc(text.trim()), f = esc(family));
+    }
+    s.push_str("</section>\n</body>\n</html>\n");
+    s
+}
+
+fn colophon(book: &Book, fonts: &FontSet, extra: &[(String, String)], markers: &str, licence_link: bool) -> String {
     let m = &book.meta;
     let mut s = xhtml_head(&m.language, "Colophon", "../css/book.css", "");
     s.push_str("<body epub:type=\"backmatter\">\n<section id=\"colophon\" class=\"colophon\" epub:type=\"colophon\" aria-labelledby=\"colophon-title\">\n");
@@ -408,7 +420,11 @@ fn colophon(book: &Book, fonts: &FontSet, extra: &[(String, String)], markers: &
     let families: BTreeSet<&str> = fonts.fonts.iter().map(|f| f.family.as_str()).collect();
     facts.push((
         "Type".into(),
-        format!("{}, under the SIL Open Font License (licence texts in the package’s fonts folder)", esc(&families.into_iter().collect::<Vec<_>>().join(" and "))),
+        format!(
+            "{}, under the SIL Open Font License{}",
+            esc(&families.into_iter().collect::<Vec<_>>().join(" and ")),
+            if licence_link { " (<a href=\"font-licences.xhtml\">licence texts</a>)" } else { "" }
+        ),
     ));
     for (k, v) in extra {
         facts.push((k.clone(), esc(v)));
