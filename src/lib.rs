@@ -9,6 +9,7 @@ pub mod diag;
 pub mod source;
 pub mod stats;
 pub mod text;
+pub mod i18n;
 pub mod ids;
 pub mod layout;
 pub mod model;
@@ -125,13 +126,13 @@ pub fn colophon_facts(loaded: &Loaded, ed: &cite::Edition) -> Vec<String> {
 fn colophon_pairs(loaded: &Loaded, ed: &cite::Edition) -> Vec<(String, String)> {
     let mut v = Vec::new();
     if let Some(ver) = &ed.version {
-        v.push(("Version".to_string(), ver.clone()));
+        v.push((i18n::t(&loaded.book.meta.language, i18n::Key::Version).to_string(), ver.clone()));
     }
     if let Some(src) = &ed.source {
-        v.push(("Source".to_string(), src.clone()));
+        v.push((i18n::t(&loaded.book.meta.language, i18n::Key::Source).to_string(), src.clone()));
     }
-    v.push(("Reference print edition".to_string(), ed.print.clone()));
-    v.push(("Content fingerprint (SHA-256 of book.toml and manuscript)".to_string(), loaded.book.meta.fingerprint.clone()));
+    v.push((i18n::t(&loaded.book.meta.language, i18n::Key::ReferencePrint).to_string(), ed.print.clone()));
+    v.push((i18n::t(&loaded.book.meta.language, i18n::Key::Fingerprint).to_string(), loaded.book.meta.fingerprint.clone()));
     v
 }
 

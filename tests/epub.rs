@@ -274,6 +274,11 @@ fn german_fixture_has_german_language_and_dates() {
     assert!(brief.contains("Mit herzlichen Grüßen"));
     assert!(docs["EPUB/text/einleitung.xhtml"].contains("„Buch“"));
     assert!(docs["EPUB/package.opf"].contains("<dc:language>de</dc:language>"));
+    // The words quire adds are German too.
+    assert!(docs["EPUB/nav.xhtml"].contains("<h1 id=\"toc-title\">Inhalt</h1>"));
+    assert!(docs["EPUB/text/colophon.xhtml"].contains("<h1 id=\"colophon-title\">Impressum</h1>"));
+    assert!(docs["EPUB/text/how-to-cite.xhtml"].contains("Zitieren Sie diese Ausgabe als: Erika Musterfrau, Hrsg. Briefe."));
+    assert!(brief.contains("<span class=\"label\">Quelle:</span>"));
 }
 
 #[test]

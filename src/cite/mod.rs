@@ -95,7 +95,8 @@ impl Edition {
     pub fn reference(&self) -> String {
         let mut s = String::new();
         if !self.editors.is_empty() {
-            let _ = write!(s, "{}, ed. ", self.editors.join(" and "));
+            let (and, ed) = if self.language.split('-').next() == Some("de") { (" und ", "Hrsg.") } else { (" and ", "ed.") };
+            let _ = write!(s, "{}, {ed} ", self.editors.join(and));
         }
         let _ = write!(s, "{}", self.title);
         if let Some(sub) = &self.subtitle {
@@ -119,27 +120,42 @@ impl Edition {
     /// Paragraphs of the "How to cite this edition" page: independent of the layout, so every
     /// format prints the same text.
     pub fn how_to_cite(&self, book: &Book) -> Vec<String> {
-        let mut out = vec![format!("Cite this edition as: {}", self.reference())];
+        let de = self.language.split('-').next() == Some("de");
+        let mut out = vec![if de { format!("Zitieren Sie diese Ausgabe als: {}", self.reference()) } else { format!("Cite this edition as: {}", self.reference()) }];
         let example = book.chapters().find(|c| c.letter.is_some());
         if let Some(c) = example {
             let l = c.letter.as_ref().unwrap();
+            let to = if de { " an " } else { " to " };
             let who = format!(
                 "{}{}",
-                l.sender.as_deref().map(short_name).unwrap_or("Author"),
-                l.recipients.first().map(|r| format!(" to {}", short_name(r))).unwrap_or_default()
+                l.sender.as_deref().map(short_name).unwrap_or("?"),
+                l.recipients.first().map(|r| format!("{to}{}", short_name(r))).unwrap_or_default()
             );
             let date = l.date.map(|d| format!(", {}", d.long(&self.language))).unwrap_or_default();
-            let paras = count_paragraphs(c);
-            out.push(format!(
-                "Cite a letter by its writer, addressee and date, with the paragraph number printed in the margin of the PDF and beside the text of the e-book, for example: {who}{date}, ¶ {}, in {}. Paragraph numbers start again with each letter and do not change between the formats or the printings of this edition.",
-                paras.clamp(1, 3),
-                self.title
-            ));
+            let n = count_paragraphs(c).clamp(1, 3);
+            out.push(if de {
+                format!(
+                    "Zitieren Sie einen Brief mit Verfasser, Empfänger und Datum sowie der Absatznummer, die im PDF am Rand und im E-Book neben dem Text steht, zum Beispiel: {who}{date}, ¶ {n}, in {}. Die Absatznummern beginnen mit jedem Brief neu und sind in allen Formaten und Drucken dieser Ausgabe gleich.",
+                    self.title
+                )
+            } else {
+                format!(
+                    "Cite a letter by its writer, addressee and date, with the paragraph number printed in the margin of the PDF and beside the text of the e-book, for example: {who}{date}, ¶ {n}, in {}. Paragraph numbers start again with each letter and do not change between the formats or the printings of this edition.",
+                    self.title
+                )
+            });
         }
-        out.push(format!(
-            "Page numbers refer to {}, the reference print edition; the e-book marks the same page breaks, so a page cited from either is the same page. Citation files for reference managers (CITATION.cff, BibTeX, CSL-JSON, RIS) are published with this edition.",
-            self.print
-        ));
+        out.push(if de {
+            format!(
+                "Seitenzahlen beziehen sich auf {}, die Referenz-Druckausgabe; das E-Book markiert dieselben Seitenumbrüche, eine zitierte Seite ist in beiden dieselbe. Zitierdateien für Literaturverwaltungen (CITATION.cff, BibTeX, CSL-JSON, RIS) werden mit dieser Ausgabe veröffentlicht.",
+                self.print
+            )
+        } else {
+            format!(
+                "Page numbers refer to {}, the reference print edition; the e-book marks the same page breaks, so a page cited from either is the same page. Citation files for reference managers (CITATION.cff, BibTeX, CSL-JSON, RIS) are published with this edition.",
+                self.print
+            )
+        });
         out
     }
 

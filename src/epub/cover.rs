@@ -59,7 +59,7 @@ pub fn cover_svg(meta: &Meta, fonts: &FontSet) -> String {
     let authors: Vec<&str> = meta.creators.iter().filter(|c| c.role == "aut").map(|c| c.name.as_str()).collect();
     let mut foot_y = H - 250.0;
     if let Some(face) = &regular {
-        for line in [authors.join(" · "), if editors.is_empty() { String::new() } else { format!("Edited by {}", editors.join(" and ")) }] {
+        for line in [authors.join(" · "), if editors.is_empty() { String::new() } else { format!("{} {}", crate::i18n::t(&meta.language, crate::i18n::Key::EditedBy), editors.join(" and ")) }] {
             if line.is_empty() {
                 continue;
             }

@@ -14,6 +14,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::io::Write as _;
 use xhtml::{ChapterWriter, Links};
+use crate::i18n::Key;
 use xml::{esc, roman, xhtml_head};
 
 const CSS: &str = include_str!("book.css");
@@ -102,6 +103,7 @@ pub fn build(book: &Book, dir: &BookDir, fonts: &FontSet, edition: &Edition) -> 
             other => format!("text/{other}.xhtml"),
         }
     };
+    let tr = |k| crate::i18n::t(&book.meta.language, k);
     let start_markers = |id: &str| -> String { markers.starts.get(id).map(|v| v.iter().map(|l| xhtml::page_marker(l)).collect()).unwrap_or_default() };
     let lang = book.meta.language.as_str();
     let mut items: Vec<Item> = Vec::new();
@@ -165,6 +167,7 @@ pub fn build(book: &Book, dir: &BookDir, fonts: &FontSet, edition: &Edition) -> 
             chapter: ch,
             level,
             paragraph_numbers: edition.paragraph_numbers,
+            language: lang.to_string(),
             marks,
             start_marks: markers.starts.get(&ch.id).cloned().unwrap_or_default(),
             state: Default::default(),
@@ -189,8 +192,9 @@ pub fn build(book: &Book, dir: &BookDir, fonts: &FontSet, edition: &Edition) -> 
             let mut s = xhtml_head(lang, t, "../css/book.css", "");
             let _ = write!(
                 s,
-                "<body epub:type=\"bodymatter\">\n<section id=\"{id}\" class=\"part\" epub:type=\"part\" role=\"doc-part\" aria-labelledby=\"{id}-title\">{}\n<h1 id=\"{id}-title\"><span class=\"part-label\">Part {}</span> <span class=\"part-title\">{}</span></h1>\n</section>\n</body>\n</html>\n",
+                "<body epub:type=\"bodymatter\">\n<section id=\"{id}\" class=\"part\" epub:type=\"part\" role=\"doc-part\" aria-labelledby=\"{id}-title\">{}\n<h1 id=\"{id}-title\"><span class=\"part-label\">{} {}</span> <span class=\"part-title\">{}</span></h1>\n</section>\n</body>\n</html>\n",
                 start_markers(&part.id),
+                tr(Key::Part),
                 roman(pi + 1),
                 esc(t),
                 id = part.id
@@ -348,7 +352,7 @@ fn creators_by_role<'a>(book: &'a Book, role: &str) -> Vec<&'a str> {
 fn title_page(book: &Book, markers: &str) -> String {
     let m = &book.meta;
     let mut s = xhtml_head(&m.language, &m.title, "../css/book.css", "");
-    s.push_str("<body epub:type=\"frontmatter\">\n<section class=\"titlepage\" epub:type=\"titlepage\" aria-label=\"Title page\">\n");
+    let _ = write!(s, "<body epub:type=\"frontmatter\">\n<section class=\"titlepage\" epub:type=\"titlepage\" aria-label=\"{}\">\n", crate::i18n::t(&m.language, Key::TitlePage));
     s.push_str(markers);
     let _ = writeln!(s, "<h1 class=\"book-title\">{}</h1>", esc(&m.title));
     if let Some(sub) = &m.subtitle {
@@ -360,7 +364,7 @@ fn title_page(book: &Book, markers: &str) -> String {
     }
     let editors = creators_by_role(book, "edt");
     if !editors.is_empty() {
-        let _ = writeln!(s, "<p class=\"book-editor\">Edited by {}</p>", esc(&editors.join(" and ")));
+        let _ = writeln!(s, "<p class=\"book-editor\">{} {}</p>", crate::i18n::t(&m.language, Key::EditedBy), esc(&editors.join(" and ")));
     }
     if let Some(p) = &m.publisher {
         let _ = writeln!(s, "<p class=\"book-publisher\">{}</p>", esc(p));
@@ -371,10 +375,10 @@ fn title_page(book: &Book, markers: &str) -> String {
 
 fn cite_page(book: &Book, paras: &[String], markers: &str) -> String {
     let m = &book.meta;
-    let mut s = xhtml_head(&m.language, "How to Cite This Edition", "../css/book.css", "");
+    let mut s = xhtml_head(&m.language, crate::i18n::t(&m.language, Key::HowToCite), "../css/book.css", "");
     s.push_str("<body epub:type=\"backmatter\">\n<section id=\"how-to-cite\" class=\"how-to-cite\" epub:type=\"appendix\" role=\"doc-appendix\" aria-labelledby=\"how-to-cite-title\">\n");
     s.push_str(markers);
-    s.push_str("<h1 id=\"how-to-cite-title\">How to Cite This Edition</h1>\n");
+    let _ = writeln!(s, "<h1 id=\"how-to-cite-title\">{}</h1>", crate::i18n::t(&m.language, Key::HowToCite));
     for p in paras {
         let _ = writeln!(s, "<p>{}</p>", esc(p));
     }
@@ -383,8 +387,10 @@ fn cite_page(book: &Book, paras: &[String], markers: &str) -> String {
 }
 
 fn licence_page(book: &Book, licences: &BTreeMap<&str, &str>) -> String {
-    let mut s = xhtml_head(&book.meta.language, "Font Licences", "../css/book.css", "");
-    s.push_str("<body epub:type=\"backmatter\">\n<section id=\"font-licences\" class=\"licences\" epub:type=\"appendix\" role=\"doc-appendix\" aria-labelledby=\"font-licences-title\">\n<h1 id=\"font-licences-title\">Font Licences</h1>\n");
+    let title = crate::i18n::t(&book.meta.language, Key::FontLicences);
+    let mut s = xhtml_head(&book.meta.language, title, "../css/book.css", "");
+    s.push_str("<body epub:type=\"backmatter\">\n<section id=\"font-licences\" class=\"licences\" epub:type=\"appendix\" role=\"doc-appendix\" aria-labelledby=\"font-licences-title\">\n");
+    let _ = writeln!(s, "<h1 id=\"font-licences-title\">{title}</h1>");
     for (family, text) in licences {
         let _ = writeln!(s, "<section aria-label=\"{f}\">\n<h2>{f}</h2>\n<pre class=\"licence\">{}</pre>\n</section>", esc(text.trim()), f = esc(family));
     }
@@ -394,32 +400,33 @@ fn licence_page(book: &Book, licences: &BTreeMap<&str, &str>) -> String {
 
 fn colophon(book: &Book, fonts: &FontSet, extra: &[(String, String)], markers: &str, licence_link: bool) -> String {
     let m = &book.meta;
-    let mut s = xhtml_head(&m.language, "Colophon", "../css/book.css", "");
+    let tr = |k| crate::i18n::t(&m.language, k);
+    let mut s = xhtml_head(&m.language, tr(Key::Colophon), "../css/book.css", "");
     s.push_str("<body epub:type=\"backmatter\">\n<section id=\"colophon\" class=\"colophon\" epub:type=\"colophon\" aria-labelledby=\"colophon-title\">\n");
     s.push_str(markers);
-    s.push_str("<h1 id=\"colophon-title\">Colophon</h1>\n");
+    let _ = writeln!(s, "<h1 id=\"colophon-title\">{}</h1>", tr(Key::Colophon));
     let _ = writeln!(s, "<p><i>{}</i>{}</p>", esc(&m.title), m.subtitle.as_deref().map(|x| format!(": {}", esc(x))).unwrap_or_default());
     let mut facts: Vec<(String, String)> = Vec::new();
     if let Some(e) = &m.edition {
-        facts.push(("Edition".into(), esc(e)));
+        facts.push((tr(Key::Edition).into(), esc(e)));
     }
     if let Some(d) = m.date {
-        facts.push(("Published".into(), d.long(&m.language)));
+        facts.push((tr(Key::Published).into(), d.long(&m.language)));
     }
     if let Some(p) = &m.publisher {
-        facts.push(("Publisher".into(), esc(p)));
+        facts.push((tr(Key::Publisher).into(), esc(p)));
     }
-    facts.push(("Identifier".into(), esc(&m.identifier)));
+    facts.push((tr(Key::Identifier).into(), esc(&m.identifier)));
     for c in &m.creators {
         let role = c.role_name[..1].to_uppercase() + &c.role_name[1..];
         facts.push((role, esc(&c.name)));
     }
     if let Some(r) = &m.rights {
-        facts.push(("Rights".into(), esc(r)));
+        facts.push((tr(Key::Rights).into(), esc(r)));
     }
     let families: BTreeSet<&str> = fonts.fonts.iter().map(|f| f.family.as_str()).collect();
     facts.push((
-        "Type".into(),
+        tr(Key::Type).into(),
         format!(
             "{}, under the SIL Open Font License{}",
             esc(&families.into_iter().collect::<Vec<_>>().join(" and ")),
@@ -429,7 +436,7 @@ fn colophon(book: &Book, fonts: &FontSet, extra: &[(String, String)], markers: &
     for (k, v) in extra {
         facts.push((k.clone(), esc(v)));
     }
-    facts.push(("Made with".into(), format!("quire {}", env!("CARGO_PKG_VERSION"))));
+    facts.push((tr(Key::MadeWith).into(), format!("quire {}", env!("CARGO_PKG_VERSION"))));
     s.push_str("<dl>\n");
     for (k, v) in facts {
         let _ = writeln!(s, "<dt>{}</dt><dd>{v}</dd>", esc(&k));
@@ -444,6 +451,7 @@ fn toc_label(ch: &Chapter) -> String {
         chapter: ch,
         level: 1,
         paragraph_numbers: false,
+        language: String::new(),
         marks: BTreeMap::new(),
         start_marks: Vec::new(),
         state: Default::default(),
@@ -461,10 +469,11 @@ fn strip_notes(v: &[crate::model::Inline]) -> Vec<crate::model::Inline> {
 
  fn nav_doc(book: &Book, has_part_titles: bool, first_body: Option<&str>, markers: &str, page_list: &[(String, String)], no_cite: bool) -> String {
     let m = &book.meta;
-    let mut s = xhtml_head(&m.language, "Contents", "css/book.css", "");
+    let tr = |k| crate::i18n::t(&m.language, k);
+    let mut s = xhtml_head(&m.language, tr(Key::Contents), "css/book.css", "");
     s.push_str("<body epub:type=\"frontmatter\">\n");
     s.push_str(markers);
-    s.push_str("<nav id=\"toc\" epub:type=\"toc\" role=\"doc-toc\" aria-labelledby=\"toc-title\">\n<h1 id=\"toc-title\">Contents</h1>\n<ol>\n");
+    let _ = write!(s, "<nav id=\"toc\" epub:type=\"toc\" role=\"doc-toc\" aria-labelledby=\"toc-title\">\n<h1 id=\"toc-title\">{}</h1>\n<ol>\n", tr(Key::Contents));
     let entry = |s: &mut String, ch: &Chapter| {
         let _ = writeln!(s, "<li><a href=\"text/{}.xhtml\">{}</a></li>", ch.id, toc_label(ch));
     };
@@ -474,7 +483,7 @@ fn strip_notes(v: &[crate::model::Inline]) -> Vec<crate::model::Inline> {
     for (pi, part) in book.parts.iter().enumerate() {
         match (&part.title, has_part_titles) {
             (Some(t), _) => {
-                let _ = writeln!(s, "<li><a href=\"text/{}.xhtml\">Part {}: {}</a>\n<ol>", part.id, roman(pi + 1), esc(t));
+                let _ = writeln!(s, "<li><a href=\"text/{}.xhtml\">{} {}: {}</a>\n<ol>", part.id, tr(Key::Part), roman(pi + 1), esc(t));
                 for ch in &part.chapters {
                     entry(&mut s, ch);
                 }
@@ -491,20 +500,20 @@ fn strip_notes(v: &[crate::model::Inline]) -> Vec<crate::model::Inline> {
         entry(&mut s, ch);
     }
     if !no_cite {
-        s.push_str("<li><a href=\"text/how-to-cite.xhtml\">How to Cite This Edition</a></li>\n");
+        let _ = writeln!(s, "<li><a href=\"text/how-to-cite.xhtml\">{}</a></li>", tr(Key::HowToCite));
     }
-    s.push_str("<li><a href=\"text/colophon.xhtml\">Colophon</a></li>\n</ol>\n</nav>\n");
-    s.push_str("<nav epub:type=\"landmarks\" aria-label=\"Landmarks\" hidden=\"hidden\">\n<ol>\n");
-    s.push_str("<li><a epub:type=\"cover\" href=\"text/cover.xhtml\">Cover</a></li>\n");
-    s.push_str("<li><a epub:type=\"titlepage\" href=\"text/titlepage.xhtml\">Title page</a></li>\n");
+    let _ = write!(s, "<li><a href=\"text/colophon.xhtml\">{}</a></li>\n</ol>\n</nav>\n", tr(Key::Colophon));
+    let _ = write!(s, "<nav epub:type=\"landmarks\" aria-label=\"{}\" hidden=\"hidden\">\n<ol>\n", tr(Key::Landmarks));
+    let _ = writeln!(s, "<li><a epub:type=\"cover\" href=\"text/cover.xhtml\">{}</a></li>", tr(Key::Cover));
+    let _ = writeln!(s, "<li><a epub:type=\"titlepage\" href=\"text/titlepage.xhtml\">{}</a></li>", tr(Key::TitlePage));
     s.push_str("<li><a epub:type=\"toc\" href=\"nav.xhtml#toc\">Contents</a></li>\n");
     if let Some(b) = first_body {
-        let _ = writeln!(s, "<li><a epub:type=\"bodymatter\" href=\"{b}\">Start of the text</a></li>");
+        let _ = writeln!(s, "<li><a epub:type=\"bodymatter\" href=\"{b}\">{}</a></li>", tr(Key::StartOfText));
     }
-    s.push_str("<li><a epub:type=\"colophon\" href=\"text/colophon.xhtml\">Colophon</a></li>\n");
+    let _ = writeln!(s, "<li><a epub:type=\"colophon\" href=\"text/colophon.xhtml\">{}</a></li>", tr(Key::Colophon));
     s.push_str("</ol>\n</nav>\n");
     if !page_list.is_empty() {
-        s.push_str("<nav epub:type=\"page-list\" role=\"doc-pagelist\" aria-label=\"Page list\" hidden=\"hidden\">\n<ol>\n");
+        let _ = write!(s, "<nav epub:type=\"page-list\" role=\"doc-pagelist\" aria-label=\"{}\" hidden=\"hidden\">\n<ol>\n", tr(Key::PageList));
         for (label, doc) in page_list {
             let _ = writeln!(s, "<li><a href=\"{doc}#page-{l}\">{l}</a></li>", l = esc(label));
         }

@@ -20,6 +20,8 @@ pub struct ChapterWriter<'a> {
     pub level: u8,
     /// Show paragraph numbers.
     pub paragraph_numbers: bool,
+    /// The book's language.
+    pub language: String,
     /// Page-break markers of the reference print edition inside this chapter's paragraphs:
     /// paragraph number → (character offset, page label), in order.
     pub marks: BTreeMap<u32, Vec<(usize, String)>>,
@@ -87,8 +89,9 @@ impl ChapterWriter<'_> {
                 if !l.source.is_empty() {
                     let _ = writeln!(
                         s,
-                        "<aside class=\"source-note\" aria-label=\"Source\"><p><span class=\"label\">Source:</span> {}</p></aside>",
-                        self.inlines(&l.source)
+                        "<aside class=\"source-note\" aria-label=\"{src}\"><p><span class=\"label\">{src}:</span> {}</p></aside>",
+                        self.inlines(&l.source),
+                        src = crate::i18n::t(&self.lang(), crate::i18n::Key::Source)
                     );
                 }
             }
@@ -117,13 +120,14 @@ impl ChapterWriter<'_> {
     fn note(&self, index: usize, note: &Note, refs: usize, s: &mut String) {
         let _ = writeln!(s, "<aside id=\"{}\" class=\"footnote\" epub:type=\"footnote\" role=\"doc-footnote\">", note.id);
         let back = format!(
-            "<a class=\"note-number\" href=\"#{}-ref-1\" role=\"doc-backlink\" aria-label=\"Back to reference {n}\">{n}.</a> ",
+            "<a class=\"note-number\" href=\"#{}-ref-1\" role=\"doc-backlink\" aria-label=\"{back} {n}\">{n}.</a> ",
             note.id,
-            n = index + 1
+            n = index + 1,
+            back = crate::i18n::t(&self.lang(), crate::i18n::Key::BackToReference)
         );
         let mut more = String::new();
         for k in 2..=refs {
-            let _ = write!(more, " <a href=\"#{}-ref-{k}\" role=\"doc-backlink\" aria-label=\"Back to reference {} ({k})\">↩</a>", note.id, index + 1);
+            let _ = write!(more, " <a href=\"#{}-ref-{k}\" role=\"doc-backlink\" aria-label=\"{} {} ({k})\">↩</a>", note.id, crate::i18n::t(&self.lang(), crate::i18n::Key::BackToReference), index + 1);
         }
         let mut first = true;
         for b in &note.blocks {
@@ -138,6 +142,11 @@ impl ChapterWriter<'_> {
             let _ = writeln!(s, "<p>{back}{more}</p>");
         }
         s.push_str("</aside>\n");
+    }
+
+    /// The book's language, for the words quire adds (the chapter's own lang is the book's).
+    fn lang(&self) -> String {
+        self.language.clone()
     }
 
     pub fn blocks(&self, blocks: &[Block], s: &mut String) {

@@ -3,6 +3,7 @@
 use super::para::{set_paragraph, Align, Link, PGlyph, ParaSpec, Problems, Run, SetLine, Span, Style};
 use super::*;
 use crate::diag::{Diagnostic, Location};
+use crate::i18n::Key;
 use crate::model::{plain_text, Block, Book, Chapter, Figure, Inline};
 use crate::source::{sniff_image, BookDir, ImageKind};
 use crate::text::fonts::{Face, FontSet};
@@ -147,6 +148,8 @@ struct Setter<'a, 'e> {
     warnings: Vec<Diagnostic>,
     /// Chapter file → chapter id, to resolve links between chapters.
     chapter_ids: BTreeMap<String, String>,
+    /// The book's language (for the words quire adds).
+    lang: String,
 }
 
 const EM_INDENT: f32 = 1.0;
@@ -452,7 +455,7 @@ impl<'a, 'e> Setter<'a, 'e> {
                 items.push(VItem::Space(g.leading));
                 items.push(VItem::Rule { width: 36.0, height: g.leading * 0.5 });
                 let p = self.node(sect, SKind::P);
-                let mut inl = vec![Inline::SmallCaps(vec![Inline::Text("Source: ".into())])];
+                let mut inl = vec![Inline::SmallCaps(vec![Inline::Text(format!("{}: ", crate::i18n::t(&self.lang, Key::Source)))])];
                 inl.extend(l.source.iter().cloned());
                 let small = self.style(Face::Regular, g.body * 0.82);
                 let mut v = self.simple_lines(&inl, small, Align::Ragged, g.leading * 0.82, p, Some(ch));
@@ -1056,7 +1059,9 @@ fn layout_once<'a>(book: &Book, dir: &'a BookDir, fonts: &'a FontSet, g: Geometr
         notes: BTreeMap::new(),
         warnings: Vec::new(),
         chapter_ids: book.chapters().map(|c| (c.file.clone(), c.id.clone())).collect(),
+        lang: book.meta.language.clone(),
     };
+    let tr = |k| crate::i18n::t(&book.meta.language, k);
     let m = &book.meta;
     let mut seqs: Vec<Sequence> = Vec::new();
     let mut outline: Vec<OutlineItem> = Vec::new();
@@ -1084,7 +1089,7 @@ fn layout_once<'a>(book: &Book, dir: &'a BookDir, fonts: &'a FontSet, g: Geometr
     v.push(VItem::Space(g.leading * 4.0));
     for c in &m.creators {
         let p = s.node(tp, SKind::P);
-        let line = if c.role == "edt" { format!("Edited by {}", c.name) } else { c.name.clone() };
+        let line = if c.role == "edt" { format!("{} {}", tr(Key::EditedBy), c.name) } else { c.name.clone() };
         v.extend(s.simple_lines(&[Inline::SmallCaps(vec![Inline::Text(line)])], s.style(Face::Regular, g.body * 1.1), Align::Center, g.leading * 1.3, p, None));
     }
     if let Some(p) = &m.publisher {
@@ -1103,18 +1108,18 @@ fn layout_once<'a>(book: &Book, dir: &'a BookDir, fonts: &'a FontSet, g: Geometr
         facts.push(e.clone());
     }
     if let Some(d) = m.date {
-        facts.push(format!("Published {}", d.long(&m.language)));
+        facts.push(format!("{} {}", tr(Key::Published), d.long(&m.language)));
     }
     if let Some(p) = &m.publisher {
-        facts.push(format!("Publisher: {p}"));
+        facts.push(format!("{}: {p}", tr(Key::Publisher)));
     }
-    facts.push(format!("Identifier: {}", m.identifier));
+    facts.push(format!("{}: {}", tr(Key::Identifier), m.identifier));
     if let Some(r) = &m.rights {
         facts.push(r.clone());
     }
     let families: BTreeSet<&str> = fonts.fonts.iter().map(|f| f.family.as_str()).collect();
     facts.extend(extras.colophon.iter().cloned());
-    facts.push(format!("Set in {} (SIL Open Font License) by quire {}.", families.into_iter().collect::<Vec<_>>().join(" and "), env!("CARGO_PKG_VERSION")));
+    facts.push(format!("{} {} (SIL Open Font License), quire {}.", tr(Key::SetIn), families.into_iter().collect::<Vec<_>>().join(" & "), env!("CARGO_PKG_VERSION")));
     for f in facts {
         let p = s.node(cp, SKind::P);
         lines.extend(s.para_lines(vec![Span { text: f, style: small, link: None, note: None, model_offset: None }], g.measure(), 0.0, Align::Ragged, g.leading * 0.8, 0.0, p, None, false));
@@ -1129,8 +1134,8 @@ fn layout_once<'a>(book: &Book, dir: &'a BookDir, fonts: &'a FontSet, g: Geometr
     let has_parts = book.parts.iter().any(|p| p.title.is_some());
     let tocn = s.node(0, SKind::Toc);
     let mut v = vec![VItem::Space(g.leading * 3.0)];
-    let th = s.node(tocn, SKind::H(1, "Contents".into()));
-    let mut h = s.text_lines("Contents", s.style(Face::Regular, g.body * 1.36), Align::Center, g.body * 1.75, th);
+    let th = s.node(tocn, SKind::H(1, tr(Key::Contents).into()));
+    let mut h = s.text_lines(tr(Key::Contents), s.style(Face::Regular, g.body * 1.36), Align::Center, g.body * 1.75, th);
     mark_heading(&mut h, "contents");
     v.extend(h);
     v.push(VItem::Space(g.leading * 1.5));
@@ -1140,7 +1145,7 @@ fn layout_once<'a>(book: &Book, dir: &'a BookDir, fonts: &'a FontSet, g: Geometr
     }
     for (pi, part) in book.parts.iter().enumerate() {
         if let Some(t) = &part.title {
-            entries.push((format!("Part {}: {t}", crate::epub::xml::roman(pi + 1)), part.id.clone(), 0.0, true));
+            entries.push((format!("{} {}: {t}", tr(Key::Part), crate::epub::xml::roman(pi + 1)), part.id.clone(), 0.0, true));
         }
         for ch in &part.chapters {
             entries.push((toc_label(ch), ch.id.clone(), if has_parts { g.body * 1.5 } else { 0.0 }, false));
@@ -1157,10 +1162,10 @@ fn layout_once<'a>(book: &Book, dir: &'a BookDir, fonts: &'a FontSet, g: Geometr
         }
         v.extend(s.toc_entry(&label, &page, &anchor, indent, item));
     }
-    seqs.push(Sequence { items: v, head: Some("Contents".into()), plain: false, front: true, opens_recto: true, doc: "toc".into() });
+    seqs.push(Sequence { items: v, head: Some(tr(Key::Contents).into()), plain: false, front: true, opens_recto: true, doc: "toc".into() });
     if g.teacher_page {
         let v = s.teacher_page(book);
-        seqs.push(Sequence { items: v, head: Some("About This Edition".into()), plain: false, front: true, opens_recto: true, doc: "toc".into() });
+        seqs.push(Sequence { items: v, head: Some(tr(Key::AboutEdition).into()), plain: false, front: true, opens_recto: true, doc: "toc".into() });
     }
 
     // Front matter chapters.
@@ -1173,10 +1178,10 @@ fn layout_once<'a>(book: &Book, dir: &'a BookDir, fonts: &'a FontSet, g: Geometr
     for (pi, part) in book.parts.iter().enumerate() {
         let parent = if let Some(t) = &part.title {
             let pn = s.node(0, SKind::Part);
-            outline.push(OutlineItem { title: format!("Part {}: {t}", crate::epub::xml::roman(pi + 1)), level: 0, anchor: part.id.clone() });
+            outline.push(OutlineItem { title: format!("{} {}: {t}", tr(Key::Part), crate::epub::xml::roman(pi + 1)), level: 0, anchor: part.id.clone() });
             let h = s.node(pn, SKind::H(1, t.clone()));
             let mut v = vec![VItem::Space(g.block_height() * 0.3)];
-            let mut l1 = s.simple_lines(&[Inline::SmallCaps(vec![Inline::Text(format!("Part {}", crate::epub::xml::roman(pi + 1)))])], s.style(Face::Regular, g.body * 1.2), Align::Center, g.leading * 1.6, h, None);
+            let mut l1 = s.simple_lines(&[Inline::SmallCaps(vec![Inline::Text(format!("{} {}", tr(Key::Part), crate::epub::xml::roman(pi + 1)))])], s.style(Face::Regular, g.body * 1.2), Align::Center, g.leading * 1.6, h, None);
             mark_heading(&mut l1, &part.id);
             v.extend(l1);
             let mut l2 = s.text_lines(t, s.style(Face::Regular, g.body * 1.8), Align::Center, g.body * 2.3, h);
@@ -1207,11 +1212,11 @@ fn layout_once<'a>(book: &Book, dir: &'a BookDir, fonts: &'a FontSet, g: Geometr
     }
 
     if !extras.cite.is_empty() {
-        outline.push(OutlineItem { title: "How to Cite This Edition".into(), level: 0, anchor: "how-to-cite".into() });
+        outline.push(OutlineItem { title: tr(Key::HowToCite).into(), level: 0, anchor: "how-to-cite".into() });
         let sect = s.node(0, SKind::Sect);
         let mut v = vec![VItem::Space(g.leading * 3.0)];
-        let h = s.node(sect, SKind::H(1, "How to Cite This Edition".into()));
-        let mut t = s.text_lines("How to Cite This Edition", s.style(Face::Regular, g.body * 1.36), Align::Center, g.body * 1.75, h);
+        let h = s.node(sect, SKind::H(1, tr(Key::HowToCite).into()));
+        let mut t = s.text_lines(tr(Key::HowToCite), s.style(Face::Regular, g.body * 1.36), Align::Center, g.body * 1.75, h);
         mark_heading(&mut t, "how-to-cite");
         v.extend(t);
         v.push(VItem::Space(g.leading * 1.5));
@@ -1220,7 +1225,7 @@ fn layout_once<'a>(book: &Book, dir: &'a BookDir, fonts: &'a FontSet, g: Geometr
             let st = s.style(Face::Regular, g.body);
             v.extend(s.para_lines(vec![Span { text: p.clone(), style: st, link: None, note: None, model_offset: None }], g.measure(), if i == 0 { 0.0 } else { g.body }, Align::Justify, g.leading, 0.0, n, None, false));
         }
-        seqs.push(Sequence { items: v, head: Some("How to Cite This Edition".into()), plain: false, front: false, opens_recto: true, doc: "how-to-cite".into() });
+        seqs.push(Sequence { items: v, head: Some(tr(Key::HowToCite).into()), plain: false, front: false, opens_recto: true, doc: "how-to-cite".into() });
     }
 
     if !s.missing.is_empty() {
@@ -1387,8 +1392,9 @@ impl Setter<'_, '_> {
         let g = self.g;
         let sect = self.node(0, SKind::Sect);
         let mut v = vec![VItem::Space(g.leading * 3.0)];
-        let h = self.node(sect, SKind::H(1, "About This Edition".into()));
-        let mut t = self.text_lines("About This Edition", self.style(Face::Regular, g.body * 1.36), Align::Center, g.body * 1.75, h);
+        let title = crate::i18n::t(&self.lang, Key::AboutEdition);
+        let h = self.node(sect, SKind::H(1, title.into()));
+        let mut t = self.text_lines(title, self.style(Face::Regular, g.body * 1.36), Align::Center, g.body * 1.75, h);
         mark_heading(&mut t, "about-this-edition");
         v.extend(t);
         v.push(VItem::Space(g.leading * 1.5));
@@ -1633,6 +1639,7 @@ mod tests {
             notes: BTreeMap::new(),
             warnings: vec![],
             chapter_ids: BTreeMap::new(),
+            lang: "en".into(),
         };
         f(&mut s);
     }
