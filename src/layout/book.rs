@@ -209,7 +209,7 @@ impl<'a, 'e> Setter<'a, 'e> {
                     };
                     self.spans_with(c, Style { face, ..base }, link.clone(), ch, out)
                 }
-                Inline::Strike(c) => self.spans_with(c, base, link.clone(), ch, out),
+                Inline::Strike(c) => self.spans_with(c, Style { strike: true, ..base }, link.clone(), ch, out),
                 Inline::SmallCaps(c) => self.spans_with(c, Style { smcp: true, ..base }, link.clone(), ch, out),
                 Inline::Code(t) => out.push(Span { text: t.clone(), style: Style { face: Face::Mono, size: base.size * 0.85, ..base }, link: link.clone(), note: None, model_offset: Some(0) }),
                 Inline::Link { url, children, .. } => {
@@ -773,7 +773,7 @@ fn para_key(spec: &ParaSpec) -> u64 {
     let mut h = std::collections::hash_map::DefaultHasher::new();
     for sp in &spec.spans {
         sp.text.hash(&mut h);
-        (sp.style.face, sp.style.size.to_bits(), sp.style.smcp, sp.style.rise.to_bits()).hash(&mut h);
+        (sp.style.face, sp.style.size.to_bits(), sp.style.smcp, sp.style.rise.to_bits(), sp.style.strike).hash(&mut h);
         format!("{:?}{:?}{:?}", sp.link, sp.note, sp.model_offset).hash(&mut h);
     }
     (spec.width.to_bits(), spec.indent.to_bits(), spec.align as u8, spec.hyphenate).hash(&mut h);
@@ -1433,7 +1433,9 @@ impl Setter<'_, '_> {
         let num_w = text_width(&mut self.eng.shaper, page, st);
         let width = g.measure() - indent - num_w - 2.0 * g.body;
         let spans = vec![Span { text: label.to_string(), style: st, link: Some(Link::Anchor(anchor.to_string())), note: None, model_offset: None }];
-        let mut v = self.para_lines(spans, width, 0.0, Align::Ragged, g.leading, indent, node, None, false);
+        // Entries that wrap hang: continuation lines are indented by 1.5 em.
+        let hang = 1.5 * g.body;
+        let mut v = self.para_lines(spans, width - hang, -hang, Align::Ragged, g.leading, indent + hang, node, None, false);
         keep_all(&mut v);
         if let Some(VItem::Line(last)) = v.last_mut() {
             // Leaders and the page number.
@@ -1441,7 +1443,7 @@ impl Setter<'_, '_> {
             let dot = text_width(&mut self.eng.shaper, ".", st);
             let gap = dot * 2.2;
             let start = end + gap;
-            let stop = g.measure() - indent - num_w - gap;
+            let stop = g.measure() - indent - hang - num_w - gap;
             let mut dots = String::new();
             let mut x = (start / gap).ceil() * gap;
             let mut glyphs = Vec::new();
@@ -1467,7 +1469,7 @@ impl Setter<'_, '_> {
                 .iter()
                 .map(|gl| PGlyph { id: gl.id, advance: gl.x_advance as f32 * scale, dx: 0.0, dy: 0.0, range: 0..page.len() })
                 .collect();
-            let nx = g.measure() - indent - num_w;
+            let nx = g.measure() - indent - hang - num_w;
             last.runs.push((Run { x: nx, style: st, link: Some(Link::Anchor(anchor.to_string())), glyphs, text: page.to_string(), expand: 1.0 }, c));
             last.links.push((nx, nx + num_w, Link::Anchor(anchor.to_string()), node));
         }

@@ -13,11 +13,13 @@ pub struct Style {
     pub smcp: bool,
     /// Raised (superscript) by this many points.
     pub rise: f32,
+    /// Struck through.
+    pub strike: bool,
 }
 
 impl Style {
     pub fn new(face: Face, size: f32) -> Style {
-        Style { face, size, smcp: false, rise: 0.0 }
+        Style { face, size, smcp: false, rise: 0.0, strike: false }
     }
 }
 
@@ -128,7 +130,7 @@ pub fn set_paragraph(spec: &ParaSpec, shaper: &mut Shaper, hyph: &Hyph, problems
     let mut pieces: Vec<Piece> = Vec::new();
     let mut spaces: Vec<f32> = Vec::new(); // natural space width per glue element index (0 if none)
     let ragged = spec.align != Align::Justify;
-    if spec.indent > 0.0 {
+    if spec.indent != 0.0 {
         elems.push(Elem::Box { width: spec.indent });
         pieces.push(Piece::None);
         spaces.push(0.0);

@@ -126,6 +126,23 @@ fn write_with(book: &Book, dir: &BookDir, fonts: &FontSet, layout: &Layout, prof
                             surface.set_fill(Some(Fill::default()));
                         }
                         surface.end_tagged();
+                        if run.style.strike {
+                            // The strike-through line is decoration: an artifact.
+                            let _ = surface.start_tagged(ContentTag::Artifact(krilla::tagging::Artifact::new(ArtifactType::Layout, None)));
+                            let w: f32 = run.glyphs.iter().map(|g| g.advance).sum();
+                            let ly = *y - run.style.size * 0.26;
+                            let mut pb = PathBuilder::new();
+                            pb.move_to(*x, ly);
+                            pb.line_to(*x + w, ly);
+                            if let Some(path) = pb.finish() {
+                                surface.set_fill(None);
+                                surface.set_stroke(Some(Stroke { width: run.style.size * 0.05, ..Stroke::default() }));
+                                surface.draw_path(&path);
+                                surface.set_stroke(None);
+                                surface.set_fill(Some(Fill::default()));
+                            }
+                            surface.end_tagged();
+                        }
                         if let Some(c) = content {
                             leaves.entry(*c).or_default().push(id);
                         }
