@@ -204,6 +204,8 @@ fn the_book_epub_is_valid_accessible_and_well_formed() {
     let lic = &docs["EPUB/text/font-licences.xhtml"];
     assert!(lic.contains("<h2>EB Garamond</h2>") && lic.contains("SIL OPEN FONT LICENSE"));
     assert!(docs["EPUB/text/colophon.xhtml"].contains("href=\"font-licences.xhtml\""));
+    // Every epub:type with an ARIA counterpart carries the role (Ace's epub-type-has-matching-role).
+    assert!(docs["EPUB/text/colophon.xhtml"].contains("epub:type=\"colophon\" role=\"doc-colophon\""));
     // No unused faces: the book has no code and no bold.
     assert!(!files.contains_key("EPUB/fonts/mono.ttf"));
     // CSS: relative units, hyphenation, no px font sizes.

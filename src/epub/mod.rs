@@ -402,7 +402,7 @@ fn colophon(book: &Book, fonts: &FontSet, extra: &[(String, String)], markers: &
     let m = &book.meta;
     let tr = |k| crate::i18n::t(&m.language, k);
     let mut s = xhtml_head(&m.language, tr(Key::Colophon), "../css/book.css", "");
-    s.push_str("<body epub:type=\"backmatter\">\n<section id=\"colophon\" class=\"colophon\" epub:type=\"colophon\" aria-labelledby=\"colophon-title\">\n");
+    s.push_str("<body epub:type=\"backmatter\">\n<section id=\"colophon\" class=\"colophon\" epub:type=\"colophon\" role=\"doc-colophon\" aria-labelledby=\"colophon-title\">\n");
     s.push_str(markers);
     let _ = writeln!(s, "<h1 id=\"colophon-title\">{}</h1>", tr(Key::Colophon));
     let _ = writeln!(s, "<p><i>{}</i>{}</p>", esc(&m.title), m.subtitle.as_deref().map(|x| format!(": {}", esc(x))).unwrap_or_default());
