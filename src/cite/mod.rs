@@ -413,17 +413,11 @@ fn item_title(it: &Item) -> String {
 
 fn count_paragraphs(c: &Chapter) -> u32 {
     let mut max = 0;
-    fn walk(b: &[crate::model::Block], max: &mut u32) {
-        for x in b {
-            match x {
-                crate::model::Block::Paragraph { n, .. } => *max = (*max).max(*n),
-                crate::model::Block::BlockQuote { blocks, .. } => walk(blocks, max),
-                crate::model::Block::List { items, .. } => items.iter().for_each(|i| walk(i, max)),
-                _ => {}
-            }
+    crate::model::walk_blocks(&c.blocks, &mut |b| {
+        if let crate::model::Block::Paragraph { n, .. } = b {
+            max = max.max(*n);
         }
-    }
-    walk(&c.blocks, &mut max);
+    });
     max
 }
 

@@ -734,14 +734,9 @@ fn toml_error(index: &LineIndex, e: &toml::de::Error) -> Diagnostic {
     let msg = e.message().trim().to_string();
     let loc = e.span().map(|s| index.location(CONFIG_FILE, s.start));
     let mut d = Diagnostic::error(format!("book.toml: {msg}")).at_opt(loc);
-    if let Some(rest) = msg.strip_prefix("unknown field `") {
-        let key = rest.split('`').next().unwrap_or("");
-        let expected: Vec<&str> = rest.split('`').skip(2).step_by(2).collect();
+    if let Some((key, help)) = crate::diag::unknown_key(&msg) {
         d.message = format!("unknown key `{key}` in book.toml");
-        d = match nearest(key, expected.iter().copied()) {
-            Some(n) => d.help(format!("did you mean `{n}`? Valid keys here: {}", expected.join(", "))),
-            None => d.help(format!("remove it; valid keys here: {}", expected.join(", "))),
-        };
+        d = d.help(help);
     } else if msg.starts_with("missing field `") {
         let key = msg.split('`').nth(1).unwrap_or("");
         d = d.help(format!("add `{key}`; a minimal book.toml needs [metadata] title and [contents] chapters"));

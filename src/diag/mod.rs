@@ -141,6 +141,19 @@ impl<'a> LineIndex<'a> {
     }
 }
 
+/// For serde's "unknown field `k`, expected one of `a`, `b`" message: the key and a help
+/// text naming the nearest valid key and listing the valid ones.
+pub fn unknown_key(msg: &str) -> Option<(String, String)> {
+    let rest = msg.strip_prefix("unknown field `")?;
+    let key = rest.split('`').next().unwrap_or("");
+    let expected: Vec<&str> = rest.split('`').skip(2).step_by(2).collect();
+    let help = match nearest(key, expected.iter().copied()) {
+        Some(n) => format!("did you mean `{n}`? Valid keys here: {}", expected.join(", ")),
+        None => format!("remove it; valid keys here: {}", expected.join(", ")),
+    };
+    Some((key.to_string(), help))
+}
+
 /// The closest candidate to `word` by edit distance, if it is close enough to be a likely typo.
 pub fn nearest<'c>(word: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
     let mut best: Option<(usize, &str)> = None;

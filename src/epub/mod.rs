@@ -281,31 +281,17 @@ fn push_doc(items: &mut Vec<Item>, spine: &mut Vec<Doc>, id: &str, href: &str, t
 }
 
 fn collect_images(blocks: &[crate::model::Block], out: &mut BTreeSet<String>) {
-    use crate::model::{Block, Inline};
-    fn inl(v: &[Inline], out: &mut BTreeSet<String>) {
-        for i in v {
-            match i {
-                Inline::Image { src, .. } => {
-                    out.insert(src.clone());
-                }
-                Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) | Inline::SmallCaps(c) => inl(c, out),
-                Inline::Link { children, .. } => inl(children, out),
-                _ => {}
-            }
+    use crate::model::{walk_blocks, walk_inlines, Block, Inline};
+    walk_blocks(blocks, &mut |b| {
+        if let Block::Figure(f) = b {
+            out.insert(f.image.clone());
         }
-    }
-    for b in blocks {
-        match b {
-            Block::Figure(f) => {
-                out.insert(f.image.clone());
-            }
-            Block::Paragraph { inlines, .. } | Block::Heading { inlines, .. } => inl(inlines, out),
-            Block::BlockQuote { blocks, .. } => collect_images(blocks, out),
-            Block::List { items, .. } => items.iter().for_each(|i| collect_images(i, out)),
-            Block::Table { head, rows, .. } => head.iter().chain(rows.iter().flatten()).for_each(|c| inl(c, out)),
-            _ => {}
+    });
+    walk_inlines(blocks, &mut |i| {
+        if let Inline::Image { src, .. } = i {
+            out.insert(src.clone());
         }
-    }
+    });
 }
 
 fn cover_alt(book: &Book) -> String {

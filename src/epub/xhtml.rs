@@ -385,31 +385,11 @@ impl ChapterWriter<'_> {
 
 /// Adds the references to each note found in `blocks` to `counts` (indexed by note).
 pub fn count_all_refs(blocks: &[Block], counts: &mut [usize]) {
-    fn inl(v: &[Inline], counts: &mut [usize]) {
-        for i in v {
-            match i {
-                Inline::NoteRef { note, .. } => {
-                    if let Some(c) = counts.get_mut(*note) {
-                        *c += 1;
-                    }
-                }
-                Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) | Inline::SmallCaps(c) => inl(c, counts),
-                Inline::Link { children, .. } => inl(children, counts),
-                _ => {}
-            }
+    crate::model::walk_inlines(blocks, &mut |i| {
+        if let Inline::NoteRef { note, .. } = i
+            && let Some(c) = counts.get_mut(*note)
+        {
+            *c += 1;
         }
-    }
-    for b in blocks {
-        match b {
-            Block::Paragraph { inlines, .. } | Block::Heading { inlines, .. } => inl(inlines, counts),
-            Block::BlockQuote { blocks, .. } => count_all_refs(blocks, counts),
-            Block::List { items, .. } => items.iter().for_each(|i| count_all_refs(i, counts)),
-            Block::Table { head, rows, .. } => head.iter().chain(rows.iter().flatten()).for_each(|c| inl(c, counts)),
-            Block::Figure(f) => {
-                inl(&f.caption, counts);
-                inl(&f.credit, counts);
-            }
-            _ => {}
-        }
-    }
+    });
 }

@@ -104,19 +104,12 @@ impl Chapter {
 
     pub fn figures(&self) -> Vec<&Figure> {
         let mut out = Vec::new();
-        collect_figures(&self.blocks, &mut out);
+        walk_blocks(&self.blocks, &mut |b| {
+            if let Block::Figure(f) = b {
+                out.push(f);
+            }
+        });
         out
-    }
-}
-
-fn collect_figures<'a>(blocks: &'a [Block], out: &mut Vec<&'a Figure>) {
-    for b in blocks {
-        match b {
-            Block::Figure(f) => out.push(f),
-            Block::BlockQuote { blocks, .. } => collect_figures(blocks, out),
-            Block::List { items, .. } => items.iter().for_each(|i| collect_figures(i, out)),
-            _ => {}
-        }
     }
 }
 
@@ -290,4 +283,41 @@ pub fn number_paragraphs(blocks: &mut [Block]) {
 /// The stable anchor of paragraph `n` of chapter `chapter`: `doc-22-p14`.
 pub fn paragraph_id(chapter: &str, n: u32) -> String {
     format!("{chapter}-p{n}")
+}
+
+/// Calls `f` on every block of `blocks`, depth first in document order (quotations and list
+/// items included; figure captions are inlines, not blocks).
+pub fn walk_blocks<'a>(blocks: &'a [Block], f: &mut dyn FnMut(&'a Block)) {
+    for b in blocks {
+        f(b);
+        match b {
+            Block::BlockQuote { blocks, .. } => walk_blocks(blocks, f),
+            Block::List { items, .. } => items.iter().for_each(|i| walk_blocks(i, f)),
+            _ => {}
+        }
+    }
+}
+
+/// Calls `f` on every inline of `blocks` (paragraphs, headings, table cells, figure captions
+/// and credits), descending into emphasis and links.
+pub fn walk_inlines<'a>(blocks: &'a [Block], f: &mut dyn FnMut(&'a Inline)) {
+    fn inl<'a>(v: &'a [Inline], f: &mut dyn FnMut(&'a Inline)) {
+        for i in v {
+            f(i);
+            match i {
+                Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) | Inline::SmallCaps(c) => inl(c, f),
+                Inline::Link { children, .. } => inl(children, f),
+                _ => {}
+            }
+        }
+    }
+    walk_blocks(blocks, &mut |b| match b {
+        Block::Paragraph { inlines, .. } | Block::Heading { inlines, .. } => inl(inlines, f),
+        Block::Table { head, rows, .. } => head.iter().chain(rows.iter().flatten()).for_each(|c| inl(c, f)),
+        Block::Figure(fig) => {
+            inl(&fig.caption, f);
+            inl(&fig.credit, f);
+        }
+        _ => {}
+    });
 }

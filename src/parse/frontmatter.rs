@@ -1,6 +1,6 @@
 //! Per-file TOML front matter between `+++` lines.
 
-use crate::diag::{nearest, Diagnostic, LineIndex};
+use crate::diag::{Diagnostic, LineIndex};
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -57,14 +57,9 @@ pub fn split(file: &str, text: &str) -> Result<(FrontMatter, usize), Diagnostic>
             let offset = first_line_end + e.span().map(|s| s.start).unwrap_or(0);
             let msg = e.message().trim().to_string();
             let mut d = Diagnostic::error(format!("front matter: {msg}")).at(index.location(file, offset));
-            if let Some(rest) = msg.strip_prefix("unknown field `") {
-                let key = rest.split('`').next().unwrap_or("");
-                let expected: Vec<&str> = rest.split('`').skip(2).step_by(2).collect();
+            if let Some((key, help)) = crate::diag::unknown_key(&msg) {
                 d.message = format!("unknown front matter key `{key}`");
-                d = match nearest(key, expected.iter().copied()) {
-                    Some(n) => d.help(format!("did you mean `{n}`? Valid keys: {}", expected.join(", "))),
-                    None => d.help(format!("remove it; valid keys: {}", expected.join(", "))),
-                };
+                d = d.help(help);
             } else {
                 d = d.help("front matter is TOML: `key = \"value\"`, one per line");
             }
