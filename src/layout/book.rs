@@ -115,7 +115,6 @@ struct Sequence {
     head: Option<String>,
     /// No running heads at all on this sequence (title pages, part pages).
     plain: bool,
-    front: bool,
     /// Opens on a recto when the profile asks for recto openings.
     opens_recto: bool,
     /// The EPUB document this sequence corresponds to (chapter or part id, `titlepage`, `toc`).
@@ -1070,9 +1069,9 @@ fn layout_once<'a>(book: &Book, dir: &'a BookDir, fonts: &'a FontSet, g: Geometr
     let ht = s.node(0, SKind::Div);
     let mut v = vec![VItem::Space(g.block_height() * 0.28)];
     v.extend(s.text_lines(&m.title, s.style(Face::Italic, g.body * 1.3), Align::Center, g.body * 1.7, ht));
-    seqs.push(Sequence { items: v, head: None, plain: true, front: true, opens_recto: false, doc: "titlepage".into() });
+    seqs.push(Sequence { items: v, head: None, plain: true, opens_recto: false, doc: "titlepage".into() });
     if g.blank_pages {
-        seqs.push(Sequence { items: vec![VItem::Space(1.0)], head: None, plain: true, front: true, opens_recto: false, doc: "titlepage".into() });
+        seqs.push(Sequence { items: vec![VItem::Space(1.0)], head: None, plain: true, opens_recto: false, doc: "titlepage".into() });
     }
     // Title page.
     let tp = s.node(0, SKind::Div);
@@ -1097,7 +1096,7 @@ fn layout_once<'a>(book: &Book, dir: &'a BookDir, fonts: &'a FontSet, g: Geometr
         let n = s.node(tp, SKind::P);
         v.extend(s.text_lines(p, s.style(Face::Regular, g.body), Align::Center, g.leading, n));
     }
-    seqs.push(Sequence { items: v, head: None, plain: true, front: true, opens_recto: false, doc: "titlepage".into() });
+    seqs.push(Sequence { items: v, head: None, plain: true, opens_recto: false, doc: "titlepage".into() });
     // Copyright / colophon page: set at the foot of the page.
     let cp = s.node(0, SKind::Div);
     let small = s.style(Face::Regular, g.body * 0.8);
@@ -1128,7 +1127,7 @@ fn layout_once<'a>(book: &Book, dir: &'a BookDir, fonts: &'a FontSet, g: Geometr
     let total: f32 = lines.iter().map(VItem::height).sum();
     let mut v = vec![VItem::Space((g.block_height() - total - 1.0).max(0.0))];
     v.extend(lines);
-    seqs.push(Sequence { items: v, head: None, plain: true, front: true, opens_recto: false, doc: "titlepage".into() });
+    seqs.push(Sequence { items: v, head: None, plain: true, opens_recto: false, doc: "titlepage".into() });
 
     // Contents.
     let has_parts = book.parts.iter().any(|p| p.title.is_some());
@@ -1162,17 +1161,17 @@ fn layout_once<'a>(book: &Book, dir: &'a BookDir, fonts: &'a FontSet, g: Geometr
         }
         v.extend(s.toc_entry(&label, &page, &anchor, indent, item));
     }
-    seqs.push(Sequence { items: v, head: Some(tr(Key::Contents).into()), plain: false, front: true, opens_recto: true, doc: "toc".into() });
+    seqs.push(Sequence { items: v, head: Some(tr(Key::Contents).into()), plain: false, opens_recto: true, doc: "toc".into() });
     if g.teacher_page {
         let v = s.teacher_page(book);
-        seqs.push(Sequence { items: v, head: Some(tr(Key::AboutEdition).into()), plain: false, front: true, opens_recto: true, doc: "toc".into() });
+        seqs.push(Sequence { items: v, head: Some(tr(Key::AboutEdition).into()), plain: false, opens_recto: true, doc: "toc".into() });
     }
 
     // Front matter chapters.
     for ch in &book.front {
         outline.push(OutlineItem { title: toc_label(ch), level: 0, anchor: ch.id.clone() });
         let items = s.chapter(ch, 0, 1);
-        seqs.push(Sequence { items, head: Some(ch.title_text()), plain: false, front: true, opens_recto: true, doc: ch.id.clone() });
+        seqs.push(Sequence { items, head: Some(ch.title_text()), plain: false, opens_recto: true, doc: ch.id.clone() });
     }
     let first_body = seqs.len();
     for (pi, part) in book.parts.iter().enumerate() {
@@ -1187,7 +1186,7 @@ fn layout_once<'a>(book: &Book, dir: &'a BookDir, fonts: &'a FontSet, g: Geometr
             let mut l2 = s.text_lines(t, s.style(Face::Regular, g.body * 1.8), Align::Center, g.body * 2.3, h);
             mark_heading(&mut l2, &format!("{}-title", part.id));
             v.extend(l2);
-            seqs.push(Sequence { items: v, head: None, plain: true, front: false, opens_recto: true, doc: part.id.clone() });
+            seqs.push(Sequence { items: v, head: None, plain: true, opens_recto: true, doc: part.id.clone() });
             pn
         } else {
             0
@@ -1202,13 +1201,13 @@ fn layout_once<'a>(book: &Book, dir: &'a BookDir, fonts: &'a FontSet, g: Geometr
                 }
                 None => Some(ch.title_text()),
             };
-            seqs.push(Sequence { items, head, plain: false, front: false, opens_recto: true, doc: ch.id.clone() });
+            seqs.push(Sequence { items, head, plain: false, opens_recto: true, doc: ch.id.clone() });
         }
     }
     for ch in &book.back {
         outline.push(OutlineItem { title: toc_label(ch), level: 0, anchor: ch.id.clone() });
         let items = s.chapter(ch, 0, 1);
-        seqs.push(Sequence { items, head: Some(ch.title_text()), plain: false, front: false, opens_recto: true, doc: ch.id.clone() });
+        seqs.push(Sequence { items, head: Some(ch.title_text()), plain: false, opens_recto: true, doc: ch.id.clone() });
     }
 
     if !extras.cite.is_empty() {
@@ -1225,7 +1224,7 @@ fn layout_once<'a>(book: &Book, dir: &'a BookDir, fonts: &'a FontSet, g: Geometr
             let st = s.style(Face::Regular, g.body);
             v.extend(s.para_lines(vec![Span { text: p.clone(), style: st, link: None, note: None, model_offset: None }], g.measure(), if i == 0 { 0.0 } else { g.body }, Align::Justify, g.leading, 0.0, n, None, false));
         }
-        seqs.push(Sequence { items: v, head: Some(tr(Key::HowToCite).into()), plain: false, front: false, opens_recto: true, doc: "how-to-cite".into() });
+        seqs.push(Sequence { items: v, head: Some(tr(Key::HowToCite).into()), plain: false, opens_recto: true, doc: "how-to-cite".into() });
     }
 
     if !s.missing.is_empty() {
@@ -1353,7 +1352,6 @@ fn layout_once<'a>(book: &Book, dir: &'a BookDir, fonts: &'a FontSet, g: Geometr
             }
             pages.push(page);
         }
-        let _ = seq.front;
     }
     // Pad the page count (print on demand wants a multiple of 4).
     while !pages.len().is_multiple_of(g.pad_to.max(1)) {
@@ -1508,7 +1506,6 @@ fn fit_text(sh: &mut Shaper, text: &str, st: Style, max: f32) -> String {
 fn push_text(page: &mut PageOut, sh: &mut Shaper, text: &str, st: Style, x: f32, y: f32, artifact: Artifact) {
     let g = sh.shape(st.face, st.smcp, text);
     let scale = st.size / sh.units_per_em(st.face);
-    let n = g.len();
     let glyphs: Vec<PGlyph> = g
         .iter()
         .enumerate()
@@ -1517,7 +1514,6 @@ fn push_text(page: &mut PageOut, sh: &mut Shaper, text: &str, st: Style, x: f32,
             PGlyph { id: gl.id, advance: gl.x_advance as f32 * scale, dx: gl.x_offset as f32 * scale, dy: gl.y_offset as f32 * scale, range: gl.cluster as usize..end.max(gl.cluster as usize) }
         })
         .collect();
-    let _ = n;
     page.items.push(Placed::Text { x, y, run: Run { x: 0.0, style: st, link: None, glyphs, text: text.to_string(), expand: 1.0 }, content: None, artifact: Some(artifact) });
 }
 
@@ -1701,11 +1697,10 @@ mod tests {
             // when at least its first line fits, and the rest continues on the next page.
             let n2_first: Vec<_> = plans.iter().enumerate().filter(|(_, p)| p.notes.iter().any(|n| n.0 == "n2" && n.1 == 0)).collect();
             assert_eq!(n2_first.len(), 1);
-            let (pi, p) = n2_first[0];
+            let (_, p) = n2_first[0];
             assert!(p.items.contains(&6), "the reference and the start of its note share a page");
             let total: usize = plans.iter().flat_map(|p| p.notes.iter()).filter(|n| n.0 == "n2").map(|n| n.2 - n.1).sum();
             assert_eq!(total, 6, "every line of the long note is printed once");
-            let _ = pi;
         });
     }
 

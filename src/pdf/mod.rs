@@ -61,7 +61,7 @@ fn write_with(book: &Book, dir: &BookDir, fonts: &FontSet, layout: &Layout, prof
         layout.anchors.get(anchor).map(|(p, y)| XyzDestination::new(*p, Point::from_xy(0.0, (*y - 4.0).max(0.0))))
     };
 
-    for (pi, page) in layout.pages.iter().enumerate() {
+    for page in &layout.pages {
         let label = match page.label {
             Label::Roman(n) => PageLabel::new(Some(NumberingStyle::LowerRoman), None, NonZeroU32::new(n as u32)),
             Label::Arabic(n) => PageLabel::new(Some(NumberingStyle::Arabic), None, NonZeroU32::new(n as u32)),
@@ -232,7 +232,6 @@ fn write_with(book: &Book, dir: &BookDir, fonts: &FontSet, layout: &Layout, prof
             annots.entry(node).or_default().push(id);
         }
         p.finish();
-        let _ = pi;
     }
 
     // Outline.
