@@ -94,6 +94,8 @@ fn cases() -> Vec<Case> {
         ("path-with-parent-dir", vec![("book.toml", b"[metadata]\ntitle = \"A\"\n[contents]\nchapters = [\"../x.md\"]\n".to_vec())], vec![], vec!["escapes the book directory", "book.toml:4:13"]),
         ("absolute-path", vec![("book.toml", b"[metadata]\ntitle = \"A\"\n[contents]\nchapters = [\"/etc/hostname\"]\n".to_vec())], vec![], vec!["is absolute", "book.toml:4:13"]),
         ("image-path-escapes", minimal(&figure("../../outside.png")), vec![], vec!["escapes the book directory", "ch1.md:5:1"]),
+        ("link-to-missing-anchor", minimal("# T\n\n## Intro\n\nSee [above](#ch1-intr).\n"), vec![], vec!["link `#ch1-intr`: `ch1.md` has no anchor `ch1-intr`", "ch1.md:5:1", "did you mean `#ch1-intro`"]),
+        ("link-to-unknown-file", minimal("# T\n\nSee [there](other.md).\n"), vec![], vec!["link `other.md` leads to no chapter of this book", "ch1.md:3:1"]),
     ]
 }
 

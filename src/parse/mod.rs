@@ -74,7 +74,9 @@ pub fn parse_book(dir: &BookDir, cfg: &BookConfig) -> (Book, Diagnostics) {
     let back: Vec<Chapter> = c.back_matter.iter().filter_map(|e| load(e, Matter::Back, &mut diags)).collect();
     let mut meta = build_meta(cfg);
     meta.fingerprint = hash.hex();
-    (Book { meta, front, parts, back }, diags)
+    let book = Book { meta, front, parts, back };
+    check_links(&book, &mut diags);
+    (book, diags)
 }
 
 fn build_meta(cfg: &BookConfig) -> Meta {
@@ -872,4 +874,104 @@ fn trim_inlines(mut v: Vec<Inline>) -> Vec<Inline> {
         }
     }
     v
+}
+
+/// Every anchor a chapter defines: its id and title, headings, figures, notes and note
+/// references, paragraphs.
+pub fn chapter_anchors(ch: &Chapter) -> std::collections::BTreeSet<String> {
+    let mut set = std::collections::BTreeSet::from([ch.id.clone(), format!("{}-title", ch.id)]);
+    let add = |blocks: &[Block], set: &mut std::collections::BTreeSet<String>| {
+        walk_blocks(blocks, &mut |b| match b {
+            Block::Heading { id, .. } => {
+                set.insert(id.clone());
+            }
+            Block::Figure(f) => {
+                set.insert(f.id.clone());
+            }
+            Block::Paragraph { n, .. } if *n > 0 => {
+                set.insert(paragraph_id(&ch.id, *n));
+            }
+            _ => {}
+        });
+    };
+    add(&ch.blocks, &mut set);
+    for note in &ch.notes {
+        set.insert(note.id.clone());
+        add(&note.blocks, &mut set);
+        set.insert(format!("{}-ref-1", note.id));
+    }
+    set
+}
+
+/// Internal links must lead somewhere: `#anchor` to an anchor of the same chapter,
+/// `chapter.md` or `chapter.md#anchor` to a chapter of the book and one of its anchors.
+fn check_links(book: &Book, diags: &mut Diagnostics) {
+    let anchors: BTreeMap<&str, std::collections::BTreeSet<String>> = book.chapters().map(|c| (c.file.as_str(), chapter_anchors(c))).collect();
+    for ch in book.chapters() {
+        let mut check = |url: &str, pos: Pos| {
+            if url.contains(':') || url.is_empty() {
+                return;
+            }
+            let (path, frag) = url.split_once('#').map(|(p, f)| (p, Some(f))).unwrap_or((url, None));
+            let target = if path.is_empty() { Some(ch.file.clone()) } else { crate::source::join_relative(&ch.file, path).ok() };
+            let loc = Location { file: ch.file.clone(), line: pos.line as usize, column: pos.column as usize, line_text: String::new() };
+            match target.as_deref().and_then(|t| anchors.get(t).map(|a| (t, a))) {
+                None => diags.push(
+                    Diagnostic::error(format!("link `{url}` leads to no chapter of this book"))
+                        .at(loc)
+                        .help("link to a manuscript file listed in book.toml [contents] (e.g. `letters/22.md#doc-22-p3`), or give a full URL (https://…)"),
+                ),
+                Some((t, set)) => {
+                    if let Some(f) = frag
+                        && !set.contains(f)
+                    {
+                        let near = crate::diag::nearest(f, set.iter().map(String::as_str));
+                        diags.push(
+                            Diagnostic::error(format!("link `{url}`: `{t}` has no anchor `{f}`"))
+                                .at(loc)
+                                .help(match near {
+                                    Some(n) => format!("did you mean `#{n}`? Anchors are heading, figure, note and paragraph ids (`{}-p1`, …)", ch.id),
+                                    None => "link to a heading, figure, note or paragraph id of that chapter".to_string(),
+                                }),
+                        );
+                    }
+                }
+            }
+        };
+        let mut visit = |blocks: &[Block]| {
+            walk_blocks(blocks, &mut |b| {
+                let pos = b.pos();
+                let inl = |v: &[Inline]| {
+                    fn links(v: &[Inline], out: &mut Vec<String>) {
+                        for i in v {
+                            match i {
+                                Inline::Link { url, children, .. } => {
+                                    out.push(url.clone());
+                                    links(children, out);
+                                }
+                                Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) | Inline::SmallCaps(c) => links(c, out),
+                                _ => {}
+                            }
+                        }
+                    }
+                    let mut out = Vec::new();
+                    links(v, &mut out);
+                    out
+                };
+                let urls = match b {
+                    Block::Paragraph { inlines, .. } | Block::Heading { inlines, .. } => inl(inlines),
+                    Block::Table { head, rows, .. } => head.iter().chain(rows.iter().flatten()).flat_map(|c| inl(c)).collect(),
+                    Block::Figure(f) => inl(&f.caption).into_iter().chain(inl(&f.credit)).collect(),
+                    _ => Vec::new(),
+                };
+                for u in urls {
+                    check(&u, pos);
+                }
+            });
+        };
+        visit(&ch.blocks);
+        for n in &ch.notes {
+            visit(&n.blocks);
+        }
+    }
 }
