@@ -55,7 +55,8 @@ enum VItem {
     Line(VLine),
     Space(f32),
     Figure(Box<VFigure>),
-    Rule { width: f32, height: f32 },
+    /// A horizontal rule, centred in the measure or (`left`) at its left edge.
+    Rule { width: f32, height: f32, left: bool },
 }
 
 #[derive(Debug, Clone)]
@@ -452,7 +453,7 @@ impl<'a, 'e> Setter<'a, 'e> {
             }
             if !l.source.is_empty() {
                 items.push(VItem::Space(g.leading));
-                items.push(VItem::Rule { width: 36.0, height: g.leading * 0.5 });
+                items.push(VItem::Rule { width: 36.0, height: g.leading * 0.5, left: true });
                 let p = self.node(sect, SKind::P);
                 let mut inl = vec![Inline::SmallCaps(vec![Inline::Text(format!("{}: ", crate::i18n::t(&self.lang, Key::Source)))])];
                 inl.extend(l.source.iter().cloned());
@@ -666,7 +667,7 @@ impl<'a, 'e> Setter<'a, 'e> {
                             }
                         }
                         if is_head {
-                            items.push(VItem::Rule { width, height: g.leading * 0.3 });
+                            items.push(VItem::Rule { width, height: g.leading * 0.3, left: true });
                         }
                     }
                     items.push(VItem::Space(g.leading * 0.5));
@@ -674,7 +675,7 @@ impl<'a, 'e> Setter<'a, 'e> {
                 }
                 Block::ThematicBreak { .. } => {
                     items.push(VItem::Space(g.leading * 0.5));
-                    items.push(VItem::Rule { width: 3.0 * g.body, height: g.leading * 0.5 });
+                    items.push(VItem::Rule { width: 3.0 * g.body, height: g.leading * 0.5, left: false });
                     items.push(VItem::Space(g.leading * 0.5));
                     *first = true;
                 }
@@ -1521,8 +1522,8 @@ fn push_text(page: &mut PageOut, sh: &mut Shaper, text: &str, st: Style, x: f32,
 fn place(page: &mut PageOut, it: VItem, left: f32, y: &mut f32, index: usize, anchors: &mut BTreeMap<String, (usize, f32)>, report: &mut Report, g: &Geometry) {
     match it {
         VItem::Space(h) => *y += h,
-        VItem::Rule { width, height } => {
-            let x0 = left + (g.measure() - width) / 2.0;
+        VItem::Rule { width, height, left: at_left } => {
+            let x0 = if at_left { left } else { left + (g.measure() - width) / 2.0 };
             page.items.push(Placed::Rule { x0, x1: x0 + width, y: *y + height / 2.0, width: 0.4 });
             *y += height;
         }
