@@ -55,7 +55,14 @@ fn write_with(book: &Book, dir: &BookDir, fonts: &FontSet, layout: &Layout, prof
         .collect();
     let mut images: BTreeMap<String, krilla::image::Image> = BTreeMap::new();
     // Content slot → identifiers (a slot may be drawn more than once, e.g. continued).
-    let mut leaves: BTreeMap<usize, Vec<Identifier>> = BTreeMap::new();
+    // Content slot → identifiers; slots are dense (0..layout.contents), so a vector serves.
+    let mut leaves: Vec<Vec<Identifier>> = vec![Vec::new(); layout.contents];
+    let leaf = |leaves: &mut Vec<Vec<Identifier>>, c: usize, id: Identifier| {
+        if c >= leaves.len() {
+            leaves.resize(c + 1, Vec::new());
+        }
+        leaves[c].push(id);
+    };
     let mut annots: BTreeMap<usize, Vec<Identifier>> = BTreeMap::new();
     let dest = |anchor: &str| -> Option<XyzDestination> {
         layout.anchors.get(anchor).map(|(p, y)| XyzDestination::new(*p, Point::from_xy(0.0, (*y - 4.0).max(0.0))))
@@ -144,7 +151,7 @@ fn write_with(book: &Book, dir: &BookDir, fonts: &FontSet, layout: &Layout, prof
                             surface.end_tagged();
                         }
                         if let Some(c) = content {
-                            leaves.entry(*c).or_default().push(id);
+                            leaf(&mut leaves, *c, id);
                         }
                     }
                     Placed::Image { x, y, w, h, path, content } => {
@@ -172,7 +179,7 @@ fn write_with(book: &Book, dir: &BookDir, fonts: &FontSet, layout: &Layout, prof
                         surface.draw_image(img, Size::from_wh(*w, *h).unwrap());
                         surface.pop();
                         surface.end_tagged();
-                        leaves.entry(*content).or_default().push(id);
+                        leaf(&mut leaves, *content, id);
                     }
                     Placed::Frame { x, y, w, h, content } => {
                         let id = surface.start_tagged(ContentTag::Other);
@@ -188,7 +195,7 @@ fn write_with(book: &Book, dir: &BookDir, fonts: &FontSet, layout: &Layout, prof
                             }
                         }
                         surface.end_tagged();
-                        leaves.entry(*content).or_default().push(id);
+                        leaf(&mut leaves, *content, id);
                     }
                     Placed::Rule { x0, x1, y, width } => {
                         let _ = surface.start_tagged(ContentTag::Artifact(krilla::tagging::Artifact::new(ArtifactType::Layout, None)));
@@ -353,12 +360,12 @@ fn tag_for(kind: &SKind) -> Option<TagKind> {
 }
 
 /// The children of structure node `n` as tag-tree nodes.
-fn build_group(layout: &Layout, n: usize, leaves: &BTreeMap<usize, Vec<Identifier>>, annots: &BTreeMap<usize, Vec<Identifier>>) -> Vec<Node> {
+fn build_group(layout: &Layout, n: usize, leaves: &[Vec<Identifier>], annots: &BTreeMap<usize, Vec<Identifier>>) -> Vec<Node> {
     let mut out: Vec<Node> = Vec::new();
     for c in &layout.nodes[n].children {
         match c {
             SChild::Content(id) => {
-                if let Some(ids) = leaves.get(id) {
+                if let Some(ids) = leaves.get(*id) {
                     out.extend(ids.iter().map(|i| Node::Leaf(*i)));
                 }
             }
