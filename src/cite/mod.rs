@@ -11,6 +11,7 @@ use std::fmt::Write;
 #[derive(Debug, Clone)]
 pub struct Item {
     pub id: String,
+    /// The title with the document's number ("22. Letter From …").
     pub title: String,
     pub number: Option<String>,
     pub sender: Option<String>,
@@ -58,7 +59,7 @@ impl Edition {
                 let l = c.letter.as_ref()?;
                 Some(Item {
                     id: c.id.clone(),
-                    title: c.title_text(),
+                    title: c.label(),
                     number: l.number.clone(),
                     sender: l.sender.clone(),
                     recipients: l.recipients.clone(),
@@ -203,7 +204,7 @@ impl Edition {
         if !self.items.is_empty() {
             s.push_str("references:\n");
             for it in &self.items {
-                let _ = writeln!(s, "  - type: generic\n    title: {}", yq(&item_title(it)));
+                let _ = writeln!(s, "  - type: generic\n    title: {}", yq(&it.title));
                 s.push_str("    authors:\n");
                 s.push_str(&cff_person(it.sender.as_deref().unwrap_or("Anonymous"), "      "));
                 if let Some(d) = it.date {
@@ -236,7 +237,7 @@ impl Edition {
         s.push_str("}\n");
         for it in &self.items {
             let _ = writeln!(s, "\n@incollection{{{}_{},", self.key, it.id.replace('-', "_"));
-            let _ = writeln!(s, "  title = {{{}}},", bq(&item_title(it)));
+            let _ = writeln!(s, "  title = {{{}}},", bq(&it.title));
             if let Some(a) = &it.sender {
                 let _ = writeln!(s, "  author = {{{}}},", bib_name(a));
             }
@@ -316,7 +317,7 @@ impl Edition {
             let mut e = vec![
                 format!("\"id\": {}", jq(&format!("{}_{}", self.key, it.id.replace('-', "_")))),
                 "\"type\": \"letter\"".to_string(),
-                format!("\"title\": {}", jq(&item_title(it))),
+                format!("\"title\": {}", jq(&it.title)),
                 format!("\"container-title\": {}", jq(&self.full_title())),
             ];
             if let Some(a) = &it.sender {
@@ -359,7 +360,7 @@ impl Edition {
         s.push_str("ER  - \r\n");
         for it in &self.items {
             s.push_str("TY  - CHAP\r\n");
-            let _ = write!(s, "TI  - {}\r\n", item_title(it));
+            let _ = write!(s, "TI  - {}\r\n", it.title.clone());
             if let Some(a) = &it.sender {
                 let _ = write!(s, "AU  - {}\r\n", ris_name(a));
             }
@@ -401,13 +402,6 @@ impl Edition {
             Some(sub) => format!("{}: {sub}", self.title),
             None => self.title.clone(),
         }
-    }
-}
-
-fn item_title(it: &Item) -> String {
-    match &it.number {
-        Some(n) => format!("{n}. {}", it.title),
-        None => it.title.clone(),
     }
 }
 

@@ -226,9 +226,28 @@ pub fn build(book: &Book, dir: &BookDir, fonts: &FontSet, edition: &Edition) -> 
     items[nav_index].data = nav_doc(book, has_part_titles, first_body.as_deref(), &start_markers("toc"), &page_list, edition.cite.is_empty()).into_bytes();
 
     // CSS and fonts (subset to the characters of the whole package's text).
-    let all_text: String = items.iter().filter(|i| i.media_type == "application/xhtml+xml").map(|i| String::from_utf8_lossy(&i.data)).collect();
-    let uses_bold = all_text.contains("<strong") || all_text.contains("<th");
-    let uses_mono = all_text.contains("<code");
+    // Which faces the text needs, from the model (not by searching the XHTML).
+    let (mut uses_bold, mut uses_mono) = (false, false);
+    for ch in book.chapters() {
+        // Titles and letter fields are inlines outside the blocks: seen as paragraphs of their own.
+        let mut fields = vec![ch.title.clone()];
+        if let Some(l) = &ch.letter {
+            fields.extend([l.dateline.clone(), l.salutation.clone(), l.closing.clone(), l.signature.clone(), l.source.clone()]);
+        }
+        let fields: Vec<crate::model::Block> = fields.into_iter().map(|inlines| crate::model::Block::Paragraph { inlines, pos: ch.pos, n: 0 }).collect();
+        for blocks in [&ch.blocks, &fields].into_iter().chain(ch.notes.iter().map(|n| &n.blocks)) {
+            crate::model::walk_blocks(blocks, &mut |b| match b {
+                crate::model::Block::Table { .. } => uses_bold = true,
+                crate::model::Block::CodeBlock { .. } => uses_mono = true,
+                _ => {}
+            });
+            crate::model::walk_inlines(blocks, &mut |i| match i {
+                crate::model::Inline::Strong(_) => uses_bold = true,
+                crate::model::Inline::Code(_) => uses_mono = true,
+                _ => {}
+            });
+        }
+    }
     let needed: Vec<&crate::text::fonts::Font> = fonts
         .fonts
         .iter()

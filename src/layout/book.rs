@@ -564,11 +564,6 @@ impl<'a, 'e> Setter<'a, 'e> {
                         let mut f = true;
                         self.blocks(item, ch, body, level, width - inset, x + inset, items, &mut f);
                         // The label hangs in the indent of the item's first line.
-                        let lw = {
-                            let st = self.style(Face::Regular, g.body);
-                            let gl = self.eng.shaper.shape(st.face, false, &label);
-                            crate::text::shape::width(&gl) as f32 * st.size / self.eng.shaper.units_per_em(st.face)
-                        };
                         if let Some(VItem::Line(first_line)) = items[before..].iter_mut().find(|i| matches!(i, VItem::Line(_))) {
                             let st = self.style(Face::Regular, g.body);
                             let gl = self.eng.shaper.shape(st.face, false, &label);
@@ -577,9 +572,8 @@ impl<'a, 'e> Setter<'a, 'e> {
                                 .iter()
                                 .map(|q| PGlyph { id: q.id, advance: q.x_advance as f32 * scale, dx: 0.0, dy: 0.0, range: 0..label.len() })
                                 .collect();
-                            let c = self.next_content;
-                            self.next_content += 1;
-                            self.nodes[lbl].children.push(SChild::Content(c));
+                            let lw: f32 = glyphs.iter().map(|g| g.advance).sum();
+                            let c = self.content(lbl);
                             first_line.runs.insert(0, (Run { x: -lw - 0.4 * g.body, style: st, link: None, glyphs, text: label.clone(), expand: 1.0 }, c));
                         }
                         if !tight {
@@ -774,7 +768,7 @@ fn para_key(spec: &ParaSpec) -> u64 {
     for sp in &spec.spans {
         sp.text.hash(&mut h);
         (sp.style.face, sp.style.size.to_bits(), sp.style.smcp, sp.style.rise.to_bits(), sp.style.strike).hash(&mut h);
-        format!("{:?}{:?}{:?}", sp.link, sp.note, sp.model_offset).hash(&mut h);
+        (&sp.link, &sp.note, sp.model_offset).hash(&mut h);
     }
     (spec.width.to_bits(), spec.indent.to_bits(), spec.align as u8, spec.hyphenate).hash(&mut h);
     h.finish()
@@ -1141,18 +1135,18 @@ fn layout_once<'a>(book: &Book, dir: &'a BookDir, fonts: &'a FontSet, g: Geometr
     v.push(VItem::Space(g.leading * 1.5));
     let mut entries: Vec<(String, String, f32, bool)> = Vec::new(); // (label, anchor, indent, bold-ish)
     for ch in &book.front {
-        entries.push((toc_label(ch), ch.id.clone(), 0.0, false));
+        entries.push((ch.label(), ch.id.clone(), 0.0, false));
     }
     for (pi, part) in book.parts.iter().enumerate() {
         if let Some(t) = &part.title {
             entries.push((format!("{} {}: {t}", tr(Key::Part), crate::epub::xml::roman(pi + 1)), part.id.clone(), 0.0, true));
         }
         for ch in &part.chapters {
-            entries.push((toc_label(ch), ch.id.clone(), if has_parts { g.body * 1.5 } else { 0.0 }, false));
+            entries.push((ch.label(), ch.id.clone(), if has_parts { g.body * 1.5 } else { 0.0 }, false));
         }
     }
     for ch in &book.back {
-        entries.push((toc_label(ch), ch.id.clone(), 0.0, false));
+        entries.push((ch.label(), ch.id.clone(), 0.0, false));
     }
     for (label, anchor, indent, part) in entries {
         let item = s.node(tocn, SKind::TocItem);
@@ -1170,7 +1164,7 @@ fn layout_once<'a>(book: &Book, dir: &'a BookDir, fonts: &'a FontSet, g: Geometr
 
     // Front matter chapters.
     for ch in &book.front {
-        outline.push(OutlineItem { title: toc_label(ch), level: 0, anchor: ch.id.clone() });
+        outline.push(OutlineItem { title: ch.label(), level: 0, anchor: ch.id.clone() });
         let items = s.chapter(ch, 0, 1);
         seqs.push(Sequence { items, head: Some(ch.title_text()), plain: false, opens_recto: true, doc: ch.id.clone() });
     }
@@ -1193,12 +1187,12 @@ fn layout_once<'a>(book: &Book, dir: &'a BookDir, fonts: &'a FontSet, g: Geometr
             0
         };
         for ch in &part.chapters {
-            outline.push(OutlineItem { title: toc_label(ch), level: if part.title.is_some() { 1 } else { 0 }, anchor: ch.id.clone() });
+            outline.push(OutlineItem { title: ch.label(), level: if part.title.is_some() { 1 } else { 0 }, anchor: ch.id.clone() });
             let items = s.chapter(ch, parent, if part.title.is_some() { 2 } else { 1 });
             let head = match &ch.letter {
                 Some(l) => {
                     let date = l.date.map(|d| format!(", {}", d.long(&book.meta.language))).unwrap_or_default();
-                    Some(format!("{}{date}", toc_label(ch)))
+                    Some(format!("{}{date}", ch.label()))
                 }
                 None => Some(ch.title_text()),
             };
@@ -1206,7 +1200,7 @@ fn layout_once<'a>(book: &Book, dir: &'a BookDir, fonts: &'a FontSet, g: Geometr
         }
     }
     for ch in &book.back {
-        outline.push(OutlineItem { title: toc_label(ch), level: 0, anchor: ch.id.clone() });
+        outline.push(OutlineItem { title: ch.label(), level: 0, anchor: ch.id.clone() });
         let items = s.chapter(ch, 0, 1);
         seqs.push(Sequence { items, head: Some(ch.title_text()), plain: false, opens_recto: true, doc: ch.id.clone() });
     }
@@ -1457,9 +1451,7 @@ impl Setter<'_, '_> {
                 }
                 x += gap;
             }
-            let c = self.next_content;
-            self.next_content += 1;
-            self.nodes[node].children.push(SChild::Content(c));
+            let c = self.content(node);
             if !glyphs.is_empty() {
                 last.runs.push((Run { x: x0, style: st, link: None, glyphs, text: dots, expand: 1.0 }, usize::MAX));
             }
@@ -1473,13 +1465,6 @@ impl Setter<'_, '_> {
             last.links.push((nx, nx + num_w, Link::Anchor(anchor.to_string()), node));
         }
         v
-    }
-}
-
-fn toc_label(ch: &Chapter) -> String {
-    match ch.letter.as_ref().and_then(|l| l.number.as_ref()) {
-        Some(n) => format!("{n}. {}", ch.title_text()),
-        None => ch.title_text(),
     }
 }
 

@@ -24,7 +24,7 @@ impl Style {
 }
 
 /// Where a piece of text links to.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Hash)]
 pub enum Link {
     Url(String),
     /// An anchor in the book (chapter id, heading id, figure id, note id…).

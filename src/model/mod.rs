@@ -92,6 +92,15 @@ impl Chapter {
         plain_text(&self.title)
     }
 
+    /// The title as the contents, outline and citations show it: a numbered document's number
+    /// first ("22. Letter From …").
+    pub fn label(&self) -> String {
+        match self.letter.as_ref().and_then(|l| l.number.as_ref()) {
+            Some(n) => format!("{n}. {}", self.title_text()),
+            None => self.title_text(),
+        }
+    }
+
     /// Words of the chapter's body and notes.
     pub fn word_count(&self) -> usize {
         let mut n = 0;
