@@ -16,6 +16,8 @@ pub mod model;
 pub mod parse;
 pub mod pdf;
 pub mod outline;
+pub mod numbering;
+mod verify;
 
 use diag::{Diagnostic, Diagnostics};
 use std::path::Path;
@@ -25,6 +27,8 @@ pub struct Loaded {
     pub dir: source::BookDir,
     pub config: config::BookConfig,
     pub book: model::Book,
+    /// The book's fonts (loaded once; glyph coverage is checked against them at load).
+    pub fonts: text::fonts::FontSet,
     pub warnings: Diagnostics,
 }
 
@@ -54,10 +58,21 @@ pub fn load(book_dir: &Path) -> Result<Loaded, Diagnostics> {
     };
     let (book, parse_diags) = parse::parse_book(&dir, &config);
     diags.extend(parse_diags);
-    if diags.has_errors() {
-        return Err(diags);
+    let fonts = match text::fonts::FontSet::load(&dir, &config) {
+        Ok(f) => Some(f),
+        Err(errs) => {
+            errs.into_iter().for_each(|e| diags.push(e));
+            None
+        }
+    };
+    if let Some(f) = &fonts {
+        let at = diag::Location { file: config::CONFIG_FILE.to_string(), line: 1, column: 1, line_text: String::new() };
+        text::coverage::check(&book, f, at).into_iter().for_each(|e| diags.push(e));
     }
-    Ok(Loaded { dir, config, book, warnings: diags })
+    match fonts {
+        Some(fonts) if !diags.has_errors() => Ok(Loaded { dir, config, book, fonts, warnings: diags }),
+        _ => Err(diags),
+    }
 }
 pub mod epub;
 pub mod output;
@@ -79,8 +94,8 @@ pub struct BuildReport {
 }
 
 /// The page geometry of a PDF profile.
-pub fn geometry(p: &config::PdfProfile) -> layout::book::Geometry {
-    layout::book::Geometry {
+pub fn geometry(p: &config::PdfProfile) -> layout::Geometry {
+    layout::Geometry {
         width: p.width,
         height: p.height,
         top: p.margins[0],
@@ -190,17 +205,11 @@ pub struct Rendered {
 
 /// Renders the requested outputs in memory.
 pub fn render(loaded: &Loaded, targets: &[Target], profile: Option<&str>) -> Result<Rendered, Diagnostics> {
-    let fonts = text::fonts::FontSet::load(&loaded.dir, &loaded.config).map_err(Diagnostics)?;
+    let fonts = &loaded.fonts;
     let cfg = &loaded.config;
     let stem = cfg.stem();
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     let mut report = BuildReport::default();
-    // The reference print edition is laid out first: the EPUB's page list and the citations'
-    // page ranges come from it.
-    let reference = &cfg.profiles[cfg.reference];
-    let ref_layout = typeset_profile(loaded, &fonts, reference)?;
-    let ed = cite::Edition::new(&loaded.book, cfg, Some(&ref_layout));
-    let cite_text = ed.how_to_cite(&loaded.book);
     let profiles: Vec<&config::PdfProfile> = if !targets.contains(&Target::Pdf) {
         Vec::new()
     } else {
@@ -217,6 +226,12 @@ pub fn render(loaded: &Loaded, targets: &[Target], profile: Option<&str>) -> Res
             None => cfg.profiles.iter().collect(),
         }
     };
+    // The reference print edition is laid out first: the EPUB's page list and the citations'
+    // page ranges come from it.
+    let reference = &cfg.profiles[cfg.reference];
+    let ref_layout = typeset_profile(loaded, &fonts, reference)?;
+    let ed = cite::Edition::new(&loaded.book, cfg, Some(&ref_layout));
+    let cite_text = ed.how_to_cite(&loaded.book);
     // The EPUB and each PDF are independent jobs: run them on every core, collect in order.
     enum Job<'p> {
         Epub,
@@ -231,10 +246,9 @@ pub fn render(loaded: &Loaded, targets: &[Target], profile: Option<&str>) -> Res
     let run = |job: &Job| -> Done {
         match job {
             Job::Epub => {
-                let labels: Vec<String> = ref_layout.pages.iter().map(|p| p.label.text()).collect();
                 let edition = epub::Edition {
                     paragraph_numbers: cfg.config.edition.paragraph_numbers,
-                    pages: Some((labels, &ref_layout.marks)),
+                    pages: Some(&ref_layout.map),
                     page_source: Some(format!("{}, {}", loaded.book.meta.identifier, ed.print)),
                     colophon: colophon_pairs(loaded, &ed),
                     cite: cite_text.clone(),
@@ -299,43 +313,4 @@ pub fn render(loaded: &Loaded, targets: &[Target], profile: Option<&str>) -> Res
     Ok(Rendered { files, report })
 }
 
-/// One line of `quire verify`'s report.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Verdict {
-    Match(String),
-    Mismatch(String),
-    Missing(String),
-    Extra(String),
-    /// The rebuild matches, but the file in the output directory was changed since.
-    Modified(String),
-}
-
-/// Rebuilds every output in memory and compares it with `SHA256SUMS` in `out_dir`.
-pub fn verify(loaded: &Loaded, out_dir: &Path) -> Result<Vec<Verdict>, Diagnostics> {
-    let sums_path = out_dir.join(SUMS_FILE);
-    let recorded = std::fs::read_to_string(&sums_path).map_err(|e| {
-        Diagnostics(vec![Diagnostic::error(format!("cannot read `{}`: {e}", sums_path.display()))
-            .help("run `quire build` first, or pass the output directory with --out DIR")])
-    })?;
-    let formats: Vec<Target> = [Target::Epub, Target::Pdf].into_iter().collect();
-    let files = render(loaded, &formats, None)?.files;
-    let fresh: std::collections::BTreeMap<String, String> = files.iter().map(|(n, b)| (n.clone(), ids::sha256_hex(b))).collect();
-    let mut out = Vec::new();
-    let mut seen = std::collections::BTreeSet::new();
-    for line in recorded.lines().filter(|l| l.len() > 66) {
-        let (hash, name) = (&line[..64], &line[66..]);
-        seen.insert(name.to_string());
-        let on_disk = std::fs::read(out_dir.join(name)).map(|b| ids::sha256_hex(&b)).ok();
-        out.push(match fresh.get(name) {
-            Some(h) if h == hash && on_disk.as_deref() != Some(hash) => Verdict::Modified(name.to_string()),
-            Some(h) if h == hash => Verdict::Match(name.to_string()),
-            Some(_) => Verdict::Mismatch(name.to_string()),
-            None => Verdict::Missing(name.to_string()),
-        });
-    }
-    for name in fresh.keys().filter(|n| !seen.contains(*n)) {
-        out.push(Verdict::Extra(name.clone()));
-    }
-    Ok(out)
-}
-
+pub use verify::{verify, Verdict};

@@ -476,17 +476,10 @@ impl BookConfig {
     }
 }
 
-/// A lowercase ASCII slug: letters and digits joined by single hyphens.
+/// A lowercase ASCII slug for file names: letters and digits joined by single hyphens
+/// (`book` when there are none).
 pub fn slug(s: &str) -> String {
-    let mut out = String::new();
-    for c in s.chars() {
-        if c.is_ascii_alphanumeric() {
-            out.push(c.to_ascii_lowercase());
-        } else if !out.ends_with('-') && !out.is_empty() {
-            out.push('-');
-        }
-    }
-    let out = out.trim_end_matches('-').to_string();
+    let out = crate::model::anchors::ascii_slug(s);
     if out.is_empty() { "book".to_string() } else { out }
 }
 

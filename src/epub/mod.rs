@@ -6,16 +6,17 @@ pub mod xhtml;
 pub mod xml;
 
 use crate::diag::Diagnostic;
-use crate::layout::PageMark;
+use crate::model::pagemap::{DocId, PageMap, PageStart};
 use crate::model::{Book, Chapter, Matter};
-use crate::source::{sniff_image, BookDir};
+use crate::source::BookDir;
 use crate::text::fonts::{Face, FontSet};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::io::Write as _;
 use xhtml::{ChapterWriter, Links};
 use crate::i18n::Key;
-use xml::{esc, roman, xhtml_head};
+use crate::numbering::roman;
+use xml::{esc, xhtml_head};
 
 const CSS: &str = include_str!("book.css");
 
@@ -40,7 +41,7 @@ struct Doc {
 pub struct Edition<'a> {
     pub paragraph_numbers: bool,
     /// Page labels of the reference print edition and where each page starts.
-    pub pages: Option<(Vec<String>, &'a [PageMark])>,
+    pub pages: Option<&'a PageMap>,
     /// Names the reference print edition (`pageBreakSource`).
     pub page_source: Option<String>,
     /// Extra colophon entries: (label, plain text).
@@ -60,19 +61,31 @@ struct Markers {
     list: Vec<(String, String)>,
 }
 
-fn place_markers(labels: &[String], marks: &[PageMark]) -> Markers {
+/// The EPUB's name for a document of the book (its file is [`build`]'s `doc_of`).
+fn doc_key(doc: &DocId) -> String {
+    match doc {
+        DocId::TitlePage => "titlepage".into(),
+        DocId::Contents => "toc".into(),
+        DocId::Part(id) | DocId::Chapter(id) => id.clone(),
+        DocId::HowToCite => "how-to-cite".into(),
+        DocId::Colophon => "colophon".into(),
+    }
+}
+
+fn place_markers(map: &PageMap) -> Markers {
     let mut m = Markers::default();
     let mut pending: Vec<String> = Vec::new();
-    for (label, mark) in labels.iter().zip(marks) {
-        match mark {
-            PageMark::Follow => pending.push(label.clone()),
-            PageMark::Start(doc) => {
+    for (label, start) in map.labels.iter().zip(&map.starts) {
+        match start {
+            PageStart::Follow => pending.push(label.clone()),
+            PageStart::Doc(doc) => {
+                let doc = doc_key(doc);
                 for l in pending.drain(..).chain(std::iter::once(label.clone())) {
                     m.list.push((l.clone(), doc.clone()));
                     m.starts.entry(doc.clone()).or_default().push(l);
                 }
             }
-            PageMark::Paragraph { chapter, n, offset } => {
+            PageStart::Paragraph { chapter, n, offset } => {
                 for l in pending.drain(..).chain(std::iter::once(label.clone())) {
                     m.list.push((l.clone(), chapter.clone()));
                     m.paras.entry((chapter.clone(), *n)).or_default().push((*offset, l));
@@ -91,7 +104,7 @@ fn place_markers(labels: &[String], marks: &[PageMark]) -> Markers {
 /// Builds the EPUB file's bytes.
 pub fn build(book: &Book, dir: &BookDir, fonts: &FontSet, edition: &Edition) -> Result<Vec<u8>, Diagnostic> {
     let markers = match &edition.pages {
-        Some((labels, marks)) => place_markers(labels, marks),
+        Some(map) => place_markers(map),
         None => Markers::default(),
     };
     let doc_of = |id: &str| -> String {
@@ -118,14 +131,20 @@ pub fn build(book: &Book, dir: &BookDir, fonts: &FontSet, edition: &Edition) -> 
             collect_images(&n.blocks, &mut image_files);
         }
     }
+    let mut used_names: BTreeSet<String> = BTreeSet::new();
     for (i, path) in image_files.iter().enumerate() {
-        let bytes = dir.read_bytes(path, None)?;
-        let kind = sniff_image(&bytes).map_err(|why| Diagnostic::error(format!("image `{path}` {why}")).help("use a PNG, JPEG, GIF or SVG file"))?;
+        let Some((info, bytes)) = dir.image(path) else {
+            return Err(Diagnostic::error(format!("image `{path}` was not loaded")).help("check that the file exists and is a PNG, JPEG, GIF or SVG image"));
+        };
+        let kind = info.kind;
         let name = path.strip_prefix("manuscript/").unwrap_or(path).replace('/', "-");
         let name = name.strip_prefix("images-").unwrap_or(&name).to_string();
+        // Two paths may flatten to one name (`a-b.png`, `a/b.png`): names are unique by construction.
+        let name = if used_names.insert(name.clone()) { name } else { format!("{}-{name}", i + 1) };
+        used_names.insert(name.clone());
         let href = format!("images/{name}");
         images.insert(path.clone(), href.clone());
-        items.push(Item { id: format!("img-{}", i + 1), href, media_type: kind.media_type(), properties: None, data: bytes });
+        items.push(Item { id: format!("img-{}", i + 1), href, media_type: kind.media_type(), properties: None, data: bytes.to_vec() });
     }
 
     // Chapter file names.

@@ -285,8 +285,9 @@ impl ChapterWriter<'_> {
                     self.state.borrow_mut().0 += t.chars().count();
                     let _ = write!(s, "<code>{}</code>", esc(t));
                 }
-                Inline::Link { url, title, children } => {
-                    let href = self.href(url);
+                Inline::Link { target: LinkTarget::Unresolved, children, .. } => self.push_inlines(children, s),
+                Inline::Link { target, title, children, .. } => {
+                    let href = self.href(target);
                     let title = if title.is_empty() { String::new() } else { format!(" title=\"{}\"", esc(title)) };
                     let _ = write!(s, "<a href=\"{}\"{title}>", esc(&href));
                     self.push_inlines(children, s);
@@ -362,24 +363,15 @@ impl ChapterWriter<'_> {
         let _ = write!(s, "</{tag}>");
     }
 
-    /// Maps a manuscript link to the package: `other.md#x` → `other-id.xhtml#x`.
-    fn href(&self, url: &str) -> String {
-        if url.contains(':') || url.starts_with('#') {
-            return url.to_string();
+    /// Maps a resolved link to the package: another chapter's file, or an anchor in this one.
+    fn href(&self, target: &LinkTarget) -> String {
+        match target {
+            LinkTarget::External(u) => crate::epub::xml::encode_url(u),
+            LinkTarget::Internal { chapter, anchor: Some(a) } if *chapter == self.chapter.id => format!("#{a}"),
+            LinkTarget::Internal { chapter, anchor: Some(a) } => format!("{chapter}.xhtml#{a}"),
+            LinkTarget::Internal { chapter, anchor: None } => format!("{chapter}.xhtml"),
+            LinkTarget::Unresolved => String::new(),
         }
-        let (path, frag) = match url.split_once('#') {
-            Some((p, f)) => (p, Some(f)),
-            None => (url, None),
-        };
-        if let Ok(target) = crate::source::join_relative(&self.chapter.file, path)
-            && let Some(x) = self.links.chapters.get(&target)
-        {
-            return match frag {
-                Some(f) => format!("{x}#{f}"),
-                None => x.clone(),
-            };
-        }
-        url.to_string()
     }
 }
 

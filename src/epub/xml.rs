@@ -26,23 +26,21 @@ pub fn xhtml_head(lang: &str, title: &str, css: &str, extra_ns: &str) -> String 
     )
 }
 
-/// Roman numeral (upper case) for 1..=3999; decimal otherwise.
-pub fn roman(mut n: usize) -> String {
-    if n == 0 || n > 3999 {
-        return n.to_string();
-    }
-    const TABLE: [(usize, &str); 13] = [
-        (1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"), (40, "XL"),
-        (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"),
-    ];
-    let mut s = String::new();
-    for (v, r) in TABLE {
-        while n >= v {
-            s.push_str(r);
-            n -= v;
+/// A URL as an `href`: characters a URL may not hold (spaces, quotes, non-ASCII, controls) are
+/// percent-encoded; everything else is kept as written.
+pub fn encode_url(u: &str) -> String {
+    let mut out = String::with_capacity(u.len());
+    for c in u.chars() {
+        if c.is_ascii_graphic() && !matches!(c, '"' | '<' | '>' | '\\' | '^' | '`' | '{' | '|' | '}') {
+            out.push(c);
+        } else {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
         }
     }
-    s
+    out
 }
 
 #[cfg(test)]
@@ -50,7 +48,5 @@ mod tests {
     #[test]
     fn escapes_and_numerals() {
         assert_eq!(super::esc("a<b & \"c\"\u{1}"), "a&lt;b &amp; &quot;c&quot;");
-        assert_eq!(super::roman(1994), "MCMXCIV");
-        assert_eq!(super::roman(4), "IV");
     }
 }

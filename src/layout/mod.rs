@@ -1,14 +1,27 @@
 //! Layout: the model → pages of positioned glyphs, images and rules, a structure tree for tagging,
 //! anchors for links and the outline, and a report of the typesetting's quality.
 //!
-//! - `linebreak`: Knuth–Plass over boxes, glue and penalties.
-//! - `para`: styled text → elements (shaping, hyphenation) → set lines.
-//! - `book`: walks the book, builds vertical lists per chapter and paginates them (widows,
-//!   orphans, keep-with-next, footnotes, figures, running heads, folios, contents).
+//! - `book`: the coordinator (sequences → pages, repeated until the contents are stable).
+//! - `flow`: the model → vertical lists (chapters, blocks, figures, generated matter).
+//! - `para` → `linebreak`: styled text → elements (shaping, hyphenation) → Knuth–Plass → set lines.
+//! - `vlist`: vertical-list items and keep rules; `paginate`: vertical list → page plans.
+//! - `pages`: plans → placed pages (labels, page map, notes); `place`, `furniture`.
+//! - `engine`: caches that outlive a pass; `geometry`; `report`: the quality report.
 
 pub mod book;
+mod engine;
+mod flow;
+mod furniture;
+pub mod geometry;
 pub mod linebreak;
+mod pages;
+mod paginate;
 pub mod para;
+mod place;
+mod report;
+mod vlist;
+
+pub use geometry::Geometry;
 
 use para::{Link, Run};
 use std::collections::BTreeMap;
@@ -85,7 +98,7 @@ pub enum Label {
 impl Label {
     pub fn text(self) -> String {
         match self {
-            Label::Roman(n) => crate::epub::xml::roman(n).to_lowercase(),
+            Label::Roman(n) => crate::numbering::roman(n).to_lowercase(),
             Label::Arabic(n) => n.to_string(),
         }
     }
@@ -141,73 +154,8 @@ pub struct Layout {
     pub anchors: BTreeMap<String, (usize, f32)>,
     pub outline: Vec<OutlineItem>,
     pub report: Report,
-    /// For each page, where it starts in the text (for the EPUB's page-break markers).
-    pub marks: Vec<PageMark>,
-}
-
-/// Where a printed page starts, in terms of the book's text.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PageMark {
-    /// At the start of an EPUB document: a chapter or part id, `titlepage` or `toc`.
-    Start(String),
-    /// Inside paragraph `n` of `chapter`, before the word at character `offset` of its text.
-    Paragraph { chapter: String, n: u32, offset: usize },
-    /// A page with no text of its own (blank, a figure or notes only): its marker goes just
-    /// before the next page's.
-    Follow,
-}
-
-impl Report {
-    /// The one-line summary printed by `quire build`.
-    pub fn summary(&self) -> String {
-        let just: Vec<&LineStat> = self.lines.iter().filter(|l| !l.last_of_para && l.spaces > 0).collect();
-        let n = just.len().max(1) as f32;
-        let gt15 = just.iter().filter(|l| l.space_ratio > 1.5).count();
-        let gt2 = just.iter().filter(|l| l.space_ratio > 2.0).count();
-        let lt08 = just.iter().filter(|l| l.space_ratio < 0.8).count();
-        let hyph = self.lines.iter().filter(|l| l.hyphenated).count();
-        let mut run = 0;
-        let mut max_run = 0;
-        for l in &self.lines {
-            run = if l.hyphenated { run + 1 } else { 0 };
-            max_run = max_run.max(run);
-        }
-        let overfull = self.lines.iter().filter(|l| l.overfull).count();
-        format!(
-            "layout: {} lines, {} justified; spaces >1.5× {:.1}%, >2× {:.1}%, <0.8× {:.1}%; hyphenated line ends {} ({:.1}%), longest run {}; overfull {}; widows {}, orphans {}, stranded headings {}",
-            self.lines.len(),
-            just.len(),
-            100.0 * gt15 as f32 / n,
-            100.0 * gt2 as f32 / n,
-            100.0 * lt08 as f32 / n,
-            hyph,
-            100.0 * hyph as f32 / self.lines.len().max(1) as f32,
-            max_run,
-            overfull,
-            self.widows.len(),
-            self.orphans.len(),
-            self.stranded_headings.len(),
-        )
-    }
-
-    /// TeX-log-like details: overfull and very loose lines mapped to the manuscript.
-    pub fn details(&self) -> Vec<String> {
-        let mut out = Vec::new();
-        for l in &self.lines {
-            if l.overfull {
-                out.push(format!("{}:{}: overfull line on page {}", l.source.0, l.source.1, l.page + 1));
-            } else if !l.last_of_para && l.spaces > 0 && l.space_ratio > 2.0 {
-                out.push(format!("{}:{}: very loose line (spaces {:.2}× normal) on page {}", l.source.0, l.source.1, l.space_ratio, l.page + 1));
-            }
-        }
-        for (p, f, line) in &self.widows {
-            out.push(format!("{f}:{line}: widow at the top of page {}", p + 1));
-        }
-        for (p, f, line) in &self.orphans {
-            out.push(format!("{f}:{line}: orphan at the foot of page {}", p + 1));
-        }
-        out
-    }
+    /// Where each page starts in the text (for the EPUB's page-break markers and citations).
+    pub map: crate::model::pagemap::PageMap,
 }
 
 impl Layout {

@@ -6,6 +6,11 @@
 
 use crate::config::Date;
 
+pub mod anchors;
+pub mod image;
+pub mod pagemap;
+pub use anchors::paragraph_id;
+
 /// A position in a manuscript file (1-based).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Pos {
@@ -223,11 +228,42 @@ pub enum Inline {
     Strike(Vec<Inline>),
     SmallCaps(Vec<Inline>),
     Code(String),
-    Link { url: String, title: String, children: Vec<Inline> },
+    /// `url` as written; `target` as resolved at load (never `Unresolved` in a loaded book).
+    Link { url: String, title: String, children: Vec<Inline>, target: LinkTarget },
     Image { src: String, alt: String },
     /// Reference to `Chapter::notes[note]`; `nth` counts references to the same note (0-based).
     NoteRef { note: usize, nth: usize },
     LineBreak,
+}
+
+/// Where a link leads, resolved once at load.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum LinkTarget {
+    /// A URL with an allowed scheme (`http`, `https`, `mailto`).
+    External(String),
+    /// A chapter of this book (by id), and an anchor in it (None: the chapter's start).
+    Internal { chapter: String, anchor: Option<String> },
+    /// Not yet resolved (only while parsing).
+    Unresolved,
+}
+
+/// Calls `f` on every list of inlines in `blocks` (paragraphs, headings, table cells, figure
+/// captions and credits), mutably, outermost lists only.
+pub fn for_inline_lists_mut(blocks: &mut [Block], f: &mut dyn FnMut(&mut Vec<Inline>, Pos)) {
+    for b in blocks {
+        let pos = b.pos();
+        match b {
+            Block::Paragraph { inlines, .. } | Block::Heading { inlines, .. } => f(inlines, pos),
+            Block::BlockQuote { blocks, .. } => for_inline_lists_mut(blocks, f),
+            Block::List { items, .. } => items.iter_mut().for_each(|i| for_inline_lists_mut(i, f)),
+            Block::Table { head, rows, .. } => head.iter_mut().chain(rows.iter_mut().flatten()).for_each(|c| f(c, pos)),
+            Block::Figure(fig) => {
+                f(&mut fig.caption, pos);
+                f(&mut fig.credit, pos);
+            }
+            Block::CodeBlock { .. } | Block::ThematicBreak { .. } => {}
+        }
+    }
 }
 
 /// The text of inlines without markup (note references dropped).
@@ -289,10 +325,6 @@ pub fn number_paragraphs(blocks: &mut [Block]) {
     walk(blocks, &mut next);
 }
 
-/// The stable anchor of paragraph `n` of chapter `chapter`: `doc-22-p14`.
-pub fn paragraph_id(chapter: &str, n: u32) -> String {
-    format!("{chapter}-p{n}")
-}
 
 /// Calls `f` on every block of `blocks`, depth first in document order (quotations and list
 /// items included; figure captions are inlines, not blocks).

@@ -5,10 +5,12 @@
 //! `figure` holds a figure as TOML (`image`, `alt`, `caption`, `credit`, `id`).
 
 mod frontmatter;
+mod links;
 
 use crate::config::{BookConfig, Date};
 use crate::diag::{Diagnostic, Diagnostics, LineIndex, Location};
 use crate::model::*;
+use crate::model::anchors::{self, Anchors};
 use crate::source::{BookDir, SourceFile};
 use pulldown_cmark::{Alignment, CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
 use serde::Deserialize;
@@ -75,7 +77,8 @@ pub fn parse_book(dir: &BookDir, cfg: &BookConfig) -> (Book, Diagnostics) {
     let mut meta = build_meta(cfg);
     meta.fingerprint = hash.hex();
     let book = Book { meta, front, parts, back };
-    check_links(&book, &mut diags);
+    let mut book = book;
+    links::resolve(&mut book, &mut diags);
     (book, diags)
 }
 
@@ -158,7 +161,7 @@ pub fn parse_chapter(dir: &BookDir, file: &SourceFile, matter: Matter, language:
         note_order: Vec::new(),
         note_refs: BTreeMap::new(),
         note_defs: BTreeMap::new(),
-        heading_ids: BTreeMap::new(),
+        anchors: Anchors::new(""),
         chapter_id: String::new(),
     };
 
@@ -193,25 +196,38 @@ pub fn parse_chapter(dir: &BookDir, file: &SourceFile, matter: Matter, language:
     let id = match &fm.id {
         Some(id) => {
             let v = id.get_ref();
-            if v.is_empty() || !v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') || !v.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            if !anchors::valid_user_id(v) {
                 p.diags.push(
                     Diagnostic::error(format!("id `{v}` is not usable as an anchor"))
                         .at(loc(front_offset(text, id.span().start)))
                         .help("start with a letter and use only letters, digits, `-` and `_`"),
                 );
+            } else if anchors::is_reserved_doc(v) {
+                p.diags.push(
+                    Diagnostic::error(format!("id `{v}` is the name of a page quire makes itself"))
+                        .at(loc(front_offset(text, id.span().start)))
+                        .help(format!("choose another id; reserved: {}, part-N, page-…", anchors::RESERVED_DOCS.join(", "))),
+                );
             }
             v.clone()
         }
         None => match (&kind, &number) {
-            (Some(_), Some(n)) => format!("doc-{}", crate::config::slug(n)),
+            (Some(_), Some(n)) if !anchors::ascii_slug(n).is_empty() => format!("doc-{}", anchors::ascii_slug(n)),
             _ => {
                 let stem = std::path::Path::new(&file.name).file_stem().and_then(|s| s.to_str()).unwrap_or("chapter");
-                let s = crate::config::slug(stem);
-                if s.starts_with(|c: char| c.is_ascii_digit()) { format!("ch-{s}") } else { s }
+                let s = anchors::ascii_slug(stem);
+                if s.is_empty() {
+                    "chapter".to_string()
+                } else if s.starts_with(|c: char| c.is_ascii_digit()) || anchors::is_reserved_doc(&s) {
+                    format!("ch-{s}")
+                } else {
+                    s
+                }
             }
         },
     };
     p.chapter_id = id.clone();
+    p.anchors = Anchors::new(&id);
 
     let mut blocks = p.parse_blocks(body);
 
@@ -343,7 +359,7 @@ struct BodyParser<'a> {
     note_refs: BTreeMap<String, (usize, usize, usize)>,
     /// label → (blocks, definition offset)
     note_defs: BTreeMap<String, (Vec<Block>, usize)>,
-    heading_ids: BTreeMap<String, usize>,
+    anchors: Anchors,
     chapter_id: String,
 }
 
@@ -699,8 +715,7 @@ impl BodyParser<'_> {
                         }
                         // A paragraph holding only an image is a figure without caption.
                         if let [Inline::Image { src, alt }] = inlines.as_slice() {
-                            let n = self.heading_ids.len();
-                            let id = self.unique_id(&format!("{}-fig", self.chapter_id), n);
+                            let id = self.anchors.mint("fig", "fig");
                             let fig = Figure { id, image: src.clone(), alt: alt.clone(), caption: vec![], credit: vec![], pos };
                             self.push_block(stack, Block::Figure(fig));
                             return;
@@ -708,8 +723,7 @@ impl BodyParser<'_> {
                         self.push_block(stack, Block::Paragraph { inlines, pos, n: 0 });
                     }
                     InlineFrame::Heading(level) => {
-                        let slug = crate::config::slug(&plain_text(&inlines));
-                        let id = self.unique_id(&format!("{}-{}", self.chapter_id, slug), 0);
+                        let id = self.anchors.mint(&plain_text(&inlines), "section");
                         let inlines = trim_inlines(inlines);
                         if level > 4 {
                             self.diags.push(
@@ -729,7 +743,7 @@ impl BodyParser<'_> {
                     InlineFrame::Strong => self.push_leaf(stack, Inline::Strong(inlines), start),
                     InlineFrame::Strike => self.push_leaf(stack, Inline::Strike(inlines), start),
                     InlineFrame::Link { url, title } => {
-                        self.push_leaf(stack, Inline::Link { url, title, children: inlines }, start)
+                        self.push_leaf(stack, Inline::Link { url, title, children: inlines, target: LinkTarget::Unresolved }, start)
                     }
                     InlineFrame::Image { src } => {
                         let alt = plain_text(&inlines);
@@ -741,12 +755,6 @@ impl BodyParser<'_> {
                 }
             }
         }
-    }
-
-    fn unique_id(&mut self, base: &str, _hint: usize) -> String {
-        let n = self.heading_ids.entry(base.to_string()).or_insert(0);
-        *n += 1;
-        if *n == 1 { base.to_string() } else { format!("{base}-{n}") }
     }
 
     /// Resolves an image path written relative to the manuscript file to a book-relative path,
@@ -764,27 +772,8 @@ impl BodyParser<'_> {
                 return dest.to_string();
             }
         };
-        match self.dir.read_bytes(&rel, Some(&origin)) {
-            Ok(bytes) => {
-                if let Some(why) = crate::source::svg_external_reference(&bytes) {
-                    self.diags.push(
-                        Diagnostic::error(format!("SVG image `{rel}` refers to {why}"))
-                            .at(origin.clone())
-                            .help("embed everything the SVG needs in the file itself; e-books and print cannot fetch outside files"),
-                    );
-                }
-                if let Err(why) = crate::source::sniff_image(&bytes) {
-                    self.diags.push(
-                        Diagnostic::error(format!("image `{rel}` {why}"))
-                            .at(origin)
-                            .help("use a PNG, JPEG, GIF or SVG file"),
-                    );
-                }
-            }
-            Err(mut d) => {
-                d.message = format!("image {}", d.message);
-                self.diags.push(d);
-            }
+        if let Err(d) = self.dir.load_image(&rel, &origin) {
+            self.diags.push(d);
         }
         rel
     }
@@ -812,19 +801,24 @@ impl BodyParser<'_> {
         }
         let caption = spec.caption.as_deref().map(|c| self.inline_markdown(c, start)).unwrap_or_default();
         let credit = spec.credit.as_deref().map(|c| self.inline_markdown(c, start)).unwrap_or_default();
-        let base = match spec.id {
-            Some(id) => {
-                if self.heading_ids.contains_key(&id) {
-                    self.error(start, format!("anchor `{id}` is used twice in this chapter"), "give the figure an `id` no heading or other figure has");
+        let id = match spec.id {
+            Some(id) => match self.anchors.claim(&id) {
+                Ok(id) => id,
+                Err(why) => {
+                    let (msg, help) = match why {
+                        anchors::Refused::Invalid => (format!("figure id `{id}` is not usable as an anchor"), "start with a letter and use only letters, digits, `-` and `_`".to_string()),
+                        anchors::Refused::Reserved => (format!("figure id `{id}` is an id quire generates"), format!("ids `{0}`, `{0}-title`, `{0}-pN`, `{0}-note-…` and `page-…` are quire's; choose another", self.chapter_id)),
+                        anchors::Refused::Taken => (format!("anchor `{id}` is used twice in this chapter"), "give the figure an `id` no heading or other figure has".to_string()),
+                    };
+                    self.error(start, msg, &help);
+                    self.anchors.mint("figure", "figure")
                 }
-                id
-            }
+            },
             None => {
                 let stem = std::path::Path::new(&src).file_stem().and_then(|s| s.to_str()).unwrap_or("figure");
-                format!("{}-{}", self.chapter_id, crate::config::slug(stem))
+                self.anchors.mint(stem, "figure")
             }
         };
-        let id = self.unique_id(&base, 0);
         Some(Figure { id, image: src, alt: spec.alt, caption, credit, pos: self.pos(start) })
     }
 
@@ -834,7 +828,7 @@ impl BodyParser<'_> {
         for label in self.note_order.clone() {
             match self.note_defs.remove(&label) {
                 Some((blocks, off)) => notes.push(Note {
-                    id: format!("{}-note-{}", self.chapter_id, crate::config::slug(&label)),
+                    id: self.anchors.note(&label),
                     label,
                     blocks,
                     pos: self.pos(off),
@@ -843,7 +837,8 @@ impl BodyParser<'_> {
                     // pulldown-cmark only emits references for defined labels, so this is rare.
                     let off = self.note_refs.get(&label).map(|r| r.1).unwrap_or(0);
                     self.error(off, format!("footnote reference `[^{label}]` has no definition"), "add the definition or remove the reference");
-                    notes.push(Note { id: format!("{}-note-{}", self.chapter_id, label), label, blocks: vec![], pos: Pos::default() });
+                    let id = self.anchors.note(&label);
+                    notes.push(Note { id, label, blocks: vec![], pos: Pos::default() });
                 }
             }
         }
@@ -876,102 +871,3 @@ fn trim_inlines(mut v: Vec<Inline>) -> Vec<Inline> {
     v
 }
 
-/// Every anchor a chapter defines: its id and title, headings, figures, notes and note
-/// references, paragraphs.
-pub fn chapter_anchors(ch: &Chapter) -> std::collections::BTreeSet<String> {
-    let mut set = std::collections::BTreeSet::from([ch.id.clone(), format!("{}-title", ch.id)]);
-    let add = |blocks: &[Block], set: &mut std::collections::BTreeSet<String>| {
-        walk_blocks(blocks, &mut |b| match b {
-            Block::Heading { id, .. } => {
-                set.insert(id.clone());
-            }
-            Block::Figure(f) => {
-                set.insert(f.id.clone());
-            }
-            Block::Paragraph { n, .. } if *n > 0 => {
-                set.insert(paragraph_id(&ch.id, *n));
-            }
-            _ => {}
-        });
-    };
-    add(&ch.blocks, &mut set);
-    for note in &ch.notes {
-        set.insert(note.id.clone());
-        add(&note.blocks, &mut set);
-        set.insert(format!("{}-ref-1", note.id));
-    }
-    set
-}
-
-/// Internal links must lead somewhere: `#anchor` to an anchor of the same chapter,
-/// `chapter.md` or `chapter.md#anchor` to a chapter of the book and one of its anchors.
-fn check_links(book: &Book, diags: &mut Diagnostics) {
-    let anchors: BTreeMap<&str, std::collections::BTreeSet<String>> = book.chapters().map(|c| (c.file.as_str(), chapter_anchors(c))).collect();
-    for ch in book.chapters() {
-        let mut check = |url: &str, pos: Pos| {
-            if url.contains(':') || url.is_empty() {
-                return;
-            }
-            let (path, frag) = url.split_once('#').map(|(p, f)| (p, Some(f))).unwrap_or((url, None));
-            let target = if path.is_empty() { Some(ch.file.clone()) } else { crate::source::join_relative(&ch.file, path).ok() };
-            let loc = Location { file: ch.file.clone(), line: pos.line as usize, column: pos.column as usize, line_text: String::new() };
-            match target.as_deref().and_then(|t| anchors.get(t).map(|a| (t, a))) {
-                None => diags.push(
-                    Diagnostic::error(format!("link `{url}` leads to no chapter of this book"))
-                        .at(loc)
-                        .help("link to a manuscript file listed in book.toml [contents] (e.g. `letters/22.md#doc-22-p3`), or give a full URL (https://…)"),
-                ),
-                Some((t, set)) => {
-                    if let Some(f) = frag
-                        && !set.contains(f)
-                    {
-                        let near = crate::diag::nearest(f, set.iter().map(String::as_str));
-                        diags.push(
-                            Diagnostic::error(format!("link `{url}`: `{t}` has no anchor `{f}`"))
-                                .at(loc)
-                                .help(match near {
-                                    Some(n) => format!("did you mean `#{n}`? Anchors are heading, figure, note and paragraph ids (`{}-p1`, …)", ch.id),
-                                    None => "link to a heading, figure, note or paragraph id of that chapter".to_string(),
-                                }),
-                        );
-                    }
-                }
-            }
-        };
-        let mut visit = |blocks: &[Block]| {
-            walk_blocks(blocks, &mut |b| {
-                let pos = b.pos();
-                let inl = |v: &[Inline]| {
-                    fn links(v: &[Inline], out: &mut Vec<String>) {
-                        for i in v {
-                            match i {
-                                Inline::Link { url, children, .. } => {
-                                    out.push(url.clone());
-                                    links(children, out);
-                                }
-                                Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) | Inline::SmallCaps(c) => links(c, out),
-                                _ => {}
-                            }
-                        }
-                    }
-                    let mut out = Vec::new();
-                    links(v, &mut out);
-                    out
-                };
-                let urls = match b {
-                    Block::Paragraph { inlines, .. } | Block::Heading { inlines, .. } => inl(inlines),
-                    Block::Table { head, rows, .. } => head.iter().chain(rows.iter().flatten()).flat_map(|c| inl(c)).collect(),
-                    Block::Figure(f) => inl(&f.caption).into_iter().chain(inl(&f.credit)).collect(),
-                    _ => Vec::new(),
-                };
-                for u in urls {
-                    check(&u, pos);
-                }
-            });
-        };
-        visit(&ch.blocks);
-        for n in &ch.notes {
-            visit(&n.blocks);
-        }
-    }
-}

@@ -77,7 +77,10 @@ fn write_with(book: &Book, dir: &BookDir, fonts: &FontSet, layout: &Layout, prof
         let slug = if profile.crop_marks { 30.0 } else { 0.0 };
         let off = profile.bleed + slug;
         let (mw, mh) = (layout.width + 2.0 * off, layout.height + 2.0 * off);
-        let mut settings = PageSettings::new(Size::from_wh(mw, mh).unwrap()).with_page_label(label);
+        let Some(size) = Size::from_wh(mw, mh) else {
+            return Err(Diagnostic::error(format!("the page size {mw} × {mh} pt is not usable")).help("give the profile a positive page size in book.toml"));
+        };
+        let mut settings = PageSettings::new(size).with_page_label(label);
         if off > 0.0 {
             settings = settings
                 .with_trim_box(Rect::from_xywh(off, off, layout.width, layout.height))
@@ -158,9 +161,11 @@ fn write_with(book: &Book, dir: &BookDir, fonts: &FontSet, layout: &Layout, prof
                         let img = match images.get(path) {
                             Some(i) => i.clone(),
                             None => {
-                                let bytes = dir.read_bytes(path, None)?;
-                                let kind = crate::source::sniff_image(&bytes).map_err(|e| Diagnostic::error(format!("image `{path}` {e}")))?;
-                                let data: krilla::Data = bytes.into();
+                                let Some((info, bytes)) = dir.image(path) else {
+                                    return Err(Diagnostic::error(format!("image `{path}` was not loaded")).help("check that the file exists and is a PNG, JPEG or GIF image"));
+                                };
+                                let kind = info.kind;
+                                let data: krilla::Data = bytes.to_vec().into();
                                 let img = match kind {
                                     crate::source::ImageKind::Png => krilla::image::Image::from_png(data, false),
                                     crate::source::ImageKind::Jpeg => krilla::image::Image::from_jpeg(data, false),
@@ -176,7 +181,10 @@ fn write_with(book: &Book, dir: &BookDir, fonts: &FontSet, layout: &Layout, prof
                         };
                         let id = surface.start_tagged(ContentTag::Other);
                         surface.push_transform(&krilla::geom::Transform::from_translate(*x, *y));
-                        surface.draw_image(img, Size::from_wh(*w, *h).unwrap());
+                        // Layout never sizes an image below a point; a degenerate size is skipped.
+                        if let Some(size) = Size::from_wh(*w, *h) {
+                            surface.draw_image(img, size);
+                        }
                         surface.pop();
                         surface.end_tagged();
                         leaf(&mut leaves, *content, id);

@@ -1,6 +1,9 @@
 //! The only module that reads the book's files. Every path is relative to the book directory and
 //! confined to it: absolute paths, `..` components and symlinks that lead outside are refused.
 
+pub mod image;
+
+pub use image::{sniff_image, ImageKind};
 use crate::diag::{Diagnostic, LineIndex, Location};
 use std::path::{Component, Path, PathBuf};
 
@@ -18,11 +21,18 @@ impl SourceFile {
     }
 }
 
+/// Images read and inspected at load, by book-relative path.
+type ImageCache = std::sync::Arc<std::sync::Mutex<std::collections::BTreeMap<String, (image::ImageInfo, std::sync::Arc<[u8]>)>>>;
+
+/// The largest file quire reads (bytes): larger files are refused, not read into memory.
+pub const MAX_FILE_BYTES: u64 = 1 << 30;
+
 /// The book directory and the files read from it.
 #[derive(Debug, Clone)]
 pub struct BookDir {
     root: PathBuf,
     canonical_root: PathBuf,
+    images: ImageCache,
 }
 
 impl BookDir {
@@ -35,7 +45,7 @@ impl BookDir {
             return Err(Diagnostic::error(format!("`{}` is not a directory", root.display()))
                 .help("pass the directory that holds book.toml with --book DIR"));
         }
-        Ok(BookDir { root: root.to_path_buf(), canonical_root })
+        Ok(BookDir { root: root.to_path_buf(), canonical_root, images: Default::default() })
     }
 
     pub fn root(&self) -> &Path {
@@ -90,11 +100,48 @@ impl BookDir {
                 .at_opt(origin.cloned())
                 .help("name a file inside it"));
         }
+        // Only regular files: a FIFO or device would block or never end.
+        match std::fs::metadata(&path) {
+            Ok(m) if !m.is_file() => {
+                return Err(Diagnostic::error(format!("`{rel}` is not a regular file (a pipe, device or socket)"))
+                    .at_opt(origin.cloned())
+                    .help("name an ordinary file"));
+            }
+            Ok(m) if m.len() > MAX_FILE_BYTES => {
+                return Err(Diagnostic::error(format!("`{rel}` is {} MB, more than quire reads ({} MB)", m.len() >> 20, MAX_FILE_BYTES >> 20))
+                    .at_opt(origin.cloned())
+                    .help("split the file, or make the image smaller"));
+            }
+            _ => {}
+        }
         std::fs::read(&path).map_err(|e| {
             Diagnostic::error(format!("cannot read `{rel}`: {e}"))
                 .at_opt(origin.cloned())
                 .help("check the file's permissions")
         })
+    }
+
+    /// Reads and inspects an image (once: later calls and [`BookDir::image`] use the copy read
+    /// here). The diagnostic says why an image cannot be used.
+    pub fn load_image(&self, rel: &str, origin: &Location) -> Result<image::ImageInfo, Diagnostic> {
+        if let Some((info, _)) = self.image(rel) {
+            return Ok(info);
+        }
+        let bytes = self.read_bytes(rel, Some(origin)).map_err(|mut d| {
+            d.message = format!("image {}", d.message);
+            d
+        })?;
+        let info = image::inspect(&bytes).map_err(|r| Diagnostic::error(format!("image `{rel}` {}", r.why)).at(origin.clone()).help(r.help))?;
+        if let Ok(mut m) = self.images.lock() {
+            m.insert(rel.to_string(), (info, bytes.into()));
+        }
+        Ok(info)
+    }
+
+    /// An image loaded by [`BookDir::load_image`]: writers take images from here and never
+    /// read the disk again.
+    pub fn image(&self, rel: &str) -> Option<(image::ImageInfo, std::sync::Arc<[u8]>)> {
+        self.images.lock().ok()?.get(rel).cloned()
     }
 
     /// Reads a book-relative UTF-8 text file. A leading byte-order mark is dropped with a warning
@@ -170,72 +217,6 @@ pub fn join_relative(from_file: &str, rel: &str) -> Result<String, String> {
     Ok(parts.join("/"))
 }
 
-/// Image types quire accepts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ImageKind {
-    Png,
-    Jpeg,
-    Gif,
-    Svg,
-}
-
-impl ImageKind {
-    pub fn media_type(self) -> &'static str {
-        match self {
-            ImageKind::Png => "image/png",
-            ImageKind::Jpeg => "image/jpeg",
-            ImageKind::Gif => "image/gif",
-            ImageKind::Svg => "image/svg+xml",
-        }
-    }
-}
-
-/// For an SVG, the first reference it makes to something outside itself (a URL or another
-/// file), if any.
-pub fn svg_external_reference(bytes: &[u8]) -> Option<String> {
-    if sniff_image(bytes).ok()? != ImageKind::Svg {
-        return None;
-    }
-    let text = String::from_utf8_lossy(bytes);
-    for attr in ["href=\"", "href='", "url(", "src=\""] {
-        let mut rest = &text[..];
-        while let Some(i) = rest.find(attr) {
-            rest = &rest[i + attr.len()..];
-            let target: String = rest.chars().take_while(|c| !matches!(c, '"' | '\'' | ')')).collect();
-            let t = target.trim();
-            if !t.is_empty() && !t.starts_with('#') && !t.starts_with("data:") {
-                return Some(format!("`{}`", t.chars().take(80).collect::<String>()));
-            }
-        }
-    }
-    if text.contains("<!ENTITY") {
-        return Some("an external entity (DOCTYPE ENTITY)".to_string());
-    }
-    None
-}
-
-/// Recognises an image by its content (never by its file name).
-pub fn sniff_image(bytes: &[u8]) -> Result<ImageKind, String> {
-    if bytes.is_empty() {
-        return Err("is empty (0 bytes)".into());
-    }
-    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
-        return Ok(ImageKind::Png);
-    }
-    if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
-        return Ok(ImageKind::Jpeg);
-    }
-    if bytes.starts_with(b"GIF87a") || bytes.starts_with(b"GIF89a") {
-        return Ok(ImageKind::Gif);
-    }
-    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(1024)]);
-    let head = head.trim_start_matches('\u{feff}').trim_start();
-    if head.starts_with("<svg") || ((head.starts_with("<?xml") || head.starts_with("<!--") || head.starts_with("<!DOCTYPE")) && head.contains("<svg")) {
-        return Ok(ImageKind::Svg);
-    }
-    Err("is not a PNG, JPEG, GIF or SVG image".into())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -247,13 +228,5 @@ mod tests {
         assert!(join_relative("ch.md", "../a.png").is_err());
         assert!(join_relative("ch.md", "/etc/passwd").is_err());
         assert!(join_relative("ch.md", "https://x.org/a.png").is_err());
-    }
-
-    #[test]
-    fn sniffs_images() {
-        assert_eq!(sniff_image(b"\x89PNG\r\n\x1a\nrest").unwrap(), ImageKind::Png);
-        assert_eq!(sniff_image(b"<?xml version=\"1.0\"?><svg/>").unwrap(), ImageKind::Svg);
-        assert!(sniff_image(b"BM....").is_err());
-        assert!(sniff_image(b"").is_err());
     }
 }

@@ -1,7 +1,6 @@
 //! Bad input: each case gives a clear error naming file:line:column, exit code 1, never a panic.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 const CH: &[u8] = b"# Chapter One\n\nSome text.\n";
 

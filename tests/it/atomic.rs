@@ -1,8 +1,7 @@
 //! Nothing lost: a build killed at any moment leaves every output either as it was or complete
 //! (never truncated); a failed build keeps the previous outputs; stale temporaries go away.
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;

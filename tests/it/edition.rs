@@ -2,8 +2,7 @@
 //! the EPUB's page list against the reference PDF's pages, stable paragraph anchors, colophon,
 //! "How to cite" and citation files.
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -154,11 +153,11 @@ fn epub_page_breaks_match_the_reference_pdf_page_by_page() {
             .join(" ");
         let starts_mid_word = prev_hyphen;
         prev_hyphen = text.trim_end().ends_with('\u{ad}');
-        if matches!(lay.marks[i], quire::layout::PageMark::Follow) || text.trim().is_empty() {
+        if matches!(lay.map.starts[i], quire::model::pagemap::PageStart::Follow) || text.trim().is_empty() {
             continue;
         }
         let mut expected = words(&text.replace("\u{ad} ", "").replace('\u{ad}', ""));
-        if starts_mid_word && matches!(lay.marks[i], quire::layout::PageMark::Paragraph { .. }) {
+        if starts_mid_word && matches!(lay.map.starts[i], quire::model::pagemap::PageStart::Paragraph { .. }) {
             expected.remove(0); // the marker follows the word that began on the previous page
         }
         // Find marker N in the EPUB and the text after it.

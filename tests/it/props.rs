@@ -1,8 +1,7 @@
 //! Property tests: random Markdown and random book.toml through the whole pipeline (load,
 //! EPUB, PDF). The result is outputs or diagnostics — never a panic.
 
-mod common;
-use common::*;
+use crate::common::*;
 use proptest::prelude::*;
 
 fn md_token() -> impl Strategy<Value = String> {
@@ -23,8 +22,9 @@ fn md_token() -> impl Strategy<Value = String> {
         1 => Just("\n1. ".to_string()),
         1 => Just("\n# ".to_string()),
         1 => Just("\n#### ".to_string()),
-        1 => Just("[link](#x)".to_string()),
-        1 => Just("[other](ch2.md#y)".to_string()),
+        1 => Just("[link](ch1.md#ch1-title)".to_string()),
+        1 => Just("[web](https://example.org/a b)".to_string()),
+        1 => Just("[other](ch1.md)".to_string()),
         1 => Just("![alt](pic.png)".to_string()),
         1 => Just("\n```\ncode\n```\n".to_string()),
         1 => Just("\n```figure\nimage = \"pic.png\"\nalt = \"A\"\ncaption = \"C\"\n```\n".to_string()),
@@ -141,3 +141,4 @@ fn most_random_books_reach_the_writers() {
     let rendered = RENDERED.load(std::sync::atomic::Ordering::SeqCst) - before;
     assert!(rendered >= 3, "only {rendered} of 10 random books were rendered: the generator makes too many errors");
 }
+

@@ -1,8 +1,7 @@
 //! PDF output: qpdf, poppler (pdftotext, pdffonts, pdfinfo), the layout report's targets,
 //! fixture books, footnotes on their page, missing glyphs, determinism.
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

@@ -3,8 +3,7 @@
 //! rectos with truly blank versos and a page count divisible by 4; classroom numbers every fifth
 //! line, restarting per letter.
 
-mod common;
-use common::*;
+use crate::common::*;
 use quire::layout::{Artifact, Placed};
 use std::path::PathBuf;
 use std::process::Command;

@@ -2,8 +2,7 @@
 //! diagnostic (message, file:line:column) with a `help:` line, exit with code 1, never panic,
 //! and write nothing.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 /// (name, files, extra build arguments, expected stderr fragments)
 type Case = (&'static str, Vec<(&'static str, Vec<u8>)>, Vec<&'static str>, Vec<&'static str>);
@@ -85,7 +84,7 @@ fn cases() -> Vec<Case> {
             "svg-external-reference",
             vec![("book.toml", MINIMAL_TOML.into()), ("ch1.md", figure("pic.svg").into()), ("pic.svg", b"<svg xmlns=\"http://www.w3.org/2000/svg\"><image href=\"https://example.org/x.png\"/></svg>".to_vec())],
             vec![],
-            vec!["SVG image `pic.svg` refers to `https://example.org/x.png`", "ch1.md:5:1"],
+            vec!["image `pic.svg` refers to `https://example.org/x.png`", "ch1.md:5:1"],
         ),
         ("image-without-alt", minimal("# T\n\n```figure\nimage = \"pic.png\"\nalt = \"\"\n```\n"), vec![], vec!["figure has empty alt text", "ch1.md:3:1"]),
         ("character-missing-from-every-font", minimal("# T\n\nA snowman ☃.\n"), vec!["--format", "pdf"], vec!["the character `☃` (U+2603) is missing from every font", "ch1.md:3"]),

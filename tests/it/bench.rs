@@ -1,7 +1,6 @@
 //! The benchmark command runs and reports every stage (functional only: nothing here is timed).
 
-mod common;
-use common::*;
+use crate::common::*;
 
 #[test]
 fn bench_generates_a_valid_book_and_reports_stages() {

@@ -1,0 +1,104 @@
+//! A chapter's vertical list: title, letter parts (dateline, salutation, closing, signature,
+//! source note), body blocks, and its footnotes set for the page foot.
+
+use super::*;
+
+impl Flow<'_, '_> {
+    /// A chapter's vertical list.
+    pub(in crate::layout) fn chapter(&mut self, ch: &Chapter, parent: usize, level: u8) -> Vec<VItem> {
+        let g = self.g;
+        let sect = self.node(parent, SKind::Sect);
+        let mut items = vec![VItem::Space(g.leading * 3.0)];
+        let mut title_inl = Vec::new();
+        if let Some(n) = ch.letter.as_ref().and_then(|l| l.number.as_ref()) {
+            title_inl.push(Inline::Text(format!("{n}. ")));
+        }
+        title_inl.extend(ch.title.iter().filter(|i| !matches!(i, Inline::NoteRef { .. })).cloned());
+        let h = self.node(sect, SKind::H(level, plain_text(&title_inl)));
+        let mut head = self.simple_lines(&title_inl, Style::new(Face::Regular, g.body * 1.36), Align::Center, g.body * 1.75, h, Some(ch));
+        mark_heading(&mut head, &ch.id);
+        items.extend(head);
+        items.push(VItem::Space(g.leading * 1.5));
+        let mut first = true;
+        if let Some(l) = &ch.letter {
+            if !l.dateline.is_empty() {
+                let p = self.node(sect, SKind::P);
+                let mut v = self.simple_lines(&l.dateline, Style::new(Face::Italic, g.body), Align::Right, g.leading, p, Some(ch));
+                keep_all(&mut v);
+                items.extend(v);
+                items.push(VItem::Space(g.leading * 0.5));
+            }
+            if !l.salutation.is_empty() {
+                let p = self.node(sect, SKind::P);
+                let mut v = self.simple_lines(&l.salutation, Style { smcp: true, ..Style::new(Face::Regular, g.body) }, Align::Ragged, g.leading, p, Some(ch));
+                keep_all(&mut v);
+                items.extend(v);
+            }
+        }
+        self.blocks(&ch.blocks, ch, sect, level, g.measure(), 0.0, &mut items, &mut first);
+        if let Some(l) = &ch.letter {
+            if !l.closing.is_empty() || !l.signature.is_empty() {
+                items.push(VItem::Space(g.leading * 0.5));
+                // The closing stays with the last lines of the letter and with the signature.
+                if let Some(VItem::Line(last)) = items.iter_mut().rev().find(|i| matches!(i, VItem::Line(_))) {
+                    last.keep_with_next = true;
+                }
+                let x = g.measure() * 0.5;
+                for (inl, smcp) in [(&l.closing, false), (&l.signature, true)] {
+                    if inl.is_empty() {
+                        continue;
+                    }
+                    let p = self.node(sect, SKind::P);
+                    let mut spans = Vec::new();
+                    self.spans(inl, Style { smcp, ..Style::new(Face::Regular, g.body) }, Some(ch), &mut spans);
+                    let mut v = self.para_lines(spans, ParaLook { width: g.measure() * 0.5, indent: 0.0, align: Align::Ragged, leading: g.leading, x: x }, p, Some((&ch.file, ch.pos.line)), false);
+                    keep_all(&mut v);
+                    items.extend(v);
+                }
+                if let Some(VItem::Line(last)) = items.iter_mut().rev().find(|i| matches!(i, VItem::Line(_))) {
+                    last.keep_with_next = false;
+                }
+            }
+            if !l.source.is_empty() {
+                items.push(VItem::Space(g.leading));
+                items.push(VItem::Rule { width: 36.0, height: g.leading * 0.5, left: true });
+                let p = self.node(sect, SKind::P);
+                let mut inl = vec![Inline::SmallCaps(vec![Inline::Text(format!("{}: ", crate::i18n::t(&self.lang, Key::Source)))])];
+                inl.extend(l.source.iter().cloned());
+                let small = Style::new(Face::Regular, g.body * 0.82);
+                let mut v = self.simple_lines(&inl, small, Align::Ragged, g.leading * 0.82, p, Some(ch));
+                keep_all(&mut v);
+                items.extend(v);
+            }
+        }
+        // Footnotes of this chapter, laid out for the page foot.
+        for (i, note) in ch.notes.iter().enumerate() {
+            let nnode = self.node(sect, SKind::Note);
+            let small = Style::new(Face::Regular, g.body * 0.82);
+            let mut lines = Vec::new();
+            let mut firstp = true;
+            for b in &note.blocks {
+                if let Block::Paragraph { inlines, pos, .. } = b {
+                    let mut spans = Vec::new();
+                    if firstp {
+                        spans.push(Span { text: format!("{}. ", i + 1), style: small, link: Some(Link::Anchor(crate::model::anchors::note_ref_id(&note.id, 1))), note: None, model_offset: None });
+                    }
+                    self.spans(inlines, small, Some(ch), &mut spans);
+                    let p = self.node(nnode, SKind::P);
+                    let v = self.para_lines(spans, ParaLook { width: g.measure(), indent: if firstp { 0.0 } else { g.body }, align: Align::Justify, leading: g.leading * 0.82, x: 0.0 }, p, Some((&ch.file, pos.line)), false);
+                    lines.extend(v);
+                    firstp = false;
+                }
+            }
+            if let Some(VItem::Line(l)) = lines.first_mut() {
+                l.anchors.push(note.id.clone());
+            }
+            self.notes.insert(note.id.clone(), lines);
+        }
+        if let Some(VItem::Line(l)) = items.iter_mut().find(|i| matches!(i, VItem::Line(_))) {
+            l.anchors.insert(0, ch.id.clone());
+        }
+        items
+    }
+
+}

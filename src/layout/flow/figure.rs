@@ -1,0 +1,50 @@
+//! Figures: image, size within the measure and page, caption and credit.
+
+use super::*;
+
+impl Flow<'_, '_> {
+    pub(super) fn figure(&mut self, f: &Figure, ch: &Chapter, parent: usize, width: f32) -> Option<VFigure> {
+        let g = self.g;
+        let node = self.node(parent, SKind::Figure(f.alt.clone()));
+        let content = self.content(node);
+        let at = Location { file: ch.file.clone(), line: f.pos.line as usize, column: f.pos.column as usize, line_text: String::new() };
+        // Images are read and inspected at load; a book that loaded has every one of them.
+        let Some((info, _)) = self.dir.image(&f.image) else {
+            self.warnings.push(Diagnostic::error(format!("image `{}` was not loaded", f.image)).at(at).help("check that the file exists and is a PNG, JPEG, GIF or SVG image"));
+            return None;
+        };
+        let (kind, pw, ph) = (info.kind, info.width, info.height);
+        if kind == ImageKind::Svg {
+            self.warnings.push(
+                Diagnostic::warning(format!("SVG image `{}` is drawn as a framed placeholder in the PDF", f.image))
+                    .at(at)
+                    .help("use a PNG or JPEG version of the picture for the printed edition"),
+            );
+        }
+        let max_h = g.block_height() * 0.45;
+        let mut w = width.min(pw as f32);
+        let mut h = w * ph as f32 / pw.max(1) as f32;
+        if h > max_h {
+            h = max_h;
+            w = h * pw as f32 / ph.max(1) as f32;
+        }
+        let mut caption = Vec::new();
+        if !f.caption.is_empty() || !f.credit.is_empty() {
+            let cap = self.node(node, SKind::Caption);
+            let small = Style::new(Face::Regular, g.body * 0.82);
+            let mut spans = Vec::new();
+            self.spans(&f.caption, small, Some(ch), &mut spans);
+            if !f.credit.is_empty() {
+                spans.push(Span { text: " ".into(), style: small, link: None, note: None, model_offset: None });
+                self.spans(&f.credit, Style { smcp: true, ..small }, Some(ch), &mut spans);
+            }
+            let v = self.para_lines(spans, ParaLook { width: width, indent: 0.0, align: Align::Center, leading: g.leading * 0.82, x: 0.0 }, cap, Some((&ch.file, f.pos.line)), false);
+            for it in v {
+                if let VItem::Line(l) = it {
+                    caption.push(l);
+                }
+            }
+        }
+        Some(VFigure { path: f.image.clone(), kind, w, h, content, caption, anchors: vec![f.id.clone()] })
+    }
+}

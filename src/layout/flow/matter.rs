@@ -1,0 +1,266 @@
+//! Generated matter: half-title, title page, copyright page, contents, "About this edition",
+//! "How to cite", part title pages.
+
+use super::*;
+
+use crate::model::pagemap::DocId;
+use std::collections::{BTreeMap, BTreeSet};
+
+fn span(text: String, style: Style) -> Vec<Span> {
+    vec![Span { text, style, link: None, note: None, model_offset: None }]
+}
+
+impl Flow<'_, '_> {
+    pub(super) fn tr(&self, k: Key) -> &'static str {
+        crate::i18n::t(&self.lang, k)
+    }
+
+    /// Half-title (and its blank verso), title page, copyright page.
+    pub(in crate::layout) fn front_pages(&mut self, book: &Book, fonts: &crate::text::fonts::FontSet, extras: &super::super::book::Extras, seqs: &mut Vec<Sequence>) {
+        let g = self.g;
+        let m = &book.meta;
+        let ht = self.node(0, SKind::Div);
+        let mut v = vec![VItem::Space(g.block_height() * 0.28)];
+        v.extend(self.text_lines(&m.title, Style::new(Face::Italic, g.body * 1.3), Align::Center, g.body * 1.7, ht));
+        seqs.push(Sequence { items: v, head: None, plain: true, opens_recto: false, doc: DocId::TitlePage });
+        if g.blank_pages {
+            seqs.push(Sequence { items: vec![VItem::Space(1.0)], head: None, plain: true, opens_recto: false, doc: DocId::TitlePage });
+        }
+        let v = self.title_page(book);
+        seqs.push(Sequence { items: v, head: None, plain: true, opens_recto: false, doc: DocId::TitlePage });
+        let v = self.copyright_page(book, fonts, extras);
+        seqs.push(Sequence { items: v, head: None, plain: true, opens_recto: false, doc: DocId::TitlePage });
+    }
+
+    pub(super) fn title_page(&mut self, book: &Book) -> Vec<VItem> {
+        let g = self.g;
+        let m = &book.meta;
+        let tp = self.node(0, SKind::Div);
+        let mut v = vec![VItem::Space(g.block_height() * 0.18)];
+        let th = self.node(tp, SKind::H(1, m.title.clone()));
+        let mut t = self.text_lines(&m.title, Style::new(Face::Regular, g.body * 2.0), Align::Center, g.body * 2.5, th);
+        mark_heading(&mut t, "title-page");
+        v.extend(t);
+        if let Some(sub) = &m.subtitle {
+            v.push(VItem::Space(g.leading));
+            let p = self.node(tp, SKind::P);
+            v.extend(self.text_lines(sub, Style::new(Face::Italic, g.body * 1.2), Align::Center, g.body * 1.6, p));
+        }
+        v.push(VItem::Space(g.leading * 4.0));
+        for c in &m.creators {
+            let p = self.node(tp, SKind::P);
+            let line = if c.role == "edt" { format!("{} {}", self.tr(Key::EditedBy), c.name) } else { c.name.clone() };
+            v.extend(self.simple_lines(&[Inline::SmallCaps(vec![Inline::Text(line)])], Style::new(Face::Regular, g.body * 1.1), Align::Center, g.leading * 1.3, p, None));
+        }
+        if let Some(p) = &m.publisher {
+            v.push(VItem::Space(g.leading * 6.0));
+            let n = self.node(tp, SKind::P);
+            v.extend(self.text_lines(p, Style::new(Face::Regular, g.body), Align::Center, g.leading, n));
+        }
+        v
+    }
+
+    /// Copyright / colophon page: set at the foot of the page.
+    pub(super) fn copyright_page(&mut self, book: &Book, fonts: &crate::text::fonts::FontSet, extras: &super::super::book::Extras) -> Vec<VItem> {
+        let g = self.g;
+        let m = &book.meta;
+        let cp = self.node(0, SKind::Div);
+        let small = Style::new(Face::Regular, g.body * 0.8);
+        let mut facts: Vec<String> = Vec::new();
+        facts.push(format!("{}{}", m.title, m.subtitle.as_deref().map(|x| format!(": {x}")).unwrap_or_default()));
+        if let Some(e) = &m.edition {
+            facts.push(e.clone());
+        }
+        if let Some(d) = m.date {
+            facts.push(format!("{} {}", self.tr(Key::Published), d.long(&m.language)));
+        }
+        if let Some(p) = &m.publisher {
+            facts.push(format!("{}: {p}", self.tr(Key::Publisher)));
+        }
+        facts.push(format!("{}: {}", self.tr(Key::Identifier), m.identifier));
+        if let Some(r) = &m.rights {
+            facts.push(r.clone());
+        }
+        let families: BTreeSet<&str> = fonts.fonts.iter().map(|f| f.family.as_str()).collect();
+        facts.extend(extras.colophon.iter().cloned());
+        facts.push(format!("{} {} (SIL Open Font License), quire {}.", self.tr(Key::SetIn), families.into_iter().collect::<Vec<_>>().join(" & "), env!("CARGO_PKG_VERSION")));
+        let mut lines: Vec<VItem> = Vec::new();
+        for f in facts {
+            let p = self.node(cp, SKind::P);
+            let spec = ParaLook { width: g.measure(), indent: 0.0, align: Align::Ragged, leading: g.leading * 0.8, x: 0.0 };
+            lines.extend(self.para_lines(span(f, small), spec, p, None, false));
+            lines.push(VItem::Space(g.leading * 0.4));
+        }
+        let total: f32 = lines.iter().map(VItem::height).sum();
+        let mut v = vec![VItem::Space((g.block_height() - total - 1.0).max(0.0))];
+        v.extend(lines);
+        v
+    }
+
+    /// A display heading opening a generated page: space, the title centred, space.
+    pub(super) fn page_heading(&mut self, sect: usize, title: &str, anchor: &str) -> Vec<VItem> {
+        let g = self.g;
+        let mut v = vec![VItem::Space(g.leading * 3.0)];
+        let h = self.node(sect, SKind::H(1, title.into()));
+        let mut t = self.text_lines(title, Style::new(Face::Regular, g.body * 1.36), Align::Center, g.body * 1.75, h);
+        mark_heading(&mut t, anchor);
+        v.extend(t);
+        v.push(VItem::Space(g.leading * 1.5));
+        v
+    }
+
+    /// The contents (with the current guess of each entry's page), and the teacher page.
+    pub(in crate::layout) fn contents(&mut self, book: &Book, toc: &BTreeMap<String, String>, seqs: &mut Vec<Sequence>) {
+        let g = self.g;
+        let has_parts = book.parts.iter().any(|p| p.title.is_some());
+        let tocn = self.node(0, SKind::Toc);
+        let mut v = self.page_heading(tocn, self.tr(Key::Contents), "contents");
+        let mut entries: Vec<(String, String, f32, bool)> = Vec::new(); // (label, anchor, indent, part)
+        for ch in &book.front {
+            entries.push((ch.label(), ch.id.clone(), 0.0, false));
+        }
+        for (pi, part) in book.parts.iter().enumerate() {
+            if let Some(t) = &part.title {
+                entries.push((format!("{} {}: {t}", self.tr(Key::Part), crate::numbering::roman(pi + 1)), part.id.clone(), 0.0, true));
+            }
+            for ch in &part.chapters {
+                entries.push((ch.label(), ch.id.clone(), if has_parts { g.body * 1.5 } else { 0.0 }, false));
+            }
+        }
+        for ch in &book.back {
+            entries.push((ch.label(), ch.id.clone(), 0.0, false));
+        }
+        for (label, anchor, indent, part) in entries {
+            let item = self.node(tocn, SKind::TocItem);
+            let page = toc.get(&anchor).cloned().unwrap_or_else(|| "00".into());
+            if part {
+                v.push(VItem::Space(g.leading * 0.5));
+            }
+            v.extend(self.toc_entry(&label, &page, &anchor, indent, item));
+        }
+        seqs.push(Sequence { items: v, head: Some(self.tr(Key::Contents).into()), plain: false, opens_recto: true, doc: DocId::Contents });
+        if g.teacher_page {
+            let v = self.teacher_page(book);
+            seqs.push(Sequence { items: v, head: Some(self.tr(Key::AboutEdition).into()), plain: false, opens_recto: true, doc: DocId::Contents });
+        }
+    }
+
+    /// A part's title page; returns the part's structure node.
+    pub(in crate::layout) fn part_page(&mut self, pi: usize, id: &str, title: &str, outline: &mut Vec<OutlineItem>, seqs: &mut Vec<Sequence>) -> usize {
+        let g = self.g;
+        let label = format!("{} {}", self.tr(Key::Part), crate::numbering::roman(pi + 1));
+        let pn = self.node(0, SKind::Part);
+        outline.push(OutlineItem { title: format!("{label}: {title}"), level: 0, anchor: id.to_string() });
+        let h = self.node(pn, SKind::H(1, title.to_string()));
+        let mut v = vec![VItem::Space(g.block_height() * 0.3)];
+        let mut l1 = self.simple_lines(&[Inline::SmallCaps(vec![Inline::Text(label)])], Style::new(Face::Regular, g.body * 1.2), Align::Center, g.leading * 1.6, h, None);
+        mark_heading(&mut l1, id);
+        v.extend(l1);
+        let mut l2 = self.text_lines(title, Style::new(Face::Regular, g.body * 1.8), Align::Center, g.body * 2.3, h);
+        mark_heading(&mut l2, &crate::model::anchors::title_id(id));
+        v.extend(l2);
+        seqs.push(Sequence { items: v, head: None, plain: true, opens_recto: true, doc: DocId::Part(id.to_string()) });
+        pn
+    }
+
+    /// "How to cite this edition".
+    pub(in crate::layout) fn how_to_cite(&mut self, paras: &[String], outline: &mut Vec<OutlineItem>, seqs: &mut Vec<Sequence>) {
+        let g = self.g;
+        let title = self.tr(Key::HowToCite);
+        outline.push(OutlineItem { title: title.into(), level: 0, anchor: "how-to-cite".into() });
+        let sect = self.node(0, SKind::Sect);
+        let mut v = self.page_heading(sect, title, "how-to-cite");
+        for (i, p) in paras.iter().enumerate() {
+            let n = self.node(sect, SKind::P);
+            let spec = ParaLook { width: g.measure(), indent: if i == 0 { 0.0 } else { g.body }, align: Align::Justify, leading: g.leading, x: 0.0 };
+            v.extend(self.para_lines(span(p.clone(), Style::new(Face::Regular, g.body)), spec, n, None, false));
+        }
+        seqs.push(Sequence { items: v, head: Some(title.into()), plain: false, opens_recto: true, doc: DocId::HowToCite });
+    }
+    /// "About this edition": a short page for teachers.
+    pub(super) fn teacher_page(&mut self, book: &Book) -> Vec<VItem> {
+        let g = self.g;
+        let sect = self.node(0, SKind::Sect);
+        let mut v = vec![VItem::Space(g.leading * 3.0)];
+        let title = crate::i18n::t(&self.lang, Key::AboutEdition);
+        let h = self.node(sect, SKind::H(1, title.into()));
+        let mut t = self.text_lines(title, Style::new(Face::Regular, g.body * 1.36), Align::Center, g.body * 1.75, h);
+        mark_heading(&mut t, "about-this-edition");
+        v.extend(t);
+        v.push(VItem::Space(g.leading * 1.5));
+        let letters: Vec<String> = book
+            .chapters()
+            .filter_map(|c| {
+                let l = c.letter.as_ref()?;
+                Some(format!("{} {} ({})", l.kind.name(), l.number.clone().unwrap_or_default(), l.date.map(|d| d.long(&book.meta.language)).unwrap_or_default()))
+            })
+            .collect();
+        let mut paras = vec![format!(
+            "This printing of {} is made for the classroom. It has {} chapters{}.",
+            book.meta.title,
+            book.chapters().count(),
+            if letters.is_empty() { String::new() } else { format!(", among them {}", letters.join(", ")) }
+        )];
+        if g.line_numbers > 0 {
+            paras.push(format!("Every {}th line of the text is numbered in the outer margin; the count starts again with each chapter and letter, so a passage can be found by its chapter and line.", g.line_numbers));
+        }
+        paras.push("The wide outer margin is left free for notes. Each letter ends with a note naming its source; the Note on the Text lists every change made to the source text.".into());
+        paras.push(format!("Cite this edition by its title, edition and identifier ({}), and cite a letter by its number, date and page.", book.meta.identifier));
+        let mut first = true;
+        for p in paras {
+            let n = self.node(sect, SKind::P);
+            let st = Style::new(Face::Regular, g.body);
+            let indent = if first { 0.0 } else { g.body };
+            first = false;
+            v.extend(self.para_lines(vec![Span { text: p, style: st, link: None, note: None, model_offset: None }], ParaLook { width: g.measure(), indent: indent, align: Align::Justify, leading: g.leading, x: 0.0 }, n, None, false));
+        }
+        v
+    }
+
+    pub(super) fn toc_entry(&mut self, label: &str, page: &str, anchor: &str, indent: f32, node: usize) -> Vec<VItem> {
+        let g = self.g;
+        let st = Style::new(Face::Regular, g.body);
+        let num_w = text_width(&mut self.eng.shaper, page, st);
+        let width = g.measure() - indent - num_w - 2.0 * g.body;
+        let spans = vec![Span { text: label.to_string(), style: st, link: Some(Link::Anchor(anchor.to_string())), note: None, model_offset: None }];
+        // Entries that wrap hang: continuation lines are indented by 1.5 em.
+        let hang = 1.5 * g.body;
+        let mut v = self.para_lines(spans, ParaLook { width: width - hang, indent: -hang, align: Align::Ragged, leading: g.leading, x: indent + hang }, node, None, false);
+        keep_all(&mut v);
+        if let Some(VItem::Line(last)) = v.last_mut() {
+            // Leaders and the page number.
+            let end = last.runs.iter().map(|(r, _)| r.x + r.width()).fold(0.0f32, f32::max);
+            let dot = text_width(&mut self.eng.shaper, ".", st);
+            let gap = dot * 2.2;
+            let start = end + gap;
+            let stop = g.measure() - indent - hang - num_w - gap;
+            let mut dots = String::new();
+            let mut x = (start / gap).ceil() * gap;
+            let mut glyphs = Vec::new();
+            let dg = self.eng.shaper.shape(st.face, false, ".");
+            let scale = st.size / self.eng.shaper.units_per_em(st.face);
+            let x0 = x;
+            while x + dot <= stop {
+                if let Some(gl) = dg.first() {
+                    let adv = if x + gap + dot <= stop { gap } else { gl.x_advance as f32 * scale };
+                    glyphs.push(PGlyph { id: gl.id, advance: adv, dx: 0.0, dy: 0.0, range: dots.len()..dots.len() + 1 });
+                    dots.push('.');
+                }
+                x += gap;
+            }
+            let c = self.content(node);
+            if !glyphs.is_empty() {
+                last.runs.push((Run { x: x0, style: st, link: None, glyphs, text: dots, expand: 1.0 }, usize::MAX));
+            }
+            let ng = self.eng.shaper.shape(st.face, false, page);
+            let glyphs: Vec<PGlyph> = ng
+                .iter()
+                .map(|gl| PGlyph { id: gl.id, advance: gl.x_advance as f32 * scale, dx: 0.0, dy: 0.0, range: 0..page.len() })
+                .collect();
+            let nx = g.measure() - indent - hang - num_w;
+            last.runs.push((Run { x: nx, style: st, link: Some(Link::Anchor(anchor.to_string())), glyphs, text: page.to_string(), expand: 1.0 }, c));
+            last.links.push((nx, nx + num_w, Link::Anchor(anchor.to_string()), node));
+        }
+        v
+    }
+}

@@ -1,0 +1,72 @@
+//! Inlines → styled spans (faces for emphasis, small caps, code, note references, links).
+
+use super::*;
+use crate::model::LinkTarget;
+
+impl Flow<'_, '_> {
+
+    /// Inlines → spans in `base` style. Spans from manuscript text get their character offset
+    /// within the paragraph's text (the EPUB counts the same characters).
+    pub(super) fn spans(&self, inlines: &[Inline], base: Style, ch: Option<&Chapter>, out: &mut Vec<Span>) {
+        let from = out.len();
+        self.spans_with(inlines, base, None, ch, out);
+        let mut count = 0;
+        for sp in &mut out[from..] {
+            if sp.model_offset.is_some() {
+                sp.model_offset = Some(count);
+                count += sp.text.chars().count();
+            }
+        }
+    }
+
+    pub(super) fn spans_with(&self, inlines: &[Inline], base: Style, link: Option<Link>, ch: Option<&Chapter>, out: &mut Vec<Span>) {
+        for i in inlines {
+            match i {
+                Inline::Text(t) => out.push(Span { text: t.clone(), style: base, link: link.clone(), note: None, model_offset: Some(0) }),
+                Inline::Emph(c) => {
+                    let face = match base.face {
+                        Face::Regular => Face::Italic,
+                        Face::Italic => Face::Regular,
+                        Face::Bold => Face::BoldItalic,
+                        Face::BoldItalic => Face::Bold,
+                        Face::Mono => Face::Mono,
+                    };
+                    self.spans_with(c, Style { face, ..base }, link.clone(), ch, out)
+                }
+                Inline::Strong(c) => {
+                    let face = match base.face {
+                        Face::Italic | Face::BoldItalic => Face::BoldItalic,
+                        Face::Mono => Face::Mono,
+                        _ => Face::Bold,
+                    };
+                    self.spans_with(c, Style { face, ..base }, link.clone(), ch, out)
+                }
+                Inline::Strike(c) => self.spans_with(c, Style { strike: true, ..base }, link.clone(), ch, out),
+                Inline::SmallCaps(c) => self.spans_with(c, Style { smcp: true, ..base }, link.clone(), ch, out),
+                Inline::Code(t) => out.push(Span { text: t.clone(), style: Style { face: Face::Mono, size: base.size * 0.85, ..base }, link: link.clone(), note: None, model_offset: Some(0) }),
+                Inline::Link { target, children, .. } => {
+                    let l = match target {
+                        LinkTarget::External(u) => Some(Link::Url(u.clone())),
+                        LinkTarget::Internal { chapter, anchor } => Some(Link::Anchor(anchor.clone().unwrap_or_else(|| chapter.clone()))),
+                        LinkTarget::Unresolved => link.clone(),
+                    };
+                    self.spans_with(children, base, l, ch, out)
+                }
+                Inline::Image { alt, .. } => out.push(Span { text: format!("[{alt}]"), style: Style { face: Face::Italic, ..base }, link: link.clone(), note: None, model_offset: None }),
+                Inline::NoteRef { note, nth } => {
+                    if let Some(n) = ch.and_then(|c| c.notes.get(*note)) {
+                        out.push(Span {
+                            text: (note + 1).to_string(),
+                            style: Style { size: base.size * 0.68, rise: base.size * 0.36, ..base },
+                            link: None,
+                            note: Some((n.id.clone(), crate::model::anchors::note_ref_id(&n.id, nth + 1))),
+                            model_offset: None,
+                        });
+                    }
+                }
+                Inline::LineBreak => out.push(Span { text: "\n".into(), style: base, link: None, note: None, model_offset: None }),
+            }
+        }
+    }
+
+}

@@ -1,0 +1,145 @@
+//! Pages: page sequences → placed pages. Blank versos before recto openings, page labels
+//! (roman before the body, arabic after), the page map, footnotes at the foot, furniture,
+//! padding to a multiple of pages.
+
+use super::engine::Engine;
+use super::flow::{Flowed, Sequence};
+use super::furniture;
+use super::geometry::Geometry;
+use super::paginate::{Paginator, Plan};
+use super::place::place;
+use super::vlist::{VItem, VLine};
+use super::*;
+use crate::diag::Diagnostic;
+use crate::model::pagemap::{PageMap, PageStart};
+use std::collections::BTreeMap;
+
+/// The placed pages with what placement found out.
+pub(super) struct Pages {
+    pub pages: Vec<PageOut>,
+    pub anchors: BTreeMap<String, (usize, f32)>,
+    pub report: Report,
+    pub map: PageMap,
+}
+
+/// Page labels: roman numerals before the body, arabic from its first page.
+struct Labels {
+    roman: usize,
+    arabic: usize,
+}
+
+impl Labels {
+    fn next(&mut self, arabic: bool) -> Label {
+        if arabic {
+            self.arabic += 1;
+            Label::Arabic(self.arabic)
+        } else {
+            self.roman += 1;
+            Label::Roman(self.roman)
+        }
+    }
+}
+
+/// What one page of a sequence is being placed with.
+struct PageCtx {
+    index: usize,
+    left: f32,
+    opening: bool,
+}
+
+/// Paginates every sequence and places its pages.
+pub(super) fn assemble(seqs: Vec<Sequence>, first_body: usize, book_title: &str, flowed: &Flowed, g: Geometry, eng: &mut Engine) -> Pages {
+    let mut out = Pages { pages: Vec::new(), anchors: BTreeMap::new(), report: Report::default(), map: PageMap::default() };
+    let mut starts: Vec<PageStart> = Vec::new();
+    let mut labels = Labels { roman: 0, arabic: 0 };
+    let paginator = Paginator { avail: g.block_height(), sep: g.leading, notes: &flowed.notes };
+    for (si, mut seq) in seqs.into_iter().enumerate() {
+        let needs_recto = (si == first_body && g.blank_pages) || (seq.opens_recto && g.recto_openings);
+        if needs_recto && out.pages.len() % 2 == 1 {
+            // A truly blank verso: no head, no folio. Before the body it ends the front matter.
+            out.pages.push(PageOut { label: labels.next(si > first_body), items: Vec::new() });
+            starts.push(PageStart::Follow);
+        }
+        let paginated = paginator.paginate(&seq.items);
+        if paginated.unplaced > 0 {
+            out.report.warnings.push(
+                Diagnostic::warning(format!("{} items of a page sequence could not be placed on any page and are missing from the PDF", paginated.unplaced))
+                    .help("this is a limit of quire's pagination; report the book so it can be fixed"),
+            );
+        }
+        // Items are moved onto the pages, not copied.
+        let mut slots: Vec<Option<VItem>> = std::mem::take(&mut seq.items).into_iter().map(Some).collect();
+        let mut line_no = 0usize;
+        for (pi, plan) in paginated.plans.iter().enumerate() {
+            let index = out.pages.len();
+            let mut page = PageOut { label: labels.next(si >= first_body), items: Vec::new() };
+            starts.push(if pi == 0 { PageStart::Doc(seq.doc.clone()) } else { first_start(plan, &slots) });
+            let ctx = PageCtx { index, left: g.left(index), opening: pi == 0 };
+            place_body(&mut page, plan, &mut slots, &ctx, &mut line_no, &mut out, g, eng);
+            place_notes(&mut page, plan, flowed, &ctx, &mut out, g);
+            furniture::head_and_folio(&mut page, ctx.index, ctx.opening, seq.plain, seq.head.as_deref(), book_title, g, eng);
+            out.pages.push(page);
+        }
+    }
+    // Pad the page count (print on demand wants a multiple of 4).
+    while !out.pages.len().is_multiple_of(g.pad_to.max(1)) {
+        out.pages.push(PageOut { label: labels.next(true), items: Vec::new() });
+        starts.push(PageStart::Follow);
+    }
+    out.report.check_breaks();
+    out.report.warnings.splice(0..0, flowed.warnings.iter().cloned());
+    out.map = PageMap { labels: out.pages.iter().map(|p| p.label.text()).collect(), starts };
+    out
+}
+
+/// Where a page that does not open its sequence starts in the text (for the EPUB's markers).
+fn first_start(plan: &Plan, slots: &[Option<VItem>]) -> PageStart {
+    plan.items
+        .iter()
+        .find_map(|&k| match &slots[k] {
+            Some(VItem::Line(VLine { mark: Some((c, n)), offset: Some(o), .. })) => Some(PageStart::Paragraph { chapter: c.clone(), n: *n, offset: *o }),
+            _ => None,
+        })
+        .unwrap_or(PageStart::Follow)
+}
+
+#[allow(clippy::too_many_arguments)] // one call site; the page being built and its context
+fn place_body(page: &mut PageOut, plan: &Plan, slots: &mut [Option<VItem>], ctx: &PageCtx, line_no: &mut usize, out: &mut Pages, g: Geometry, eng: &mut Engine) {
+    let mut y = g.top;
+    for &k in plan.floats.iter().chain(plan.items.iter()) {
+        let top = y;
+        let Some(item) = slots[k].take() else { continue };
+        let (para_number, numbered, leading) = match &item {
+            VItem::Line(l) => (l.para_number, l.numbered, l.leading),
+            _ => (None, false, 0.0),
+        };
+        place(page, item, ctx.left, &mut y, ctx.index, &mut out.anchors, &mut out.report, &g);
+        let baseline = top + leading * 0.78;
+        if let Some(pn) = para_number
+            && g.paragraph_numbers
+        {
+            furniture::paragraph_number(page, pn, ctx.left, baseline, g, eng);
+        }
+        if numbered && g.line_numbers > 0 {
+            *line_no += 1;
+            if line_no.is_multiple_of(g.line_numbers) {
+                furniture::line_number(page, *line_no, ctx.left, baseline, g, eng);
+            }
+        }
+    }
+}
+
+fn place_notes(page: &mut PageOut, plan: &Plan, flowed: &Flowed, ctx: &PageCtx, out: &mut Pages, g: Geometry) {
+    if plan.notes.is_empty() {
+        return;
+    }
+    let lines = |n: &String, f: usize, t: usize| flowed.notes.get(n).map(|v| &v[f..t]).unwrap_or(&[]);
+    let nh: f32 = plan.notes.iter().map(|(n, f, t)| lines(n, *f, *t).iter().map(VItem::height).sum::<f32>()).sum();
+    let mut ny = g.height - g.bottom - nh;
+    page.items.push(Placed::Rule { x0: ctx.left, x1: ctx.left + 48.0, y: ny - g.leading * 0.45, width: 0.4 });
+    for (n, f, t) in &plan.notes {
+        for it in lines(n, *f, *t) {
+            place(page, it.clone(), ctx.left, &mut ny, ctx.index, &mut out.anchors, &mut out.report, &g);
+        }
+    }
+}

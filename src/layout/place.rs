@@ -1,0 +1,102 @@
+//! Placement: vertical-list items → positioned items on a page; text helpers for furniture.
+
+use super::geometry::Geometry;
+use super::para::{PGlyph, Run, Style};
+use super::vlist::{VItem, VLine};
+use super::*;
+use crate::source::ImageKind;
+use crate::text::shape::Shaper;
+use std::collections::BTreeMap;
+
+pub(crate) fn text_width(sh: &mut Shaper, text: &str, st: Style) -> f32 {
+    let g = sh.shape(st.face, st.smcp, text);
+    crate::text::shape::width(&g) as f32 * st.size / sh.units_per_em(st.face)
+}
+
+/// Shortens `text` with an ellipsis to fit `max` points.
+pub(crate) fn fit_text(sh: &mut Shaper, text: &str, st: Style, max: f32) -> String {
+    if text_width(sh, text, st) <= max {
+        return text.to_string();
+    }
+    let mut words: Vec<&str> = text.split_whitespace().collect();
+    while words.len() > 1 {
+        words.pop();
+        let t = format!("{}…", words.join(" ").trim_end_matches([',', ';', ':']));
+        if text_width(sh, &t, st) <= max {
+            return t;
+        }
+    }
+    text.to_string()
+}
+
+pub(crate) fn push_text(page: &mut PageOut, sh: &mut Shaper, text: &str, st: Style, x: f32, y: f32, artifact: Artifact) {
+    let g = sh.shape(st.face, st.smcp, text);
+    let scale = st.size / sh.units_per_em(st.face);
+    let glyphs: Vec<PGlyph> = g
+        .iter()
+        .enumerate()
+        .map(|(i, gl)| {
+            let end = g.get(i + 1).map(|x| x.cluster as usize).unwrap_or(text.len());
+            PGlyph { id: gl.id, advance: gl.x_advance as f32 * scale, dx: gl.x_offset as f32 * scale, dy: gl.y_offset as f32 * scale, range: gl.cluster as usize..end.max(gl.cluster as usize) }
+        })
+        .collect();
+    page.items.push(Placed::Text { x, y, run: Run { x: 0.0, style: st, link: None, glyphs, text: text.to_string(), expand: 1.0 }, content: None, artifact: Some(artifact) });
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn place(page: &mut PageOut, it: VItem, left: f32, y: &mut f32, index: usize, anchors: &mut BTreeMap<String, (usize, f32)>, report: &mut Report, g: &Geometry) {
+    match it {
+        VItem::Space(h) => *y += h,
+        VItem::Rule { width, height, left: at_left } => {
+            let x0 = if at_left { left } else { left + (g.measure() - width) / 2.0 };
+            page.items.push(Placed::Rule { x0, x1: x0 + width, y: *y + height / 2.0, width: 0.4 });
+            *y += height;
+        }
+        VItem::Line(l) => place_line(page, l, left, y, index, anchors, report),
+        VItem::Figure(f) => {
+            let top = *y;
+            for a in &f.anchors {
+                anchors.entry(a.clone()).or_insert((index, top));
+            }
+            let x = left + (g.measure() - f.w) / 2.0;
+            if f.kind == ImageKind::Svg {
+                page.items.push(Placed::Frame { x, y: top + 4.0, w: f.w, h: f.h, content: f.content });
+            } else {
+                page.items.push(Placed::Image { x, y: top + 4.0, w: f.w, h: f.h, path: f.path, content: f.content });
+            }
+            *y += f.h + 8.0;
+            for l in f.caption {
+                place_line(page, l, left, y, index, anchors, report);
+            }
+            *y += 6.0;
+        }
+    }
+}
+
+pub(crate) fn place_line(page: &mut PageOut, l: VLine, left: f32, y: &mut f32, index: usize, anchors: &mut BTreeMap<String, (usize, f32)>, report: &mut Report) {
+    let top = *y;
+    let base = top + l.leading * 0.78;
+    for a in l.anchors {
+        anchors.entry(a).or_insert((index, top));
+    }
+    for (r, c) in l.runs {
+        let content = if c == usize::MAX { None } else { Some(c) };
+        page.items.push(Placed::Text {
+            x: left + l.x + r.x,
+            y: base - r.style.rise,
+            run: r,
+            content,
+            artifact: if content.is_none() { Some(Artifact::Layout) } else { None },
+        });
+    }
+    for (x0, x1, target, node) in l.links {
+        page.items.push(Placed::Link { x0: left + l.x + x0, y0: top, x1: left + l.x + x1, y1: top + l.leading, target, node });
+    }
+    if let Some(st) = l.stat {
+        report.lines.push(LineStat { page: index, para: l.para.unwrap_or((0, 0, 1)), ..st });
+    }
+    let e = report.last_line_heading.entry(index).or_insert((false, false));
+    e.0 = l.heading;
+    e.1 |= !l.heading;
+    *y += l.leading;
+}

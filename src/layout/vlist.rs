@@ -1,0 +1,102 @@
+//! The vertical list: lines, spaces, figures and rules of a page sequence, with the keep rules
+//! (widows, orphans, headings, short quotations, letter closings) pagination honours.
+
+use super::para::{Link, Run};
+use super::{ContentId, LineStat};
+use crate::source::ImageKind;
+
+/// One item of a vertical list.
+#[derive(Debug, Clone)]
+pub(crate) enum VItem {
+    Line(VLine),
+    Space(f32),
+    Figure(Box<VFigure>),
+    /// A horizontal rule, centred in the measure or (`left`) at its left edge.
+    Rule { width: f32, height: f32, left: bool },
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct VLine {
+    pub(crate) runs: Vec<(Run, ContentId)>,
+    pub(crate) links: Vec<(f32, f32, Link, usize)>,
+    pub(crate) x: f32,
+    pub(crate) leading: f32,
+    pub(crate) keep_with_next: bool,
+    pub(crate) notes: Vec<String>,
+    pub(crate) anchors: Vec<String>,
+    pub(crate) stat: Option<LineStat>,
+    pub(crate) para: Option<(usize, usize, usize)>, // (paragraph serial, line index, line count)
+    pub(crate) heading: bool,
+    /// Counts for line numbering (body text lines).
+    pub(crate) numbered: bool,
+    /// The paragraph number printed in the margin of this (first) line.
+    pub(crate) para_number: Option<u32>,
+    /// Characters of the paragraph's manuscript text before this line.
+    pub(crate) offset: Option<usize>,
+    /// The paragraph this line belongs to: (chapter id, paragraph number).
+    pub(crate) mark: Option<(String, u32)>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct VFigure {
+    pub(crate) path: String,
+    pub(crate) kind: ImageKind,
+    pub(crate) w: f32,
+    pub(crate) h: f32,
+    pub(crate) content: ContentId,
+    pub(crate) caption: Vec<VLine>,
+    pub(crate) anchors: Vec<String>,
+}
+
+impl VItem {
+    pub(crate) fn height(&self) -> f32 {
+        match self {
+            VItem::Line(l) => l.leading,
+            VItem::Space(h) => *h,
+            VItem::Figure(f) => f.h + 8.0 + f.caption.iter().map(|l| l.leading).sum::<f32>() + 6.0,
+            VItem::Rule { height, .. } => *height,
+        }
+    }
+    pub(crate) fn keep(&self) -> bool {
+        match self {
+            VItem::Line(l) => l.keep_with_next,
+            _ => false,
+        }
+    }
+}
+
+
+/// Whether a page may end after item `j`: not after a line kept with the next, nor after the
+/// space that follows such a line.
+pub(crate) fn break_allowed_after(items: &[VItem], j: usize) -> bool {
+    let mut k = j;
+    while k > 0 && matches!(items[k], VItem::Space(_)) {
+        k -= 1;
+    }
+    !items[k].keep()
+}
+
+pub(crate) fn keep_all(items: &mut [VItem]) {
+    let n = items.len();
+    for (i, it) in items.iter_mut().enumerate() {
+        if let VItem::Line(l) = it
+            && i + 1 < n
+        {
+            l.keep_with_next = true;
+        }
+    }
+}
+
+pub(crate) fn mark_heading(items: &mut [VItem], anchor: &str) {
+    let mut first = true;
+    for it in items.iter_mut() {
+        if let VItem::Line(l) = it {
+            l.keep_with_next = true;
+            l.heading = true;
+            if first {
+                l.anchors.push(anchor.to_string());
+                first = false;
+            }
+        }
+    }
+}

@@ -1,0 +1,166 @@
+//! Images, inspected once at load: recognised by content, measured from their headers,
+//! refused above a pixel limit before any decoder sees them; SVGs parsed and refused when they
+//! refer to anything outside themselves or carry scripts.
+
+pub use crate::model::image::{ImageInfo, ImageKind};
+
+/// Largest image quire decodes for the PDF (pixels).
+pub const MAX_PIXELS: u64 = 60_000_000;
+
+/// Recognises an image by its content (never by its file name).
+pub fn sniff_image(bytes: &[u8]) -> Result<ImageKind, String> {
+    if bytes.is_empty() {
+        return Err("is empty (0 bytes)".into());
+    }
+    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        return Ok(ImageKind::Png);
+    }
+    if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        return Ok(ImageKind::Jpeg);
+    }
+    if bytes.starts_with(b"GIF87a") || bytes.starts_with(b"GIF89a") {
+        return Ok(ImageKind::Gif);
+    }
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(1024)]);
+    let head = head.trim_start_matches('\u{feff}').trim_start();
+    if head.starts_with("<svg") || ((head.starts_with("<?xml") || head.starts_with("<!--") || head.starts_with("<!DOCTYPE")) && head.contains("<svg")) {
+        return Ok(ImageKind::Svg);
+    }
+    Err("is not a PNG, JPEG, GIF or SVG image".into())
+}
+
+/// Why an image cannot be used: the rest of a sentence beginning "image `path` …", and what
+/// to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    pub why: String,
+    pub help: &'static str,
+}
+
+fn refuse(why: impl Into<String>, help: &'static str) -> Refusal {
+    Refusal { why: why.into(), help }
+}
+
+/// Inspects an image: type, size, pixel limit, and for SVG its references and scripts.
+pub fn inspect(bytes: &[u8]) -> Result<ImageInfo, Refusal> {
+    let kind = sniff_image(bytes).map_err(|why| refuse(why, "use a PNG, JPEG, GIF or SVG file"))?;
+    if kind == ImageKind::Svg {
+        return inspect_svg(bytes);
+    }
+    let size = imagesize::blob_size(bytes).map_err(|_| refuse("is corrupt: its size cannot be read", "replace the file with a valid PNG, JPEG or GIF"))?;
+    let (w, h) = (u32::try_from(size.width).unwrap_or(u32::MAX), u32::try_from(size.height).unwrap_or(u32::MAX));
+    if w == 0 || h == 0 {
+        return Err(refuse("is corrupt: its size cannot be read", "replace the file with a valid PNG, JPEG or GIF"));
+    }
+    if (w as u64) * (h as u64) > MAX_PIXELS {
+        return Err(refuse(
+            format!("claims {w} × {h} pixels, more than quire decodes ({} megapixels)", MAX_PIXELS / 1_000_000),
+            "scale the picture down; 300 dpi at the page width needs far fewer pixels",
+        ));
+    }
+    Ok(ImageInfo { kind, width: w, height: h })
+}
+
+/// A reference that leaves the SVG: anything but a fragment (`#id`) or embedded `data:`.
+fn external(target: &str) -> Option<String> {
+    let t = target.trim().trim_matches(['"', '\'']).trim();
+    (!t.is_empty() && !t.starts_with('#') && !t.starts_with("data:")).then(|| format!("`{}`", t.chars().take(80).collect::<String>()))
+}
+
+/// Every `url(…)` and `@import` target in CSS text.
+fn css_references(css: &str) -> Option<String> {
+    if let Some(i) = css.find("@import") {
+        let rest = css[i + 7..].trim_start();
+        let rest = rest.strip_prefix("url(").unwrap_or(rest);
+        let target: String = rest.chars().take_while(|c| !matches!(c, ';' | ')')).collect();
+        return Some(external(&target).unwrap_or_else(|| "a stylesheet (`@import`)".into()));
+    }
+    let mut rest = css;
+    while let Some(i) = rest.find("url(") {
+        rest = &rest[i + 4..];
+        let target: String = rest.chars().take_while(|c| *c != ')').collect();
+        if let Some(e) = external(&target) {
+            return Some(e);
+        }
+    }
+    None
+}
+
+fn inspect_svg(bytes: &[u8]) -> Result<ImageInfo, Refusal> {
+    let help_refs = "embed everything the SVG needs in the file itself; e-books and print cannot fetch outside files";
+    let text = std::str::from_utf8(bytes).map_err(|_| refuse("is an SVG that is not valid UTF-8", "save the SVG as UTF-8"))?;
+    if text.contains("<!ENTITY") {
+        return Err(refuse("refers to an external entity (DOCTYPE ENTITY)", help_refs));
+    }
+    let opts = roxmltree::ParsingOptions { allow_dtd: true, ..Default::default() };
+    let doc = roxmltree::Document::parse_with_options(text, opts).map_err(|e| refuse(format!("is not a well-formed SVG: {e}"), "fix the SVG (an editor's \"save as plain SVG\" helps)"))?;
+    for node in doc.descendants().filter(|n| n.is_element()) {
+        let name = node.tag_name().name();
+        if name.eq_ignore_ascii_case("script") || name.eq_ignore_ascii_case("foreignObject") {
+            return Err(refuse(format!("contains a `<{name}>` element"), "remove scripts and embedded HTML from the SVG; books must not run code"));
+        }
+        if name == "style"
+            && let Some(e) = node.text().and_then(css_references)
+        {
+            return Err(refuse(format!("refers to {e}"), help_refs));
+        }
+        for a in node.attributes() {
+            let an = a.name();
+            if an.len() > 2 && an[..2].eq_ignore_ascii_case("on") {
+                return Err(refuse(format!("has an event handler (`{an}`)"), "remove event-handler attributes from the SVG; books must not run code"));
+            }
+            let found = match an {
+                "href" | "src" => external(a.value()),
+                _ => css_references(a.value()),
+            };
+            if let Some(e) = found {
+                return Err(refuse(format!("refers to {e}"), help_refs));
+            }
+        }
+    }
+    let root = doc.root_element();
+    let num = |name: &str| -> Option<f32> { root.attribute(name)?.trim().trim_end_matches("px").parse().ok().filter(|v: &f32| v.is_finite() && *v > 0.0) };
+    let (width, height) = match (num("width"), num("height")) {
+        (Some(w), Some(h)) => ((w as u32).max(1), (h as u32).max(1)),
+        _ => (400, 300),
+    };
+    Ok(ImageInfo { kind: ImageKind::Svg, width, height })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sniffs_images() {
+        assert_eq!(sniff_image(b"\x89PNG\r\n\x1a\nrest").unwrap(), ImageKind::Png);
+        assert_eq!(sniff_image(b"<?xml version=\"1.0\"?><svg/>").unwrap(), ImageKind::Svg);
+        assert!(sniff_image(b"BM....").is_err());
+        assert!(sniff_image(b"").is_err());
+    }
+
+    #[test]
+    fn svgs_are_parsed() {
+        let ok = inspect(b"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"20\" height=\"10px\"><a href=\"#x\"/><image href=\"data:image/png;base64,AA\"/></svg>").unwrap();
+        assert_eq!((ok.width, ok.height), (20, 10));
+        for bad in [
+            "<svg xmlns=\"http://www.w3.org/2000/svg\"><image href = \"https://e.org/x.png\"/></svg>",
+            "<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>",
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" onload=\"alert(1)\"/>",
+            "<svg xmlns=\"http://www.w3.org/2000/svg\"><style>@import 'x.css';</style></svg>",
+            "<svg xmlns=\"http://www.w3.org/2000/svg\"><rect fill=\"url( 'http://e.org/p' )\"/></svg>",
+            "<svg xmlns=\"http://www.w3.org/2000/svg\"><rect",
+        ] {
+            assert!(inspect(bad.as_bytes()).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn pixel_limit_before_decoding() {
+        let mut b = b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR".to_vec();
+        b.extend_from_slice(&100_000u32.to_be_bytes());
+        b.extend_from_slice(&100_000u32.to_be_bytes());
+        b.extend_from_slice(&[8, 2, 0, 0, 0, 0, 0, 0, 0]);
+        assert!(inspect(&b).unwrap_err().why.contains("claims 100000 × 100000 pixels"));
+    }
+}

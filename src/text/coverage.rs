@@ -1,0 +1,126 @@
+//! Glyph coverage, checked at load: every character of the book must be in the font of the
+//! face it is set in (regular, italic, bold, bold italic, mono), so `quire check` refuses
+//! exactly the books whose text cannot be set, before any layout.
+
+use crate::diag::{Diagnostic, Location};
+use crate::model::*;
+use crate::text::fonts::{Face, FontSet};
+use rustybuzz::ttf_parser;
+
+struct Checker<'f> {
+    faces: Vec<(Face, ttf_parser::Face<'f>)>,
+    /// Characters found missing, in manuscript order, each with its first location.
+    missing: Vec<(char, Location)>,
+}
+
+fn italic(f: Face) -> Face {
+    match f {
+        Face::Regular => Face::Italic,
+        Face::Italic => Face::Regular,
+        Face::Bold => Face::BoldItalic,
+        Face::BoldItalic => Face::Bold,
+        Face::Mono => Face::Mono,
+    }
+}
+
+fn bold(f: Face) -> Face {
+    match f {
+        Face::Italic | Face::BoldItalic => Face::BoldItalic,
+        Face::Mono => Face::Mono,
+        _ => Face::Bold,
+    }
+}
+
+impl Checker<'_> {
+    fn has(&self, face: Face, c: char) -> bool {
+        let f = self.faces.iter().find(|(k, _)| *k == face).or(self.faces.first());
+        f.is_some_and(|(_, f)| f.glyph_index(c).is_some())
+    }
+
+    fn text(&mut self, t: &str, face: Face, at: &Location) {
+        for c in t.chars() {
+            if matches!(c, ' ' | '\t' | '\n' | '\u{ad}') || self.has(face, c) || self.missing.iter().any(|(m, _)| *m == c) {
+                continue;
+            }
+            self.missing.push((c, at.clone()));
+        }
+    }
+
+    fn inlines(&mut self, v: &[Inline], face: Face, at: &Location) {
+        for i in v {
+            match i {
+                Inline::Text(t) => self.text(t, face, at),
+                Inline::Code(t) => self.text(t, Face::Mono, at),
+                Inline::Emph(c) => self.inlines(c, italic(face), at),
+                Inline::Strong(c) => self.inlines(c, bold(face), at),
+                Inline::Strike(c) | Inline::SmallCaps(c) => self.inlines(c, face, at),
+                Inline::Link { children, .. } => self.inlines(children, face, at),
+                // The PDF prints an inline image as its alt text in brackets, in italic.
+                Inline::Image { alt, .. } => self.text(&format!("[{alt}]"), Face::Italic, at),
+                Inline::NoteRef { .. } | Inline::LineBreak => {}
+            }
+        }
+    }
+
+    fn blocks(&mut self, blocks: &[Block], file: &str) {
+        for b in blocks {
+            let p = b.pos();
+            let at = Location { file: file.to_string(), line: p.line as usize, column: p.column as usize, line_text: String::new() };
+            match b {
+                Block::Paragraph { inlines, .. } => self.inlines(inlines, Face::Regular, &at),
+                Block::Heading { inlines, level, .. } => self.inlines(inlines, if *level <= 2 { Face::Italic } else { Face::Regular }, &at),
+                Block::BlockQuote { blocks, .. } => self.blocks(blocks, file),
+                Block::List { items, .. } => items.iter().for_each(|i| self.blocks(i, file)),
+                Block::CodeBlock { text, .. } => self.text(text, Face::Mono, &at),
+                Block::Table { head, rows, .. } => {
+                    head.iter().for_each(|c| self.inlines(c, Face::Bold, &at));
+                    rows.iter().flatten().for_each(|c| self.inlines(c, Face::Regular, &at));
+                }
+                Block::ThematicBreak { .. } => {}
+                Block::Figure(f) => {
+                    self.inlines(&f.caption, Face::Regular, &at);
+                    self.inlines(&f.credit, Face::Regular, &at);
+                }
+            }
+        }
+    }
+
+    fn chapter(&mut self, ch: &Chapter) {
+        let at = Location { file: ch.file.clone(), line: ch.pos.line as usize, column: ch.pos.column as usize, line_text: String::new() };
+        self.inlines(&ch.title, Face::Regular, &at);
+        if let Some(l) = &ch.letter {
+            self.inlines(&l.dateline, Face::Italic, &at);
+            for v in [&l.salutation, &l.closing, &l.signature, &l.source] {
+                self.inlines(v, Face::Regular, &at);
+            }
+        }
+        self.blocks(&ch.blocks, &ch.file);
+        for n in &ch.notes {
+            self.blocks(&n.blocks, &ch.file);
+        }
+    }
+}
+
+/// Every character of the book that the font of its face lacks: an error each, at its first
+/// use, in manuscript order. `config_at` locates the book's metadata (title, creators…).
+pub fn check(book: &Book, fonts: &FontSet, config_at: Location) -> Vec<Diagnostic> {
+    let faces = fonts.fonts.iter().filter_map(|f| ttf_parser::Face::parse(&f.data, 0).ok().map(|p| (f.face, p))).collect();
+    let mut c = Checker { faces, missing: Vec::new() };
+    let m = &book.meta;
+    for t in [Some(&m.title), m.subtitle.as_ref()].into_iter().flatten() {
+        c.text(t, Face::Italic, &config_at);
+        c.text(t, Face::Regular, &config_at);
+    }
+    for t in m.creators.iter().map(|cr| &cr.name).chain(m.publisher.iter()).chain(m.rights.iter()).chain(m.edition.iter()) {
+        c.text(t, Face::Regular, &config_at);
+    }
+    book.chapters().for_each(|ch| c.chapter(ch));
+    c.missing
+        .into_iter()
+        .map(|(ch, at)| {
+            Diagnostic::error(format!("the character `{ch}` (U+{:04X}) is missing from every font", ch as u32))
+                .at(at)
+                .help("replace the character, or add a font that has it in book.toml [fonts]")
+        })
+        .collect()
+}
