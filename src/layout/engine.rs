@@ -1,6 +1,6 @@
 //! What outlives one layout pass and one profile: shaper, hyphenator, set paragraphs.
 
-use super::para::{ParaSpec, SetLine};
+use super::inline::{ParaSpec, SetLine};
 use crate::text::fonts::FontSet;
 use crate::text::hyph::Hyph;
 use crate::text::shape::Shaper;

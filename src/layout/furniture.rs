@@ -2,7 +2,7 @@
 
 use super::engine::Engine;
 use super::geometry::Geometry;
-use super::para::Style;
+use super::inline::Style;
 use super::place::{fit_text, push_text, text_width};
 use super::{Artifact, PageOut};
 use crate::text::fonts::Face;

@@ -62,7 +62,8 @@ impl Params {
             0 => base,
             1 => Params { tolerance: 200.0, hyphenate: true, ..base },
             2 => Params { tolerance: 800.0, hyphenate: true, max_hyphen_run: 3, ..base },
-            _ => Params { tolerance: 10_000.0, hyphenate: true, max_hyphen_run: 3, allow_overfull: true, ..base },
+            // The last pass must always succeed: a compound like `a-a-a-…` breaks at every line end.
+            _ => Params { tolerance: 10_000.0, hyphenate: true, max_hyphen_run: u8::MAX, allow_overfull: true, ..base },
         }
     }
 }
@@ -182,7 +183,7 @@ pub fn break_lines(elems: &[Elem], width: &dyn Fn(usize) -> f32, p: &Params) -> 
                 keep.push(ai);
             }
             let badness = if overfull { 10_000.0 } else { (100.0 * ratio.abs().powi(3)).min(10_000.0) };
-            let hyph_run = if flagged && !forced { a.hyph_run + 1 } else { 0 };
+            let hyph_run = if flagged && !forced { a.hyph_run.saturating_add(1) } else { 0 };
             let feasible = !overfull && badness <= p.tolerance && hyph_run <= p.max_hyphen_run;
             let mk = |d: f64, fit: u8| Node {
                 pos: b,

@@ -16,14 +16,14 @@ pub mod geometry;
 pub mod linebreak;
 mod pages;
 mod paginate;
-pub mod para;
+pub mod inline;
 mod place;
 mod report;
 mod vlist;
 
 pub use geometry::Geometry;
 
-use para::{Link, Run};
+use inline::{Link, Run};
 use std::collections::BTreeMap;
 
 /// A content slot in the structure tree, filled by whatever the PDF writer draws for it.

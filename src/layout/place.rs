@@ -1,7 +1,7 @@
 //! Placement: vertical-list items → positioned items on a page; text helpers for furniture.
 
 use super::geometry::Geometry;
-use super::para::{PGlyph, Run, Style};
+use super::inline::{PGlyph, Run, Style};
 use super::vlist::{VItem, VLine};
 use super::*;
 use crate::source::ImageKind;

@@ -1,7 +1,7 @@
 //! The vertical list: lines, spaces, figures and rules of a page sequence, with the keep rules
 //! (widows, orphans, headings, short quotations, letter closings) pagination honours.
 
-use super::para::{Link, Run};
+use super::inline::{Link, Run};
 use super::{ContentId, LineStat};
 use crate::source::ImageKind;
 

@@ -3,7 +3,7 @@
 //! validates). Only walks what layout produced.
 
 use crate::diag::Diagnostic;
-use crate::layout::para::Link;
+use crate::layout::inline::Link;
 use crate::layout::{Artifact, Label, Layout, Placed, SChild, SKind};
 use crate::config::PdfProfile;
 use crate::model::Book;

@@ -10,7 +10,7 @@ mod spans;
 
 use super::engine::{para_key, Engine};
 use super::geometry::Geometry;
-use super::para::{set_paragraph, Align, Link, PGlyph, ParaSpec, Problems, Run, SetLine, Span, Style};
+use super::inline::{set_paragraph, Align, Link, PGlyph, ParaSpec, Problems, Run, SetLine, Span, Style};
 use super::place::text_width;
 use super::vlist::{keep_all, mark_heading, VFigure, VItem, VLine};
 use super::*;

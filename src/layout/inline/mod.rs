@@ -1,0 +1,223 @@
+//! Paragraphs, in three steps as typst sets inline content: `prepare` (styled spans → shaped
+//! boxes, glue and penalties, with break opportunities from hyphenation and dashes), `linebreak`
+//! (Knuth–Plass, four passes), `finalize` (breaks → set lines of positioned glyphs, justified by
+//! font expansion and glue).
+
+mod finalize;
+mod prepare;
+
+use super::linebreak::break_paragraph;
+use crate::text::fonts::Face;
+use crate::text::hyph::Hyph;
+use crate::text::shape::Shaper;
+use std::ops::Range;
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Style {
+    pub face: Face,
+    pub size: f32,
+    pub smcp: bool,
+    /// Raised (superscript) by this many points.
+    pub rise: f32,
+    /// Struck through.
+    pub strike: bool,
+}
+
+impl Style {
+    pub fn new(face: Face, size: f32) -> Style {
+        Style { face, size, smcp: false, rise: 0.0, strike: false }
+    }
+}
+
+/// Where a piece of text links to.
+#[derive(Debug, Clone, PartialEq, Hash)]
+pub enum Link {
+    Url(String),
+    /// An anchor in the book (chapter id, heading id, figure id, note id…).
+    Anchor(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct Span {
+    pub text: String,
+    pub style: Style,
+    pub link: Option<Link>,
+    /// A note reference: the note's anchor id and this reference's own anchor id.
+    pub note: Option<(String, String)>,
+    /// For text that comes from the manuscript's text: how many characters of the paragraph's
+    /// text precede this span (so a line can be located in the EPUB's text).
+    pub model_offset: Option<usize>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Align {
+    Justify,
+    Ragged,
+    Center,
+    Right,
+}
+
+#[derive(Debug, Clone)]
+pub struct ParaSpec {
+    pub spans: Vec<Span>,
+    pub width: f32,
+    /// First-line indent.
+    pub indent: f32,
+    pub align: Align,
+    pub hyphenate: bool,
+}
+
+/// A positioned glyph (points). `range` indexes the run's `text`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PGlyph {
+    pub id: u16,
+    pub advance: f32,
+    pub dx: f32,
+    pub dy: f32,
+    pub range: Range<usize>,
+}
+
+/// Glyphs of one style on one line.
+#[derive(Debug, Clone)]
+pub struct Run {
+    pub x: f32,
+    pub style: Style,
+    /// The link or note reference this run belongs to (runs never mix targets).
+    pub link: Option<Link>,
+    pub glyphs: Vec<PGlyph>,
+    pub text: String,
+    /// Horizontal scale of the glyph shapes (font expansion); advances are already scaled.
+    pub expand: f32,
+}
+
+impl Run {
+    pub fn width(&self) -> f32 {
+        self.glyphs.iter().map(|g| g.advance).sum()
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct SetLine {
+    pub runs: Vec<Run>,
+    /// Adjustment ratio of the line's glue (0 = natural).
+    pub ratio: f32,
+    /// Word space set on this line divided by the natural space (1.0 for ragged lines).
+    pub space_ratio: f32,
+    pub spaces: usize,
+    pub hyphenated: bool,
+    pub overfull: bool,
+    pub last: bool,
+    pub width: f32,
+    /// Link areas: x range and target.
+    pub links: Vec<(f32, f32, Link)>,
+    /// Note references on this line: (note anchor, reference anchor, x).
+    pub notes: Vec<(String, String, f32)>,
+    /// Where the line's text starts: (span index, byte offset in the span's text).
+    pub start: Option<(usize, usize)>,
+}
+
+pub struct Problems {
+    pub missing: Vec<char>,
+}
+
+/// Builds and sets a paragraph. Characters missing from the fonts are returned in `problems`.
+pub fn set_paragraph(spec: &ParaSpec, shaper: &mut Shaper, hyph: &Hyph, problems: &mut Problems) -> Vec<SetLine> {
+    let t0 = std::time::Instant::now();
+    let Some(prepared) = prepare::prepare(spec, shaper, hyph, problems) else {
+        return Vec::new();
+    };
+    let ragged = spec.align != Align::Justify;
+    let body = spec.spans.first().map(|s| s.style.size).unwrap_or(10.0);
+    let background = if ragged { 4.0 * body } else { 0.0 };
+    let expansion = if ragged { 0.0 } else { EXPANSION };
+    let t1 = std::time::Instant::now();
+    let (breaks, _pass) = break_paragraph(&prepared.elems, &|_| spec.width, background, 1.5 * body, spec.hyphenate, expansion);
+    let t2 = std::time::Instant::now();
+    crate::stats::add(crate::stats::Stage::Shaping, t1 - t0);
+    crate::stats::add(crate::stats::Stage::LineBreaking, t2 - t1);
+    let lines = finalize::finalize(spec, &prepared, &breaks, shaper, expansion);
+    crate::stats::add(crate::stats::Stage::Setting, t2.elapsed());
+    lines
+}
+
+/// Font expansion allowed in justified text: glyphs may be widened or narrowed by up to 2 %,
+/// as pdfTeX's microtype does, so word spaces stay closer to their natural width.
+pub const EXPANSION: f32 = 0.02;
+
+/// Penalty for breaking at a hyphenation point (TeX's \hyphenpenalty is 50; a higher value
+/// trades a few more loose lines for fewer hyphens).
+const HYPHEN_PENALTY: f32 = 100.0;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::fonts::{Face, FontSet};
+
+    fn fonts() -> FontSet {
+        let dir = crate::source::BookDir::open(std::path::Path::new(env!("CARGO_MANIFEST_DIR"))).unwrap();
+        let cfg = crate::config::parse("[metadata]\ntitle = \"T\"\n[contents]\nchapters = [\"a.md\"]\n").unwrap();
+        FontSet::load(&dir, &cfg).unwrap()
+    }
+
+    fn para(text: &str, width: f32) -> Vec<SetLine> {
+        let f = fonts();
+        let mut sh = Shaper::new(&f);
+        let hy = Hyph::new("en", 8);
+        let spec = ParaSpec {
+            spans: vec![Span { text: text.into(), style: Style::new(Face::Regular, 11.0), link: None, note: None, model_offset: None }],
+            width,
+            indent: 0.0,
+            align: Align::Justify,
+            hyphenate: true,
+        };
+        let mut pr = Problems { missing: vec![] };
+        set_paragraph(&spec, &mut sh, &hy, &mut pr)
+    }
+
+    #[test]
+    fn justified_lines_fill_the_measure() {
+        let text = "The basic conflict in our interests and approach will probably never disappear entirely, certainly not in our lifetime. But, as your letter so wisely points out, if you and I cannot restrain that conflict from leading to a vicious circle of bitter measures and countermeasures, then the war which neither of us or our citizens want will become a grim reality.";
+        let lines = para(text, 300.0);
+        assert!(lines.len() >= 4);
+        for l in &lines[..lines.len() - 1] {
+            let end = l.runs.last().map(|r| r.x + r.width()).unwrap();
+            assert!((end - 300.0).abs() < 0.05, "line ends at {end}");
+            assert!(l.space_ratio <= 2.0 && l.space_ratio >= 0.8, "space ratio {}", l.space_ratio);
+        }
+        // The text survives: joining lines (soft hyphens removed) gives the words back.
+        let joined: String = lines
+            .iter()
+            .map(|l| l.runs.iter().map(|r| r.text.clone()).collect::<String>())
+            .collect::<Vec<_>>()
+            .join(" ")
+            .replace("\u{ad} ", "");
+        assert_eq!(joined.split_whitespace().collect::<Vec<_>>(), text.split_whitespace().collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn a_long_compound_costs_linear_work() {
+        // Probe P3: one "word" `a-a-a-…` once took quadratic time (a linear scan of the glyph
+        // clusters per break opportunity).
+        let measure = |n: usize| {
+            let word = "a-".repeat(n);
+            let before = prepare::work() + super::super::linebreak::work();
+            let lines = para(&word, 300.0);
+            assert!(lines.len() > 1, "{} lines: {:?}", lines.len(), lines.iter().map(|l| (l.width, l.overfull)).collect::<Vec<_>>());
+            prepare::work() + super::super::linebreak::work() - before
+        };
+        let (a, b, c) = (measure(2_000), measure(4_000), measure(8_000));
+        assert!(b as f64 / a as f64 <= 2.3 && c as f64 / b as f64 <= 2.3, "work {a} → {b} → {c} is not linear");
+    }
+
+    #[test]
+    fn glyph_ranges_index_run_text() {
+        let lines = para("office affluent difficult", 400.0);
+        for r in &lines[0].runs {
+            for g in &r.glyphs {
+                assert!(g.range.end <= r.text.len() && g.range.start <= g.range.end, "{:?} in {:?}", g.range, r.text);
+            }
+        }
+        let t: String = lines[0].runs.iter().map(|r| r.text.clone()).collect();
+        assert_eq!(t, "office affluent difficult");
+    }
+}
