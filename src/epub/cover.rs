@@ -69,7 +69,7 @@ pub fn cover_svg(meta: &Meta, fonts: &FontSet) -> String {
             }
         }
     }
-    let title = crate::epub::xml::esc(&meta.title);
+    let title = { let mut x = crate::epub::xml::Xml::new(); x.text(&meta.title); x.into_string() };
     format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" viewBox=\"0 0 {W} {H}\" width=\"{W}\" height=\"{H}\" role=\"img\" aria-label=\"{title}\">\n<title>{title}</title>\n<rect width=\"{W}\" height=\"{H}\" fill=\"#1f2b38\"/>\n<rect x=\"40\" y=\"40\" width=\"{}\" height=\"{}\" fill=\"none\" stroke=\"#c9b77c\" stroke-width=\"3\"/>\n<line x1=\"{}\" y1=\"{rule_y}\" x2=\"{}\" y2=\"{rule_y}\" stroke=\"#c9b77c\" stroke-width=\"3\"/>\n<g fill=\"#f3ecdc\">{paths}</g>\n</svg>\n",
         W - 80.0,

@@ -1,20 +1,16 @@
-//! Model → XHTML content documents.
+//! Model → XHTML content documents (chapters and letters), written with the [`Xml`] builder.
 
-use super::xml::esc;
+use super::xml::{heading_tag, Xml};
+use crate::i18n::Key;
+use crate::model::anchors::{note_ref_id, paragraph_id, title_id};
 use crate::model::*;
 use std::collections::BTreeMap;
-use std::fmt::Write;
 
-/// What a chapter's rendering needs to know about the rest of the book.
-pub struct Links<'a> {
-    /// Manuscript file → XHTML file name (e.g. `doc-22.xhtml`).
-    pub chapters: &'a BTreeMap<String, String>,
-    /// Book-relative image path → path inside the package (e.g. `images/plate.png`).
-    pub images: &'a BTreeMap<String, String>,
-}
+/// Book-relative image path → path inside the package (e.g. `images/plate.png`).
+pub type ImagePaths = BTreeMap<String, String>;
 
 pub struct ChapterWriter<'a> {
-    pub links: Links<'a>,
+    pub images: &'a ImagePaths,
     pub chapter: &'a Chapter,
     /// Level of the chapter's own heading (1 or 2).
     pub level: u8,
@@ -32,296 +28,342 @@ pub struct ChapterWriter<'a> {
 }
 
 /// A page-break marker of the reference print edition.
-pub fn page_marker(label: &str) -> String {
-    format!("<span id=\"page-{l}\" epub:type=\"pagebreak\" role=\"doc-pagebreak\" aria-label=\"{l}\"></span>", l = esc(label))
+pub fn page_marker(x: &mut Xml, label: &str) {
+    let id = format!("page-{label}");
+    x.open("span", &[("id", &id), ("epub:type", "pagebreak"), ("role", "doc-pagebreak"), ("aria-label", label)]).close("span");
+}
+
+/// Adds the references to each note found in `blocks` to `counts` (indexed by note).
+pub fn count_all_refs(blocks: &[Block], counts: &mut [usize]) {
+    crate::model::walk_inlines(blocks, &mut |i| {
+        if let Inline::NoteRef { note, .. } = i
+            && let Some(c) = counts.get_mut(*note)
+        {
+            *c += 1;
+        }
+    });
 }
 
 impl ChapterWriter<'_> {
-    pub fn body(&self) -> String {
+    fn tr(&self, k: Key) -> &'static str {
+        crate::i18n::t(&self.language, k)
+    }
+
+    /// The chapter's `<section>`.
+    pub fn body(&self) -> Xml {
         let ch = self.chapter;
-        let mut s = String::new();
+        let mut x = Xml::new();
         let (etype, role) = match ch.matter {
             Matter::Front | Matter::Back if ch.letter.is_none() => ("preface", "doc-preface"),
             _ => ("chapter", "doc-chapter"),
         };
-        let class = if ch.letter.is_some() { " class=\"letter\"" } else { "" };
-        let _ = writeln!(
-            s,
-            "<section id=\"{id}\"{class} epub:type=\"{etype}\" role=\"{role}\" aria-labelledby=\"{id}-title\">",
-            id = ch.id
-        );
-        for l in &self.start_marks {
-            s.push_str(&page_marker(l));
+        let title = title_id(&ch.id);
+        let mut attrs: Vec<(&'static str, &str)> = vec![("id", &ch.id)];
+        if ch.letter.is_some() {
+            attrs.push(("class", "letter"));
         }
-        let h = self.level;
+        attrs.extend([("epub:type", etype), ("role", role), ("aria-labelledby", title.as_str())]);
+        x.open("section", &attrs).nl();
+        for l in &self.start_marks {
+            page_marker(&mut x, l);
+        }
+        let h = heading_tag(self.level);
         match &ch.letter {
             Some(l) => {
-                let num = l.number.as_deref().map(|n| format!("<span class=\"doc-number\">{}.</span> ", esc(n))).unwrap_or_default();
-                let _ = writeln!(s, "<h{h} id=\"{}-title\">{num}{}</h{h}>", ch.id, self.inlines(&ch.title));
-                let _ = writeln!(s, "<article class=\"letter-text {}\" epub:type=\"z3998:letter\">", l.kind.name());
-                if !l.dateline.is_empty() || !l.salutation.is_empty() {
-                    s.push_str("<header>\n");
-                    if !l.dateline.is_empty() {
-                        let inner = self.inlines(&l.dateline);
-                        let inner = match l.date {
-                            Some(d) => format!("<time datetime=\"{}\">{inner}</time>", d.iso()),
-                            None => inner,
-                        };
-                        let _ = writeln!(s, "<p class=\"dateline\">{inner}</p>");
-                    }
-                    if !l.salutation.is_empty() {
-                        let _ = writeln!(s, "<p class=\"salutation\" epub:type=\"z3998:salutation\">{}</p>", self.inlines(&l.salutation));
-                    }
-                    s.push_str("</header>\n");
+                x.open(h, &[("id", &title)]);
+                if let Some(n) = &l.number {
+                    x.open("span", &[("class", "doc-number")]).text(n).lit(".").close("span").lit(" ");
                 }
-                self.blocks(&ch.blocks, &mut s);
-                if !l.closing.is_empty() || !l.signature.is_empty() {
-                    s.push_str("<footer>\n");
-                    if !l.closing.is_empty() {
-                        let _ = writeln!(s, "<p class=\"closing\" epub:type=\"z3998:valediction\">{}</p>", self.inlines(&l.closing));
-                    }
-                    if !l.signature.is_empty() {
-                        let _ = writeln!(s, "<p class=\"signature\" epub:type=\"z3998:sender\">{}</p>", self.inlines(&l.signature));
-                    }
-                    s.push_str("</footer>\n");
-                }
-                s.push_str("</article>\n");
-                if !l.source.is_empty() {
-                    let _ = writeln!(
-                        s,
-                        "<aside class=\"source-note\" aria-label=\"{src}\"><p><span class=\"label\">{src}:</span> {}</p></aside>",
-                        self.inlines(&l.source),
-                        src = crate::i18n::t(&self.lang(), crate::i18n::Key::Source)
-                    );
-                }
+                self.inlines(&ch.title, &mut x);
+                x.close(h).nl();
+                self.letter(l, &mut x);
             }
             None => {
-                let _ = writeln!(s, "<h{h} id=\"{}-title\">{}</h{h}>", ch.id, self.inlines(&ch.title));
-                self.blocks(&ch.blocks, &mut s);
+                x.open(h, &[("id", &title)]);
+                self.inlines(&ch.title, &mut x);
+                x.close(h).nl();
+                self.blocks(&ch.blocks, &mut x);
             }
         }
-        if !ch.notes.is_empty() {
-            let _ = writeln!(s, "<section class=\"footnotes\" aria-label=\"Notes\">");
-            // References per note, counted in one walk (a chapter may have thousands of notes).
-            let mut counts = vec![0usize; ch.notes.len()];
-            count_all_refs(&ch.blocks, &mut counts);
-            for n in &ch.notes {
-                count_all_refs(&n.blocks, &mut counts);
-            }
-            for (i, note) in ch.notes.iter().enumerate() {
-                self.note(i, note, counts[i], &mut s);
-            }
-            s.push_str("</section>\n");
-        }
-        s.push_str("</section>\n");
-        s
+        self.notes(&mut x);
+        x.close("section").nl();
+        x
     }
 
-    fn note(&self, index: usize, note: &Note, refs: usize, s: &mut String) {
-        let _ = writeln!(s, "<aside id=\"{}\" class=\"footnote\" epub:type=\"footnote\" role=\"doc-footnote\">", note.id);
-        let back = format!(
-            "<a class=\"note-number\" href=\"#{}-ref-1\" role=\"doc-backlink\" aria-label=\"{back} {n}\">{n}.</a> ",
-            note.id,
-            n = index + 1,
-            back = crate::i18n::t(&self.lang(), crate::i18n::Key::BackToReference)
-        );
-        let mut more = String::new();
-        for k in 2..=refs {
-            let _ = write!(more, " <a href=\"#{}-ref-{k}\" role=\"doc-backlink\" aria-label=\"{} {} ({k})\">↩</a>", note.id, crate::i18n::t(&self.lang(), crate::i18n::Key::BackToReference), index + 1);
+    fn letter(&self, l: &Letter, x: &mut Xml) {
+        let class = format!("letter-text {}", l.kind.name());
+        x.open("article", &[("class", &class), ("epub:type", "z3998:letter")]).nl();
+        if !l.dateline.is_empty() || !l.salutation.is_empty() {
+            x.open("header", &[]).nl();
+            if !l.dateline.is_empty() {
+                x.open("p", &[("class", "dateline")]);
+                match l.date {
+                    Some(d) => {
+                        x.wrap("time", &[("datetime", &d.iso())], |x| self.inlines(&l.dateline, x));
+                    }
+                    None => self.inlines(&l.dateline, x),
+                }
+                x.close("p").nl();
+            }
+            if !l.salutation.is_empty() {
+                x.wrap("p", &[("class", "salutation"), ("epub:type", "z3998:salutation")], |x| self.inlines(&l.salutation, x)).nl();
+            }
+            x.close("header").nl();
         }
+        self.blocks(&self.chapter.blocks, x);
+        if !l.closing.is_empty() || !l.signature.is_empty() {
+            x.open("footer", &[]).nl();
+            if !l.closing.is_empty() {
+                x.wrap("p", &[("class", "closing"), ("epub:type", "z3998:valediction")], |x| self.inlines(&l.closing, x)).nl();
+            }
+            if !l.signature.is_empty() {
+                x.wrap("p", &[("class", "signature"), ("epub:type", "z3998:sender")], |x| self.inlines(&l.signature, x)).nl();
+            }
+            x.close("footer").nl();
+        }
+        x.close("article").nl();
+        if !l.source.is_empty() {
+            let src = self.tr(Key::Source);
+            x.open("aside", &[("class", "source-note"), ("aria-label", src)]).open("p", &[]);
+            x.open("span", &[("class", "label")]).text(src).lit(":").close("span").lit(" ");
+            self.inlines(&l.source, x);
+            x.close("p").close("aside").nl();
+        }
+    }
+
+    fn notes(&self, x: &mut Xml) {
+        let ch = self.chapter;
+        if ch.notes.is_empty() {
+            return;
+        }
+        x.open("section", &[("class", "footnotes"), ("aria-label", self.tr(Key::Notes))]).nl();
+        // References per note, counted in one walk (a chapter may have thousands of notes).
+        let mut counts = vec![0usize; ch.notes.len()];
+        count_all_refs(&ch.blocks, &mut counts);
+        for n in &ch.notes {
+            count_all_refs(&n.blocks, &mut counts);
+        }
+        for (i, note) in ch.notes.iter().enumerate() {
+            self.note(i, note, counts[i], x);
+        }
+        x.close("section").nl();
+    }
+
+    fn note(&self, index: usize, note: &Note, refs: usize, x: &mut Xml) {
+        x.open("aside", &[("id", &note.id), ("class", "footnote"), ("epub:type", "footnote"), ("role", "doc-footnote")]).nl();
+        let back = self.tr(Key::BackToReference);
+        let n = (index + 1).to_string();
+        let backlinks = |x: &mut Xml| {
+            for k in 2..=refs {
+                let href = format!("#{}", note_ref_id(&note.id, k));
+                let label = format!("{back} {n} ({k})");
+                x.lit(" ").leaf("a", &[("href", &href), ("role", "doc-backlink"), ("aria-label", &label)], "↩");
+            }
+        };
+        let first_link = |x: &mut Xml| {
+            let href = format!("#{}", note_ref_id(&note.id, 1));
+            let label = format!("{back} {n}");
+            x.open("a", &[("class", "note-number"), ("href", &href), ("role", "doc-backlink"), ("aria-label", &label)]).text(&n).lit(".").close("a").lit(" ");
+        };
         let mut first = true;
         for b in &note.blocks {
             if first && let Block::Paragraph { inlines, .. } = b {
-                let _ = writeln!(s, "<p>{back}{}{more}</p>", self.inlines(inlines));
+                x.open("p", &[]);
+                first_link(x);
+                self.inlines(inlines, x);
+                backlinks(x);
+                x.close("p").nl();
                 first = false;
                 continue;
             }
-            self.block(b, s);
+            self.block(b, x);
         }
         if first {
-            let _ = writeln!(s, "<p>{back}{more}</p>");
+            x.open("p", &[]);
+            first_link(x);
+            backlinks(x);
+            x.close("p").nl();
         }
-        s.push_str("</aside>\n");
+        x.close("aside").nl();
     }
 
-    /// The book's language, for the words quire adds (the chapter's own lang is the book's).
-    fn lang(&self) -> String {
-        self.language.clone()
-    }
-
-    pub fn blocks(&self, blocks: &[Block], s: &mut String) {
+    pub fn blocks(&self, blocks: &[Block], x: &mut Xml) {
         for b in blocks {
-            self.block(b, s);
+            self.block(b, x);
         }
     }
 
-    fn block(&self, b: &Block, s: &mut String) {
+    fn block(&self, b: &Block, x: &mut Xml) {
         match b {
             Block::Paragraph { inlines, n, .. } => {
                 if *n > 0 {
-                    let id = crate::model::paragraph_id(&self.chapter.id, *n);
-                    let num = if self.paragraph_numbers { format!("<span class=\"pnum\">{n}</span>") } else { String::new() };
-                    let body = self.paragraph_inlines(*n, inlines);
-                    let _ = writeln!(s, "<p id=\"{id}\">{num}{body}</p>");
+                    let id = paragraph_id(&self.chapter.id, *n);
+                    x.open("p", &[("id", &id)]);
+                    if self.paragraph_numbers {
+                        x.leaf("span", &[("class", "pnum")], &n.to_string());
+                    }
+                    self.paragraph_inlines(*n, inlines, x);
+                    x.close("p").nl();
                 } else {
-                    let _ = writeln!(s, "<p>{}</p>", self.inlines(inlines));
+                    x.wrap("p", &[], |x| self.inlines(inlines, x)).nl();
                 }
             }
             Block::Heading { level, id, inlines, .. } => {
-                let l = (self.level + (*level).max(2) - 1).min(6);
-                let _ = writeln!(s, "<h{l} id=\"{id}\">{}</h{l}>", self.inlines(inlines));
+                let h = heading_tag(self.level + (*level).max(2) - 1);
+                x.wrap(h, &[("id", id)], |x| self.inlines(inlines, x)).nl();
             }
             Block::BlockQuote { blocks, .. } => {
-                s.push_str("<blockquote>\n");
-                self.blocks(blocks, s);
-                s.push_str("</blockquote>\n");
+                x.open("blockquote", &[]).nl();
+                self.blocks(blocks, x);
+                x.close("blockquote").nl();
             }
-            Block::List { start, tight, items, .. } => {
-                let tag = if start.is_some() { "ol" } else { "ul" };
-                match start {
-                    Some(n) if *n != 1 => {
-                        let _ = writeln!(s, "<ol start=\"{n}\">");
-                    }
-                    _ => {
-                        let _ = writeln!(s, "<{tag}>");
-                    }
-                }
-                for item in items {
-                    s.push_str("<li>");
-                    match (tight, item.as_slice()) {
-                        (true, [Block::Paragraph { inlines, n, .. }, rest @ ..]) => {
-                            s.push_str(&self.paragraph_inlines(*n, inlines));
-                            if !rest.is_empty() {
-                                s.push('\n');
-                                self.blocks(rest, s);
-                            }
-                        }
-                        _ => {
-                            s.push('\n');
-                            self.blocks(item, s);
-                        }
-                    }
-                    s.push_str("</li>\n");
-                }
-                let _ = writeln!(s, "</{tag}>");
-            }
+            Block::List { start, tight, items, .. } => self.list(*start, *tight, items, x),
             Block::CodeBlock { lang, text, .. } => {
-                let class = lang.as_deref().map(|l| format!(" class=\"language-{}\"", esc(l))).unwrap_or_default();
-                let _ = writeln!(s, "<pre><code{class}>{}</code></pre>", esc(text.trim_end_matches('\n')));
+                let class = lang.as_deref().map(|l| format!("language-{l}"));
+                let attrs: Vec<(&'static str, &str)> = class.as_deref().map(|c| vec![("class", c)]).unwrap_or_default();
+                x.open("pre", &[]).open("code", &attrs).text(text.trim_end_matches('\n')).close("code").close("pre").nl();
             }
-            Block::Table { align, head, rows, .. } => {
-                s.push_str("<table>\n");
-                let cell = |tag: &str, i: usize, c: &[Inline], s: &mut String| {
-                    let class = match align.get(i) {
-                        Some(Align::Left) => " class=\"left\"",
-                        Some(Align::Center) => " class=\"center\"",
-                        Some(Align::Right) => " class=\"right\"",
-                        _ => "",
-                    };
-                    let scope = if tag == "th" { " scope=\"col\"" } else { "" };
-                    let _ = write!(s, "<{tag}{scope}{class}>{}</{tag}>", self.inlines(c));
-                };
-                if !head.is_empty() {
-                    s.push_str("<thead><tr>");
-                    for (i, c) in head.iter().enumerate() {
-                        cell("th", i, c, s);
-                    }
-                    s.push_str("</tr></thead>\n");
-                }
-                s.push_str("<tbody>\n");
-                for r in rows {
-                    s.push_str("<tr>");
-                    for (i, c) in r.iter().enumerate() {
-                        cell("td", i, c, s);
-                    }
-                    s.push_str("</tr>\n");
-                }
-                s.push_str("</tbody>\n</table>\n");
+            Block::Table { align, head, rows, .. } => self.table(align, head, rows, x),
+            Block::ThematicBreak { .. } => {
+                x.empty("hr", &[]).nl();
             }
-            Block::ThematicBreak { .. } => s.push_str("<hr/>\n"),
-            Block::Figure(f) => {
-                let src = self.links.images.get(&f.image).cloned().unwrap_or_default();
-                let _ = writeln!(s, "<figure id=\"{}\">", f.id);
-                let _ = writeln!(s, "<img src=\"../{}\" alt=\"{}\"/>", esc(&src), esc(&f.alt));
-                if !f.caption.is_empty() || !f.credit.is_empty() {
-                    s.push_str("<figcaption>");
-                    if !f.caption.is_empty() {
-                        let _ = write!(s, "<span class=\"caption\">{}</span>", self.inlines(&f.caption));
-                    }
-                    if !f.credit.is_empty() {
-                        let _ = write!(s, " <span class=\"credit\">{}</span>", self.inlines(&f.credit));
-                    }
-                    s.push_str("</figcaption>\n");
-                }
-                s.push_str("</figure>\n");
-            }
+            Block::Figure(f) => self.figure(f, x),
         }
     }
 
+    fn list(&self, start: Option<u64>, tight: bool, items: &[Vec<Block>], x: &mut Xml) {
+        let tag = if start.is_some() { "ol" } else { "ul" };
+        match start {
+            Some(n) if n != 1 => x.open("ol", &[("start", &n.to_string())]).nl(),
+            _ => x.open(tag, &[]).nl(),
+        };
+        for item in items {
+            x.open("li", &[]);
+            match (tight, item.as_slice()) {
+                (true, [Block::Paragraph { inlines, n, .. }, rest @ ..]) => {
+                    self.paragraph_inlines(*n, inlines, x);
+                    if !rest.is_empty() {
+                        x.nl();
+                        self.blocks(rest, x);
+                    }
+                }
+                _ => {
+                    x.nl();
+                    self.blocks(item, x);
+                }
+            }
+            x.close("li").nl();
+        }
+        x.close(tag).nl();
+    }
+
+    fn table(&self, align: &[Align], head: &[Vec<Inline>], rows: &[Vec<Vec<Inline>>], x: &mut Xml) {
+        x.open("table", &[]).nl();
+        let cell = |tag: &'static str, i: usize, c: &[Inline], x: &mut Xml| {
+            let mut attrs: Vec<(&'static str, &str)> = Vec::new();
+            if tag == "th" {
+                attrs.push(("scope", "col"));
+            }
+            match align.get(i) {
+                Some(Align::Left) => attrs.push(("class", "left")),
+                Some(Align::Center) => attrs.push(("class", "center")),
+                Some(Align::Right) => attrs.push(("class", "right")),
+                _ => {}
+            }
+            x.wrap(tag, &attrs, |x| self.inlines(c, x));
+        };
+        if !head.is_empty() {
+            x.open("thead", &[]).open("tr", &[]);
+            for (i, c) in head.iter().enumerate() {
+                cell("th", i, c, x);
+            }
+            x.close("tr").close("thead").nl();
+        }
+        x.open("tbody", &[]).nl();
+        for r in rows {
+            x.open("tr", &[]);
+            for (i, c) in r.iter().enumerate() {
+                cell("td", i, c, x);
+            }
+            x.close("tr").nl();
+        }
+        x.close("tbody").nl().close("table").nl();
+    }
+
+    fn figure(&self, f: &Figure, x: &mut Xml) {
+        let src = format!("../{}", self.images.get(&f.image).cloned().unwrap_or_default());
+        x.open("figure", &[("id", &f.id)]).nl();
+        x.empty("img", &[("src", &src), ("alt", &f.alt)]).nl();
+        if !f.caption.is_empty() || !f.credit.is_empty() {
+            x.open("figcaption", &[]);
+            if !f.caption.is_empty() {
+                x.wrap("span", &[("class", "caption")], |x| self.inlines(&f.caption, x));
+            }
+            if !f.credit.is_empty() {
+                x.lit(" ").wrap("span", &[("class", "credit")], |x| self.inlines(&f.credit, x));
+            }
+            x.close("figcaption").nl();
+        }
+        x.close("figure").nl();
+    }
+
     /// A numbered paragraph's inlines with the page-break markers that fall in it.
-    fn paragraph_inlines(&self, n: u32, inlines: &[Inline]) -> String {
+    fn paragraph_inlines(&self, n: u32, inlines: &[Inline], x: &mut Xml) {
         *self.state.borrow_mut() = (0, self.marks.get(&n).cloned().unwrap_or_default());
-        let body = self.inlines(inlines);
+        self.inlines(inlines, x);
         // Markers past the end of the text close the paragraph.
-        let rest: String = std::mem::take(&mut self.state.borrow_mut().1).iter().map(|(_, l)| page_marker(l)).collect();
-        body + &rest
+        for (_, l) in std::mem::take(&mut self.state.borrow_mut().1) {
+            page_marker(x, &l);
+        }
     }
 
-    pub fn inlines(&self, inlines: &[Inline]) -> String {
-        let mut s = String::new();
-        self.push_inlines(inlines, &mut s);
-        s
-    }
-
-    fn push_inlines(&self, inlines: &[Inline], s: &mut String) {
+    pub fn inlines(&self, inlines: &[Inline], x: &mut Xml) {
         for i in inlines {
             match i {
-                Inline::Text(t) => self.text_with_marks(t, s),
-                Inline::Emph(c) => self.wrap("em", "", c, s),
-                Inline::Strong(c) => self.wrap("strong", "", c, s),
-                Inline::Strike(c) => self.wrap("s", "", c, s),
-                Inline::SmallCaps(c) => self.wrap("span", " class=\"sc\"", c, s),
+                Inline::Text(t) => self.text_with_marks(t, x),
+                Inline::Emph(c) => self.wrap("em", &[], c, x),
+                Inline::Strong(c) => self.wrap("strong", &[], c, x),
+                Inline::Strike(c) => self.wrap("s", &[], c, x),
+                Inline::SmallCaps(c) => self.wrap("span", &[("class", "sc")], c, x),
                 Inline::Code(t) => {
                     self.state.borrow_mut().0 += t.chars().count();
-                    let _ = write!(s, "<code>{}</code>", esc(t));
+                    x.leaf("code", &[], t);
                 }
-                Inline::Link { target: LinkTarget::Unresolved, children, .. } => self.push_inlines(children, s),
+                Inline::Link { target: LinkTarget::Unresolved, children, .. } => self.inlines(children, x),
                 Inline::Link { target, title, children, .. } => {
                     let href = self.href(target);
-                    let title = if title.is_empty() { String::new() } else { format!(" title=\"{}\"", esc(title)) };
-                    let _ = write!(s, "<a href=\"{}\"{title}>", esc(&href));
-                    self.push_inlines(children, s);
-                    s.push_str("</a>");
+                    let mut attrs: Vec<(&'static str, &str)> = vec![("href", &href)];
+                    if !title.is_empty() {
+                        attrs.push(("title", title));
+                    }
+                    self.wrap("a", &attrs, children, x);
                 }
                 Inline::Image { src, alt } => {
-                    let p = self.links.images.get(src).cloned().unwrap_or_default();
-                    let _ = write!(s, "<img src=\"../{}\" alt=\"{}\"/>", esc(&p), esc(alt));
+                    let p = format!("../{}", self.images.get(src).cloned().unwrap_or_default());
+                    x.empty("img", &[("src", &p), ("alt", alt)]);
                 }
                 Inline::NoteRef { note, nth } => {
                     if let Some(n) = self.chapter.notes.get(*note) {
-                        let _ = write!(
-                            s,
-                            "<a class=\"noteref\" id=\"{id}-ref-{r}\" href=\"#{id}\" epub:type=\"noteref\" role=\"doc-noteref\">{num}</a>",
-                            id = n.id,
-                            r = nth + 1,
-                            num = note + 1
-                        );
+                        let (id, href) = (note_ref_id(&n.id, nth + 1), format!("#{}", n.id));
+                        x.leaf("a", &[("class", "noteref"), ("id", &id), ("href", &href), ("epub:type", "noteref"), ("role", "doc-noteref")], &(note + 1).to_string());
                     }
                 }
-                Inline::LineBreak => s.push_str("<br/>"),
+                Inline::LineBreak => {
+                    x.empty("br", &[]);
+                }
             }
         }
     }
 
     /// Writes text, inserting the page-break markers that fall in it — between words: a page
     /// that starts inside a hyphenated word gets its marker after that word.
-    fn text_with_marks(&self, t: &str, s: &mut String) {
+    fn text_with_marks(&self, t: &str, x: &mut Xml) {
         let mut st = self.state.borrow_mut();
         let start = st.0;
         let len = t.chars().count();
         st.0 += len;
         if st.1.is_empty() {
-            s.push_str(&esc(t));
+            x.text(t);
             return;
         }
         let chars: Vec<char> = t.chars().collect();
@@ -349,39 +391,26 @@ impl ChapterWriter<'_> {
             }
             let (_, label) = st.1.remove(0);
             let piece: String = chars[written..local].iter().collect();
-            s.push_str(&esc(&piece));
-            s.push_str(&page_marker(&label));
+            x.text(&piece);
+            page_marker(x, &label);
             written = local;
         }
         let piece: String = chars[written..].iter().collect();
-        s.push_str(&esc(&piece));
+        x.text(&piece);
     }
 
-    fn wrap(&self, tag: &str, attrs: &str, c: &[Inline], s: &mut String) {
-        let _ = write!(s, "<{tag}{attrs}>");
-        self.push_inlines(c, s);
-        let _ = write!(s, "</{tag}>");
+    fn wrap(&self, tag: &'static str, attrs: &super::xml::Attrs, c: &[Inline], x: &mut Xml) {
+        x.wrap(tag, attrs, |x| self.inlines(c, x));
     }
 
     /// Maps a resolved link to the package: another chapter's file, or an anchor in this one.
     fn href(&self, target: &LinkTarget) -> String {
         match target {
-            LinkTarget::External(u) => crate::epub::xml::encode_url(u),
+            LinkTarget::External(u) => super::xml::encode_url(u),
             LinkTarget::Internal { chapter, anchor: Some(a) } if *chapter == self.chapter.id => format!("#{a}"),
             LinkTarget::Internal { chapter, anchor: Some(a) } => format!("{chapter}.xhtml#{a}"),
             LinkTarget::Internal { chapter, anchor: None } => format!("{chapter}.xhtml"),
             LinkTarget::Unresolved => String::new(),
         }
     }
-}
-
-/// Adds the references to each note found in `blocks` to `counts` (indexed by note).
-pub fn count_all_refs(blocks: &[Block], counts: &mut [usize]) {
-    crate::model::walk_inlines(blocks, &mut |i| {
-        if let Inline::NoteRef { note, .. } = i
-            && let Some(c) = counts.get_mut(*note)
-        {
-            *c += 1;
-        }
-    });
 }

@@ -1,8 +1,11 @@
-//! XML text helpers.
+//! The XML builder every EPUB document is written with. Markup exists only as an [`Xml`]:
+//! element and attribute names are `&'static str` (they never come from a manuscript), every
+//! attribute value and every piece of text is escaped on the way in, and fixed scaffolding
+//! text must be a `&'static str` too. No writer can put unescaped manuscript text into a
+//! document, because there is no function that would let it.
 
 /// Escapes text for XML content and attribute values; drops characters XML 1.0 forbids.
-pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
+fn esc_into(out: &mut String, s: &str) {
     for c in s.chars() {
         match c {
             '&' => out.push_str("&amp;"),
@@ -14,16 +17,126 @@ pub fn esc(s: &str) -> String {
             c => out.push(c),
         }
     }
-    out
 }
 
-/// The start of every XHTML content document.
-pub fn xhtml_head(lang: &str, title: &str, css: &str, extra_ns: &str) -> String {
-    format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" xmlns:epub=\"http://www.idpf.org/2007/ops\" epub:prefix=\"z3998: http://www.daisy.org/z3998/2012/vocab/structure/#\"{extra_ns} lang=\"{l}\" xml:lang=\"{l}\">\n<head>\n<title>{t}</title>\n<link rel=\"stylesheet\" type=\"text/css\" href=\"{css}\"/>\n</head>\n",
-        l = esc(lang),
-        t = esc(title)
-    )
+/// An attribute list: static names, values escaped when written.
+pub type Attrs<'v> = [(&'static str, &'v str)];
+
+/// Markup under construction (or finished: a fragment to append elsewhere).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Xml(String);
+
+impl Xml {
+    pub fn new() -> Xml {
+        Xml(String::new())
+    }
+
+    fn start(&mut self, tag: &'static str, attrs: &Attrs) {
+        self.0.push('<');
+        self.0.push_str(tag);
+        for (k, v) in attrs {
+            self.0.push(' ');
+            self.0.push_str(k);
+            self.0.push_str("=\"");
+            esc_into(&mut self.0, v);
+            self.0.push('"');
+        }
+    }
+
+    /// `<tag a="v">`.
+    pub fn open(&mut self, tag: &'static str, attrs: &Attrs) -> &mut Xml {
+        self.start(tag, attrs);
+        self.0.push('>');
+        self
+    }
+
+    /// `</tag>`.
+    pub fn close(&mut self, tag: &'static str) -> &mut Xml {
+        self.0.push_str("</");
+        self.0.push_str(tag);
+        self.0.push('>');
+        self
+    }
+
+    /// `<tag a="v"/>`.
+    pub fn empty(&mut self, tag: &'static str, attrs: &Attrs) -> &mut Xml {
+        self.start(tag, attrs);
+        self.0.push_str("/>");
+        self
+    }
+
+    /// `<tag a="v">text</tag>`.
+    pub fn leaf(&mut self, tag: &'static str, attrs: &Attrs, text: &str) -> &mut Xml {
+        self.open(tag, attrs).text(text).close(tag)
+    }
+
+    /// `<tag a="v">…</tag>` with the content written by `f`.
+    pub fn wrap(&mut self, tag: &'static str, attrs: &Attrs, f: impl FnOnce(&mut Xml)) -> &mut Xml {
+        self.open(tag, attrs);
+        f(self);
+        self.close(tag)
+    }
+
+    /// Escaped text.
+    pub fn text(&mut self, t: &str) -> &mut Xml {
+        esc_into(&mut self.0, t);
+        self
+    }
+
+    /// Fixed text of quire's own (declarations, punctuation, newlines), never from a book.
+    pub fn lit(&mut self, s: &'static str) -> &mut Xml {
+        self.0.push_str(s);
+        self
+    }
+
+    pub fn nl(&mut self) -> &mut Xml {
+        self.0.push('\n');
+        self
+    }
+
+    /// Appends markup built elsewhere.
+    pub fn append(&mut self, other: &Xml) -> &mut Xml {
+        self.0.push_str(&other.0);
+        self
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The finished document's text.
+    pub fn into_string(self) -> String {
+        self.0
+    }
+
+    /// The text so far (for counting the characters a document uses).
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// `h1`…`h6` for a level (clamped).
+pub fn heading_tag(level: u8) -> &'static str {
+    ["h1", "h2", "h3", "h4", "h5", "h6"][(level.clamp(1, 6) - 1) as usize]
+}
+
+/// The start of every XHTML content document, up to and including `</head>`.
+pub fn xhtml_head(lang: &str, title: &str, css: &str) -> Xml {
+    let mut x = Xml::new();
+    x.lit("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE html>\n");
+    x.open(
+        "html",
+        &[
+            ("xmlns", "http://www.w3.org/1999/xhtml"),
+            ("xmlns:epub", "http://www.idpf.org/2007/ops"),
+            ("epub:prefix", "z3998: http://www.daisy.org/z3998/2012/vocab/structure/#"),
+            ("lang", lang),
+            ("xml:lang", lang),
+        ],
+    );
+    x.nl().open("head", &[]).nl().leaf("title", &[], title).nl();
+    x.empty("link", &[("rel", "stylesheet"), ("type", "text/css"), ("href", css)]).nl().close("head").nl();
+    x
 }
 
 /// A URL as an `href`: characters a URL may not hold (spaces, quotes, non-ASCII, controls) are
@@ -45,8 +158,17 @@ pub fn encode_url(u: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
-    fn escapes_and_numerals() {
-        assert_eq!(super::esc("a<b & \"c\"\u{1}"), "a&lt;b &amp; &quot;c&quot;");
+    fn everything_from_outside_is_escaped() {
+        let mut x = Xml::new();
+        x.open("figure", &[("id", "x\" onclick=\"alert(1)")]).text("a<b & \"c\"\u{1}").close("figure");
+        assert_eq!(x.into_string(), "<figure id=\"x&quot; onclick=&quot;alert(1)\">a&lt;b &amp; &quot;c&quot;</figure>");
+    }
+
+    #[test]
+    fn urls_are_percent_encoded() {
+        assert_eq!(encode_url("https://example.org/a b\"é"), "https://example.org/a%20b%22%C3%A9");
     }
 }

@@ -16,6 +16,7 @@ thread_local! {
 }
 
 /// This thread's preparation work counter.
+#[cfg(test)]
 pub fn work() -> u64 {
     WORK.with(|w| w.get())
 }
