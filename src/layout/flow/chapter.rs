@@ -35,7 +35,8 @@ impl Flow<'_, '_> {
                 items.extend(v);
             }
         }
-        self.blocks(&ch.blocks, ch, sect, level, g.measure(), 0.0, &mut items, &mut first);
+        let frame = blocks::Frame { ch, parent: sect, level, width: g.measure(), x: 0.0 };
+        self.blocks(&ch.blocks, frame, &mut items, &mut first);
         if let Some(l) = &ch.letter {
             if !l.closing.is_empty() || !l.signature.is_empty() {
                 items.push(VItem::Space(g.leading * 0.5));

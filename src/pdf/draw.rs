@@ -1,0 +1,145 @@
+//! Drawing the placed items of a page: glyph runs, images, frames and rules, each tagged as
+//! content (filling its structure slot) or as an artifact.
+
+use super::Writer;
+use crate::diag::Diagnostic;
+use crate::layout::Artifact;
+use crate::layout::inline::Run;
+use crate::text::fonts::Face;
+use krilla::geom::{PathBuilder, Point, Rect, Size};
+use krilla::paint::{Fill, Stroke};
+use krilla::surface::Surface;
+use krilla::tagging::{ArtifactType, ContentTag, SpanTag};
+use krilla::text::{GlyphId, KrillaGlyph};
+
+/// A run of glyphs with its baseline at (x, y).
+pub(super) fn text(w: &mut Writer, surface: &mut Surface, (x, y): (&f32, &f32), run: &Run, content: &Option<usize>, artifact: &Option<Artifact>) {
+    let Some(font) = w.fonts.get(&run.style.face).or_else(|| w.fonts.get(&Face::Regular)) else { return };
+    let size = run.style.size;
+    // Expanded runs are drawn under a horizontal scale; advances are final
+    // widths, so they are divided by the scale here.
+    let sx = run.expand;
+    let glyphs: Vec<KrillaGlyph> = run
+        .glyphs
+        .iter()
+        .map(|g| KrillaGlyph::new(GlyphId::new(g.id as u32), g.advance / sx / size, g.dx / sx / size, g.dy / size, 0.0, g.range.clone(), None))
+        .collect();
+    let tag = match artifact {
+        Some(a) => ContentTag::Artifact(krilla::tagging::Artifact::new(
+            match a {
+                Artifact::Header => ArtifactType::Header,
+                Artifact::Footer => ArtifactType::Footer,
+                Artifact::Layout => ArtifactType::Layout,
+                Artifact::LineNumber => ArtifactType::LineNumber,
+                Artifact::ParagraphNumber => ArtifactType::Layout,
+            },
+            None,
+        )),
+        None => ContentTag::Span(SpanTag::empty()),
+    };
+    let id = surface.start_tagged(tag);
+    let coloured = w.profile.link_color && run.link.is_some();
+    if coloured {
+        surface.set_fill(Some(Fill { paint: krilla::color::rgb::Color::new(0x1d, 0x4e, 0x89).into(), ..Fill::default() }));
+    }
+    if (sx - 1.0).abs() > 1e-4 {
+        surface.push_transform(&krilla::geom::Transform::from_row(sx, 0.0, 0.0, 1.0, *x, *y));
+        surface.draw_glyphs(Point::from_xy(0.0, 0.0), &glyphs, font.clone(), &run.text, size, false);
+        surface.pop();
+    } else {
+        surface.draw_glyphs(Point::from_xy(*x, *y), &glyphs, font.clone(), &run.text, size, false);
+    }
+    if coloured {
+        surface.set_fill(Some(Fill::default()));
+    }
+    surface.end_tagged();
+    if run.style.strike {
+        // The strike-through line is decoration: an artifact.
+        let _ = surface.start_tagged(ContentTag::Artifact(krilla::tagging::Artifact::new(ArtifactType::Layout, None)));
+        let w: f32 = run.glyphs.iter().map(|g| g.advance).sum();
+        let ly = *y - run.style.size * 0.26;
+        let mut pb = PathBuilder::new();
+        pb.move_to(*x, ly);
+        pb.line_to(*x + w, ly);
+        if let Some(path) = pb.finish() {
+            surface.set_fill(None);
+            surface.set_stroke(Some(Stroke { width: run.style.size * 0.05, ..Stroke::default() }));
+            surface.draw_path(&path);
+            surface.set_stroke(None);
+            surface.set_fill(Some(Fill::default()));
+        }
+        surface.end_tagged();
+    }
+    if let Some(c) = content {
+        w.leaf(*c, id);
+    }
+}
+
+/// An image with its top-left corner at (x, y), decoded once per file.
+pub(super) fn image(w: &mut Writer, surface: &mut Surface, (x, y, wd, h): (&f32, &f32, &f32, &f32), path: &str, content: usize) -> Result<(), Diagnostic> {
+    let img = match w.images.get(path) {
+        Some(i) => i.clone(),
+        None => {
+            let Some((info, bytes)) = w.dir.image(path) else {
+                return Err(Diagnostic::error(format!("image `{path}` was not loaded")).help("check that the file exists and is a PNG, JPEG or GIF image"));
+            };
+            let kind = info.kind;
+            let data: krilla::Data = bytes.to_vec().into();
+            let img = match kind {
+                crate::source::ImageKind::Png => krilla::image::Image::from_png(data, false),
+                crate::source::ImageKind::Jpeg => krilla::image::Image::from_jpeg(data, false),
+                crate::source::ImageKind::Gif => krilla::image::Image::from_gif(data, false),
+                crate::source::ImageKind::Svg => Err("SVG".to_string()),
+            }
+            .map_err(|e| {
+                Diagnostic::error(format!("image `{path}` cannot be decoded: {e}")).help("replace it with a valid PNG, JPEG or GIF file")
+            })?;
+            w.images.insert(path.to_string(), img.clone());
+            img
+        }
+    };
+    let id = surface.start_tagged(ContentTag::Other);
+    surface.push_transform(&krilla::geom::Transform::from_translate(*x, *y));
+    // Layout never sizes an image below a point; a degenerate size is skipped.
+    if let Some(size) = Size::from_wh(*wd, *h) {
+        surface.draw_image(img, size);
+    }
+    surface.pop();
+    surface.end_tagged();
+    w.leaf(content, id);
+    Ok(())
+}
+
+/// A frame standing in for an image the PDF cannot draw.
+pub(super) fn frame(w: &mut Writer, surface: &mut Surface, (x, y, wd, h): (&f32, &f32, &f32, &f32), content: usize) {
+    let id = surface.start_tagged(ContentTag::Other);
+    if let Some(r) = Rect::from_xywh(*x, *y, *wd, *h) {
+        let mut pb = PathBuilder::new();
+        pb.push_rect(r);
+        if let Some(path) = pb.finish() {
+            surface.set_fill(None);
+            surface.set_stroke(Some(Stroke { width: 0.6, ..Stroke::default() }));
+            surface.draw_path(&path);
+            surface.set_stroke(None);
+            surface.set_fill(Some(Fill::default()));
+        }
+    }
+    surface.end_tagged();
+    w.leaf(content, id);
+}
+
+/// A horizontal rule (decoration: an artifact).
+pub(super) fn rule(surface: &mut Surface, (x0, x1, y, width): (&f32, &f32, &f32, &f32)) {
+    let _ = surface.start_tagged(ContentTag::Artifact(krilla::tagging::Artifact::new(ArtifactType::Layout, None)));
+    let mut pb = PathBuilder::new();
+    pb.move_to(*x0, *y);
+    pb.line_to(*x1, *y);
+    if let Some(path) = pb.finish() {
+        surface.set_fill(None);
+        surface.set_stroke(Some(Stroke { width: *width, ..Stroke::default() }));
+        surface.draw_path(&path);
+        surface.set_stroke(None);
+        surface.set_fill(Some(Fill::default()));
+    }
+    surface.end_tagged();
+}
