@@ -18,7 +18,7 @@ pub fn generate(book: &Path, out: &Path, copies: usize) -> Result<usize, String>
     };
     let _ = std::fs::remove_dir_all(out);
     std::fs::create_dir_all(out.join("manuscript/images")).map_err(|e| e.to_string())?;
-    let c = &loaded.config.config.contents;
+    let c = loaded.config.config.contents.get_ref();
     let m = &loaded.book.meta;
     let mut toml = String::new();
     let _ = writeln!(toml, "[metadata]\ntitle = {:?}\nlanguage = {:?}\nidentifier = {:?}", format!("{} ({copies}×)", m.title), m.language, m.identifier);

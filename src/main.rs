@@ -142,7 +142,7 @@ fn main() -> ExitCode {
                     return ExitCode::from(1);
                 }
             };
-            let out_dir = out.unwrap_or_else(|| book.join(&loaded.config.config.output.dir));
+            let out_dir = out.unwrap_or_else(|| book.join(loaded.config.config.output.dir.get_ref()));
             match quire::verify(&loaded, &out_dir) {
                 Ok(verdicts) => {
                     let mut ok = true;
@@ -208,7 +208,7 @@ fn main() -> ExitCode {
                     })
                     .collect(),
             };
-            let out_dir = out.unwrap_or_else(|| book.join(&loaded.config.config.output.dir));
+            let out_dir = out.unwrap_or_else(|| book.join(loaded.config.config.output.dir.get_ref()));
             match quire::build(&loaded, &out_dir, &targets, profile.as_deref()) {
                 Ok(rep) => {
                     report(&rep.warnings);

@@ -113,30 +113,49 @@ impl Diagnostics {
 /// Maps byte offsets of one text to 1-based line and column.
 pub struct LineIndex<'a> {
     text: &'a str,
-    starts: Vec<usize>,
+    starts: OwnedLineIndex,
 }
 
 impl<'a> LineIndex<'a> {
     pub fn new(text: &'a str) -> Self {
-        let mut starts = vec![0];
-        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex { text, starts }
+        LineIndex { text, starts: OwnedLineIndex::new(text) }
     }
 
     /// Location of byte `offset` (clamped to the text, snapped back to a char boundary).
     pub fn location(&self, file: &str, offset: usize) -> Location {
-        let mut offset = offset.min(self.text.len());
-        while !self.text.is_char_boundary(offset) {
+        self.starts.location(self.text, file, offset)
+    }
+}
+
+/// The line starts of a text kept beside it (built once per file).
+#[derive(Debug, Clone, Default)]
+pub struct OwnedLineIndex {
+    starts: Vec<usize>,
+}
+
+impl OwnedLineIndex {
+    pub fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        OwnedLineIndex { starts }
+    }
+
+    /// Location of byte `offset` of `text` (the text this index was built from). The quoted
+    /// line is cut at 200 characters, so a diagnostic on a long line stays small.
+    pub fn location(&self, text: &str, file: &str, offset: usize) -> Location {
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
             offset -= 1;
         }
         let line = match self.starts.binary_search(&offset) {
             Ok(i) => i,
-            Err(i) => i - 1,
+            Err(i) => i.saturating_sub(1),
         };
-        let start = self.starts[line];
-        let end = self.starts.get(line + 1).map(|e| e - 1).unwrap_or(self.text.len());
-        let line_text = self.text[start..end.max(start)].trim_end_matches('\r').to_string();
-        let column = self.text[start..offset].chars().count() + 1;
+        let start = self.starts.get(line).copied().unwrap_or(0).min(offset);
+        let end = self.starts.get(line + 1).map(|e| e - 1).unwrap_or(text.len()).max(start);
+        let full = text[start..end].trim_end_matches('\r');
+        let line_text: String = full.chars().take(200).collect();
+        let column = text[start..offset].chars().count() + 1;
         Location { file: file.to_string(), line: line + 1, column, line_text }
     }
 }

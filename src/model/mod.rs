@@ -4,9 +4,10 @@
 //! derived from the manuscript (never from a counter over the whole book or a random source), and
 //! every block carries its position in the manuscript file.
 
-use crate::config::Date;
+use crate::model::date::Date;
 
 pub mod anchors;
+pub mod date;
 pub mod image;
 pub mod pagemap;
 pub use anchors::paragraph_id;

@@ -31,7 +31,7 @@ fn options() -> Options {
 /// Reads and parses every manuscript file named in the configuration.
 pub fn parse_book(dir: &BookDir, cfg: &BookConfig) -> (Book, Diagnostics) {
     let mut diags = Diagnostics::default();
-    let c = &cfg.config.contents;
+    let c = cfg.config.contents.get_ref();
     let mut ids: BTreeMap<String, Location> = BTreeMap::new();
     let mut hash = crate::ids::Sha256::new();
     hash.update(b"book.toml\0");

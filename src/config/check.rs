@@ -1,0 +1,156 @@
+//! Semantic checks of book.toml: metadata (title, language, dates, identifier, creators),
+//! contents, typography and output. Every problem is collected; each names its value's place.
+
+use super::schema::{Config, ROLES};
+use super::units::{parse_length, parse_page_size};
+use super::{identifier, Checked, Errors};
+use crate::diag::{nearest, Diagnostic};
+use crate::model::date::Date;
+use toml::Spanned;
+
+fn metadata(config: &Config, e: &mut Errors) -> Option<Date> {
+    let md = &config.metadata;
+    if md.title.get_ref().trim().is_empty() {
+        e.push(Diagnostic::error("the book's title is empty").at(e.loc(md.title.span())).help("set `title` in [metadata]"));
+    }
+    let lang = md.language.get_ref();
+    if !identifier::is_language_tag(lang) {
+        let d = Diagnostic::error(format!("`{lang}` is not a language tag")).at(e.loc(md.language.span())).help("use a BCP 47 tag such as `en`, `en-GB` or `de`");
+        e.push(d);
+    }
+    let mut date = None;
+    if let Some(d) = &md.date {
+        match Date::parse(d.get_ref()) {
+            Ok(v) => date = Some(v),
+            Err(msg) => e.push(Diagnostic::error(format!("bad date: {msg}")).at(e.loc(d.span())).help("write the date as YYYY-MM-DD, e.g. \"2026-11-27\"")),
+        }
+    }
+    if let Some(m) = &md.modified {
+        let s = m.get_ref();
+        let ok = Date::parse(s).is_ok() || (s.len() == 20 && s.is_char_boundary(10) && s.ends_with('Z') && s.as_bytes()[10] == b'T' && Date::parse(&s[..10]).is_ok() && time_ok(&s[11..19]));
+        if !ok {
+            let d = Diagnostic::error(format!("bad date: `{s}` is not YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ")).at(e.loc(m.span())).help("write e.g. \"2026-11-27\" or \"2026-11-27T12:00:00Z\"");
+            e.push(d);
+        }
+    }
+    if let Some(id) = &md.identifier
+        && let Err(msg) = identifier::check_identifier(id.get_ref())
+    {
+        e.push(Diagnostic::error(msg).at(e.loc(id.span())).help("use `urn:uuid:` with a UUID, `isbn:` with a valid ISBN-10 or ISBN-13, or `doi:10.…`"));
+    }
+    for c in &md.creators {
+        let r = c.role.get_ref();
+        if !ROLES.iter().any(|(n, _)| n == r) {
+            let names: Vec<&str> = ROLES.iter().map(|(n, _)| *n).collect();
+            let d = Diagnostic::error(format!("unknown creator role `{r}`")).at(e.loc(c.role.span()));
+            e.push(match nearest(r, names.iter().copied()) {
+                Some(n) => d.help(format!("did you mean `{n}`? Roles: {}", names.join(", "))),
+                None => d.help(format!("use one of: {}", names.join(", "))),
+            });
+        }
+        if c.name.trim().is_empty() {
+            e.push(Diagnostic::error("a creator has an empty name").at(e.loc(c.role.span())).help("give every creator a `name`"));
+        }
+    }
+    date
+}
+
+/// `hh:mm:ss` with hours 0–23, minutes and seconds 0–59.
+fn time_ok(t: &str) -> bool {
+    let p: Vec<&str> = t.split(':').collect();
+    let num = |s: &str, max: u32| s.len() == 2 && s.bytes().all(|b| b.is_ascii_digit()) && s.parse::<u32>().is_ok_and(|v| v <= max);
+    p.len() == 3 && num(p[0], 23) && num(p[1], 59) && num(p[2], 59)
+}
+
+fn contents(config: &Config, e: &mut Errors) {
+    let ct = config.contents.get_ref();
+    if !ct.chapters.is_empty() && !ct.parts.is_empty() {
+        let d = Diagnostic::error("[contents] has both `chapters` and `parts`").at(e.loc(ct.chapters[0].span())).help("put every chapter inside a [[contents.parts]] table, or drop the parts");
+        e.push(d);
+    }
+    if ct.chapters.is_empty() && ct.parts.iter().all(|p| p.chapters.is_empty()) {
+        let d = Diagnostic::error("the book has no chapters").at(e.loc(config.contents.span())).help("list manuscript files in [contents] `chapters = [\"manuscript/chapter-1.md\"]`");
+        e.push(d);
+    }
+    // Each file once (indexed: a contents list may be long).
+    let mut seen: std::collections::BTreeMap<&str, &Spanned<String>> = std::collections::BTreeMap::new();
+    for f in ct.front_matter.iter().chain(&ct.chapters).chain(ct.parts.iter().flat_map(|p| &p.chapters)).chain(&ct.back_matter) {
+        let key = f.get_ref().trim_start_matches("./");
+        match seen.get(key) {
+            Some(first) => {
+                let l = e.loc(first.span());
+                let d = Diagnostic::error(format!("`{}` is listed twice in [contents]", f.get_ref())).at(e.loc(f.span())).help(format!("remove one of the entries (the first is at line {})", l.line));
+                e.push(d);
+            }
+            None => {
+                seen.insert(key, f);
+            }
+        }
+    }
+}
+
+/// Whether a value is a safe file stem or profile name: ASCII letters, digits, `-`, `_`, `.`
+/// (not first), at most 100 characters.
+pub(super) fn safe_name(s: &str) -> bool {
+    !s.is_empty() && s.len() <= 100 && !s.starts_with('.') && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
+fn typography(config: &Config, e: &mut Errors) -> ((f32, f32), [f32; 4]) {
+    let ty = &config.typography;
+    let page_size = match parse_page_size(ty.page_size.get_ref()) {
+        Ok(s) => s,
+        Err(msg) => {
+            e.push(Diagnostic::error(msg).at(e.loc(ty.page_size.span())).help("use A4, A5, letter, 6x9in or `WIDTHxHEIGHT` like `148mmx210mm`"));
+            (419.528, 595.276)
+        }
+    };
+    let mut margins = [0.0; 4];
+    for (i, m) in [&ty.margins.top, &ty.margins.bottom, &ty.margins.inner, &ty.margins.outer].into_iter().enumerate() {
+        match parse_length(m.get_ref()) {
+            Ok(v) => margins[i] = v,
+            Err(msg) => e.push(Diagnostic::error(msg).at(e.loc(m.span())).help("write a length such as \"18mm\"")),
+        }
+    }
+    let (body, leading) = (*ty.body_size.get_ref(), *ty.leading.get_ref());
+    if !(4.0..=72.0).contains(&body) {
+        e.push(Diagnostic::error(format!("body-size {body} pt is outside 4–72 pt")).at(e.loc(ty.body_size.span())).help("a book is usually set at 9–12 pt"));
+    }
+    if !(leading >= body && leading <= body * 3.0) {
+        let d = Diagnostic::error(format!("leading {leading} pt must be between the body size and three times it"))
+            .at(e.loc(ty.leading.span()))
+            .help("leading is baseline-to-baseline distance; about 1.2–1.3 × body-size is usual");
+        e.push(d);
+    }
+    if margins[0] + margins[1] > page_size.1 * 0.6 || margins[2] + margins[3] > page_size.0 * 0.6 {
+        e.push(Diagnostic::error("the margins leave too little room for text on this page size").at(e.loc(ty.margins.top.span())).help("make the margins smaller or the page larger"));
+    }
+    (page_size, margins)
+}
+
+fn output(config: &Config, e: &mut Errors) {
+    let out = &config.output;
+    if let Some(stem) = &out.stem
+        && !safe_name(stem.get_ref())
+    {
+        let d = Diagnostic::error(format!("output stem `{}` is not a plain file name", stem.get_ref().escape_debug()))
+            .at(e.loc(stem.span()))
+            .help("[output] stem: use letters, digits, `-`, `_` and `.` (not first), at most 100 characters, e.g. `my-book`");
+        e.push(d);
+    }
+    let dir = std::path::Path::new(out.dir.get_ref());
+    if dir.is_absolute() || dir.components().any(|c| matches!(c, std::path::Component::ParentDir)) || out.dir.get_ref().is_empty() {
+        let d = Diagnostic::error(format!("[output] dir `{}` leaves the book directory", out.dir.get_ref()))
+            .at(e.loc(out.dir.span()))
+            .help("[output] dir: give a folder inside the book directory (e.g. \"out\"); to write elsewhere, pass --out DIR on the command line");
+        e.push(d);
+    }
+}
+
+/// Runs every check; returns the derived values.
+pub(super) fn all(config: &Config, e: &mut Errors) -> Checked {
+    let date = metadata(config, e);
+    contents(config, e);
+    let (page_size, margins) = typography(config, e);
+    output(config, e);
+    Checked { date, page_size, margins }
+}

@@ -1,0 +1,311 @@
+//! The schema of book.toml: one struct per table, kebab-case keys, unknown keys rejected.
+//! Values whose checks need a position in the file are `Spanned`.
+
+use serde::Deserialize;
+use toml::Spanned;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Config {
+    pub metadata: Metadata,
+    pub contents: Spanned<Contents>,
+    #[serde(default)]
+    pub output: Output,
+    #[serde(default)]
+    pub typography: Typography,
+    #[serde(default)]
+    pub fonts: Fonts,
+    #[serde(default)]
+    pub edition: Edition,
+    /// PDF profiles by name; none means one PDF from [typography].
+    #[serde(default)]
+    pub profiles: std::collections::BTreeMap<Spanned<String>, ProfileCfg>,
+}
+
+/// The citable edition: version, source, paragraph numbers.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Edition {
+    /// Version of this edition (e.g. "1.0"), printed in the colophon and the citation files.
+    pub version: Option<String>,
+    /// What the edition's text comes from, for the colophon and citations.
+    pub source: Option<String>,
+    /// Number paragraphs per chapter/letter, in the PDF's margin and in the EPUB.
+    #[serde(default)]
+    pub paragraph_numbers: bool,
+    /// Where the edition can be found (printed in citations).
+    pub url: Option<String>,
+}
+
+/// A PDF profile: settings that override [typography] for one PDF. Profiles differ only in
+/// settings, never in code paths.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct ProfileCfg {
+    pub page_size: Option<Spanned<String>>,
+    pub margins: Option<Margins>,
+    pub body_size: Option<Spanned<f32>>,
+    pub leading: Option<Spanned<f32>>,
+    /// Chapters, letters and parts open on right-hand pages (a blank verso before if needed).
+    #[serde(default)]
+    pub recto_openings: bool,
+    /// Whether blank pages may be inserted at all (half-title verso, front matter padding).
+    #[serde(default = "yes")]
+    pub blank_pages: bool,
+    /// Pad the page count with blank pages to a multiple of this (e.g. 4 for print on demand).
+    #[serde(default = "one")]
+    pub pad_to: usize,
+    /// Bleed around the trimmed page, a length (e.g. "3mm").
+    pub bleed: Option<Spanned<String>>,
+    /// Draw crop marks outside the bleed.
+    #[serde(default)]
+    pub crop_marks: bool,
+    /// Number every Nth line of body text in the outer margin, restarting per chapter/letter.
+    #[serde(default)]
+    pub line_numbers: usize,
+    /// Colour links (for screens).
+    #[serde(default)]
+    pub link_color: bool,
+    /// Show the outline open in the viewer.
+    #[serde(default)]
+    pub outline_open: bool,
+    /// Add an "About this edition" page for teachers.
+    #[serde(default)]
+    pub teacher_page: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+fn one() -> usize {
+    1
+}
+
+/// A resolved PDF profile: every setting known.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PdfProfile {
+    /// Profile name ("" for the single PDF of a book without profiles).
+    pub name: String,
+    pub width: f32,
+    pub height: f32,
+    /// top, bottom, inner, outer
+    pub margins: [f32; 4],
+    pub body: f32,
+    pub leading: f32,
+    pub recto_openings: bool,
+    pub blank_pages: bool,
+    pub pad_to: usize,
+    pub bleed: f32,
+    pub crop_marks: bool,
+    pub line_numbers: usize,
+    pub link_color: bool,
+    pub outline_open: bool,
+    pub teacher_page: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Metadata {
+    pub title: Spanned<String>,
+    pub subtitle: Option<String>,
+    #[serde(default)]
+    pub creators: Vec<Creator>,
+    /// BCP 47 language tag of the book, e.g. `en`, `de`, `en-GB`.
+    #[serde(default = "default_language")]
+    pub language: Spanned<String>,
+    /// `urn:uuid:…`, `urn:isbn:…`/`isbn:…` or `doi:…`; derived from the title when absent.
+    pub identifier: Option<Spanned<String>>,
+    pub publisher: Option<String>,
+    /// Publication date, `YYYY-MM-DD`.
+    pub date: Option<Spanned<String>>,
+    /// Last modification (EPUB `dcterms:modified`), `YYYY-MM-DD` or `YYYY-MM-DDThh:mm:ssZ`.
+    /// Defaults to `date`, then to SOURCE_DATE_EPOCH, then to 2000-01-01.
+    pub modified: Option<Spanned<String>>,
+    pub edition: Option<String>,
+    pub rights: Option<String>,
+    pub description: Option<String>,
+    #[serde(default)]
+    pub subjects: Vec<String>,
+}
+
+fn default_language() -> Spanned<String> {
+    Spanned::new(0..0, "en".to_string())
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Creator {
+    pub name: String,
+    /// `author`, `editor`, `translator`, `illustrator`, `contributor`, … (MARC relator names).
+    #[serde(default = "default_role")]
+    pub role: Spanned<String>,
+    /// Sort form, e.g. "Kennedy, John F.".
+    pub file_as: Option<String>,
+}
+
+fn default_role() -> Spanned<String> {
+    Spanned::new(0..0, "author".to_string())
+}
+
+/// Role names accepted in `creators` and their MARC relator codes.
+pub const ROLES: &[(&str, &str)] = &[
+    ("author", "aut"),
+    ("editor", "edt"),
+    ("translator", "trl"),
+    ("illustrator", "ill"),
+    ("contributor", "ctb"),
+    ("photographer", "pht"),
+    ("annotator", "ann"),
+    ("compiler", "com"),
+    ("designer", "bkd"),
+];
+
+impl Creator {
+    pub fn relator(&self) -> &'static str {
+        ROLES.iter().find(|(n, _)| *n == self.role.get_ref()).map(|(_, c)| *c).unwrap_or("ctb")
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Contents {
+    #[serde(default)]
+    pub front_matter: Vec<Spanned<String>>,
+    /// Chapters of a book without parts.
+    #[serde(default)]
+    pub chapters: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub parts: Vec<Part>,
+    #[serde(default)]
+    pub back_matter: Vec<Spanned<String>>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Part {
+    pub title: String,
+    pub chapters: Vec<Spanned<String>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Format {
+    Epub,
+    Pdf,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Output {
+    #[serde(default = "default_out_dir")]
+    pub dir: Spanned<String>,
+    /// File name without extension; defaults to a slug of the title.
+    pub stem: Option<Spanned<String>>,
+    #[serde(default = "default_formats")]
+    pub formats: Vec<Format>,
+    /// The PDF profile whose pages the EPUB's page list and the citations refer to.
+    pub reference_profile: Option<Spanned<String>>,
+}
+
+fn default_out_dir() -> Spanned<String> {
+    Spanned::new(0..0, "out".to_string())
+}
+fn default_formats() -> Vec<Format> {
+    vec![Format::Epub, Format::Pdf]
+}
+
+impl Default for Output {
+    fn default() -> Self {
+        Output { dir: default_out_dir(), stem: None, formats: default_formats(), reference_profile: None }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Typography {
+    /// `A4`, `A5`, `letter`, `6x9in`, or `WIDTHxHEIGHT` with a unit (`mm`, `in`, `pt`).
+    #[serde(default = "default_page_size")]
+    pub page_size: Spanned<String>,
+    #[serde(default)]
+    pub margins: Margins,
+    /// Body text size in points.
+    #[serde(default = "default_body_size")]
+    pub body_size: Spanned<f32>,
+    /// Baseline-to-baseline distance of body text in points.
+    #[serde(default = "default_leading")]
+    pub leading: Spanned<f32>,
+    /// Capitalised words shorter than this many letters are never hyphenated.
+    #[serde(default = "default_min_name")]
+    pub min_hyphenate_name: usize,
+}
+
+fn default_page_size() -> Spanned<String> {
+    Spanned::new(0..0, "A5".to_string())
+}
+fn default_body_size() -> Spanned<f32> {
+    Spanned::new(0..0, 11.0)
+}
+fn default_leading() -> Spanned<f32> {
+    Spanned::new(0..0, 14.0)
+}
+fn default_min_name() -> usize {
+    8
+}
+
+impl Default for Typography {
+    fn default() -> Self {
+        Typography {
+            page_size: default_page_size(),
+            margins: Margins::default(),
+            body_size: default_body_size(),
+            leading: default_leading(),
+            min_hyphenate_name: default_min_name(),
+        }
+    }
+}
+
+/// Page margins, each a length with unit (`18mm`, `0.75in`, `54pt`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Margins {
+    #[serde(default = "m_top")]
+    pub top: Spanned<String>,
+    #[serde(default = "m_bottom")]
+    pub bottom: Spanned<String>,
+    #[serde(default = "m_inner")]
+    pub inner: Spanned<String>,
+    #[serde(default = "m_outer")]
+    pub outer: Spanned<String>,
+}
+
+fn m_top() -> Spanned<String> {
+    Spanned::new(0..0, "17mm".into())
+}
+fn m_bottom() -> Spanned<String> {
+    Spanned::new(0..0, "20mm".into())
+}
+fn m_inner() -> Spanned<String> {
+    Spanned::new(0..0, "17mm".into())
+}
+fn m_outer() -> Spanned<String> {
+    Spanned::new(0..0, "15mm".into())
+}
+
+impl Default for Margins {
+    fn default() -> Self {
+        Margins { top: m_top(), bottom: m_bottom(), inner: m_inner(), outer: m_outer() }
+    }
+}
+
+/// Font files, relative to the book directory. When absent, quire uses the fonts it was built
+/// with (the repository's `fonts/`: EB Garamond and Source Code Pro, OFL).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Fonts {
+    pub regular: Option<Spanned<String>>,
+    pub italic: Option<Spanned<String>>,
+    pub bold: Option<Spanned<String>>,
+    pub bold_italic: Option<Spanned<String>>,
+    pub mono: Option<Spanned<String>>,
+}
+
