@@ -1,0 +1,472 @@
+//! Markdown → blocks: pulldown-cmark's offset iterator driving an explicit stack of frames (no
+//! recursion over input depth). Block nesting is capped at `MAX_NESTING` and inline nesting at
+//! `MAX_INLINE_NESTING`, so every later walk over the model has bounded depth.
+
+use super::*;
+
+/// Deepest nesting of emphasis, links and strikethrough kept as markup.
+pub const MAX_INLINE_NESTING: usize = 32;
+
+pub(super) struct BodyParser<'a> {
+    pub(super) dir: &'a BookDir,
+    pub(super) file: &'a SourceFile,
+    pub(super) index: &'a LineIndex<'a>,
+    /// Offset of the Markdown body within the file.
+    pub(super) base: usize,
+    pub(super) diags: &'a mut Diagnostics,
+    /// Note labels in order of first reference.
+    pub(super) note_order: Vec<String>,
+    /// label → (reference count, first reference offset, note index)
+    pub(super) note_refs: BTreeMap<String, (usize, usize, usize)>,
+    /// label → (blocks, definition offset)
+    pub(super) note_defs: BTreeMap<String, (Vec<Block>, usize)>,
+    pub(super) anchors: Anchors,
+    pub(super) chapter_id: String,
+    /// Whether too deep inline nesting was reported in this chapter.
+    pub(super) inline_depth_reported: bool,
+}
+
+pub(super) enum Frame {
+    /// Root, block quote, list item or footnote definition.
+    Blocks { blocks: Vec<Block>, start: usize, note: Option<String>, quote: bool },
+    List { start_num: Option<u64>, tight: bool, items: Vec<Vec<Block>>, start: usize },
+    Inlines { kind: InlineFrame, inlines: Vec<Inline>, start: usize },
+    Table { align: Vec<Align>, head: Vec<Vec<Inline>>, rows: Vec<Vec<Vec<Inline>>>, row: Vec<Vec<Inline>>, start: usize },
+    Code { lang: Option<String>, text: String, start: usize },
+    /// Content being skipped (too deeply nested or raw HTML block).
+    Skip { depth: usize },
+}
+
+#[derive(PartialEq)]
+pub(super) enum InlineFrame {
+    Paragraph { implicit: bool },
+    Heading(u8),
+    Emph,
+    Strong,
+    Strike,
+    Link { url: String, title: String },
+    Image { src: String },
+    Cell,
+    /// Markup nested too deep: its content goes to the parent unchanged.
+    Flat,
+}
+
+
+/// The state of one walk over a Markdown text.
+struct Walk {
+    stack: Vec<Frame>,
+    /// Open block quotes and lists.
+    nesting: usize,
+    /// (end offset, ended with '[') of the text event just before, to spot undefined notes.
+    prev_text_end: Option<(usize, bool)>,
+}
+
+/// While an over-deep or raw-HTML subtree is skipped: true, and the skip is tracked.
+fn skipping(st: &mut Walk, event: &Event) -> bool {
+    let Some(Frame::Skip { depth }) = st.stack.last_mut() else { return false };
+    match event {
+        Event::Start(_) => *depth += 1,
+        Event::End(_) => {
+            if *depth == 0 {
+                st.stack.pop();
+                st.nesting = st.nesting.saturating_sub(1);
+            } else {
+                *depth -= 1;
+            }
+        }
+        _ => {}
+    }
+    true
+}
+
+impl BodyParser<'_> {
+    pub(super) fn loc(&self, body_offset: usize) -> Location {
+        self.index.location(&self.file.name, self.base + body_offset)
+    }
+    pub(super) fn pos(&self, body_offset: usize) -> Pos {
+        to_pos(&self.loc(body_offset))
+    }
+
+    pub(super) fn error(&mut self, offset: usize, msg: impl Into<String>, help: &str) {
+        let d = Diagnostic::error(msg).at(self.loc(offset)).help(help);
+        self.diags.push(d);
+    }
+
+    /// Inline Markdown from a front matter string (title, salutation, source note…).
+    pub(super) fn inline_markdown(&mut self, s: &str, offset: usize) -> Vec<Inline> {
+        let saved = self.base;
+        // Positions inside front matter strings are reported at the string's chapter start.
+        let _ = offset;
+        let blocks = self.parse_blocks(s);
+        self.base = saved;
+        let mut out = Vec::new();
+        for b in blocks {
+            if let Block::Paragraph { inlines, .. } = b {
+                if !out.is_empty() {
+                    out.push(Inline::LineBreak);
+                }
+                out.extend(inlines);
+            }
+        }
+        out
+    }
+
+    pub(super) fn parse_blocks(&mut self, body: &str) -> Vec<Block> {
+        let mut st = Walk { stack: vec![Frame::Blocks { blocks: Vec::new(), start: 0, note: None, quote: false }], nesting: 0, prev_text_end: None };
+        for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+            if skipping(&mut st, &event) {
+                continue;
+            }
+            let is_block_start = matches!(
+                &event,
+                Event::Start(
+                    Tag::Paragraph
+                        | Tag::Heading { .. }
+                        | Tag::BlockQuote(_)
+                        | Tag::CodeBlock(_)
+                        | Tag::List(_)
+                        | Tag::Table(_)
+                        | Tag::HtmlBlock
+                        | Tag::FootnoteDefinition(_)
+                ) | Event::Rule
+            ) || matches!(&event, Event::End(TagEnd::Item));
+            if is_block_start && matches!(st.stack.last(), Some(Frame::Inlines { kind: InlineFrame::Paragraph { implicit: true }, .. })) {
+                self.close_top(&mut st.stack);
+            }
+            let was_text = matches!(event, Event::Text(_));
+            match event {
+                Event::Start(tag) => self.start_tag(tag, range.start, &mut st),
+                Event::End(end) => self.end_tag(end, &mut st),
+                Event::Text(t) => self.text(&t, range, body, &mut st),
+                other => self.leaf_event(other, range.start, &mut st.stack),
+            }
+            if !was_text {
+                st.prev_text_end = None;
+            }
+        }
+        let stack = &mut st.stack;
+        while stack.len() > 1 {
+            self.close_top(stack);
+        }
+        match stack.pop() {
+            Some(Frame::Blocks { blocks, .. }) => blocks,
+            _ => Vec::new(),
+        }
+    }
+
+    fn start_tag(&mut self, tag: Tag, start: usize, st: &mut Walk) {
+        let stack = &mut st.stack;
+        match tag {
+            Tag::Paragraph => stack.push(Frame::Inlines { kind: InlineFrame::Paragraph { implicit: false }, inlines: vec![], start }),
+            Tag::Heading { level, .. } => stack.push(Frame::Inlines { kind: InlineFrame::Heading(level as u8), inlines: vec![], start }),
+            Tag::BlockQuote(_) | Tag::List(_) | Tag::Item | Tag::FootnoteDefinition(_) if st.nesting >= MAX_NESTING => {
+                self.error(start, format!("block quotes and lists are nested more than {MAX_NESTING} deep"), "flatten the structure; deeper nesting cannot be typeset");
+                stack.push(Frame::Skip { depth: 0 });
+                st.nesting += 1;
+            }
+            Tag::BlockQuote(_) => {
+                st.nesting += 1;
+                stack.push(Frame::Blocks { blocks: vec![], start, note: None, quote: true })
+            }
+            Tag::FootnoteDefinition(label) => {
+                st.nesting += 1;
+                stack.push(Frame::Blocks { blocks: vec![], start, note: Some(label.to_string()), quote: false })
+            }
+            Tag::List(n) => {
+                st.nesting += 1;
+                stack.push(Frame::List { start_num: n, tight: true, items: vec![], start })
+            }
+            Tag::Item => {
+                st.nesting += 1;
+                stack.push(Frame::Blocks { blocks: vec![], start, note: None, quote: false })
+            }
+            Tag::CodeBlock(kind) => {
+                let lang = match kind {
+                    CodeBlockKind::Fenced(info) => {
+                        let l = info.split_whitespace().next().unwrap_or("").to_string();
+                        (!l.is_empty()).then_some(l)
+                    }
+                    CodeBlockKind::Indented => None,
+                };
+                stack.push(Frame::Code { lang, text: String::new(), start })
+            }
+            Tag::Table(al) => {
+                let align = al
+                    .iter()
+                    .map(|a| match a {
+                        Alignment::None => Align::None,
+                        Alignment::Left => Align::Left,
+                        Alignment::Center => Align::Center,
+                        Alignment::Right => Align::Right,
+                    })
+                    .collect();
+                stack.push(Frame::Table { align, head: vec![], rows: vec![], row: vec![], start })
+            }
+            Tag::TableHead | Tag::TableRow => {}
+            Tag::TableCell => stack.push(Frame::Inlines { kind: InlineFrame::Cell, inlines: vec![], start }),
+            Tag::Emphasis => self.push_inline(stack, InlineFrame::Emph, start),
+            Tag::Strong => self.push_inline(stack, InlineFrame::Strong, start),
+            Tag::Strikethrough => self.push_inline(stack, InlineFrame::Strike, start),
+            Tag::Link { dest_url, title, .. } => self.push_inline(stack, InlineFrame::Link { url: dest_url.to_string(), title: title.to_string() }, start),
+            Tag::Image { dest_url, .. } => {
+                let src = self.resolve_image(&dest_url, start);
+                self.push_inline(stack, InlineFrame::Image { src }, start)
+            }
+            // Raw HTML blocks and extensions not enabled (math, definition lists, metadata…): skipped.
+            _ => stack.push(Frame::Skip { depth: 0 }),
+        }
+    }
+
+    fn end_tag(&mut self, end: TagEnd, st: &mut Walk) {
+        let stack = &mut st.stack;
+        match end {
+            TagEnd::TableHead => {
+                if let Some(Frame::Table { head, row, .. }) = stack.last_mut() {
+                    *head = std::mem::take(row);
+                }
+            }
+            TagEnd::TableRow => {
+                if let Some(Frame::Table { rows, row, .. }) = stack.last_mut() {
+                    rows.push(std::mem::take(row));
+                }
+            }
+            TagEnd::BlockQuote(_) | TagEnd::List(_) | TagEnd::Item | TagEnd::FootnoteDefinition => {
+                st.nesting = st.nesting.saturating_sub(1);
+                self.close_top(stack);
+            }
+            _ => self.close_top(stack),
+        }
+    }
+
+    fn text(&mut self, t: &str, range: std::ops::Range<usize>, body: &str, st: &mut Walk) {
+        // An undefined footnote reference comes through as the text "[", "^label", "]".
+        if let Some(label) = t.strip_prefix('^')
+            && st.prev_text_end == Some((range.start, true))
+            && body[range.end..].starts_with(']')
+            && !label.is_empty()
+            && !label.contains(char::is_whitespace)
+        {
+            self.error(
+                range.start - 1,
+                format!("footnote reference `[^{label}]` has no definition"),
+                &format!("add a line `[^{label}]: The note's text.` to this file, or remove the reference"),
+            );
+        }
+        st.prev_text_end = Some((range.end, t.ends_with('[')));
+        match st.stack.last_mut() {
+            Some(Frame::Code { text, .. }) => text.push_str(t),
+            _ => self.push_leaf(&mut st.stack, Inline::Text(t.to_string()), range.start),
+        }
+    }
+
+    /// Events that add one thing: code spans, breaks, note references, rules, HTML, math.
+    fn leaf_event(&mut self, event: Event, start: usize, stack: &mut Vec<Frame>) {
+        match event {
+            Event::Code(t) => self.push_leaf(stack, Inline::Code(t.to_string()), start),
+            Event::SoftBreak => self.push_leaf(stack, Inline::Text(" ".into()), start),
+            Event::HardBreak => self.push_leaf(stack, Inline::LineBreak, start),
+            Event::FootnoteReference(label) => {
+                let label = label.to_string();
+                let next_index = self.note_order.len();
+                let entry = self.note_refs.entry(label.clone()).or_insert((0, start, next_index));
+                let nth = entry.0;
+                entry.0 += 1;
+                let note = entry.2;
+                if nth == 0 {
+                    self.note_order.push(label);
+                }
+                self.push_leaf(stack, Inline::NoteRef { note, nth }, start);
+            }
+            Event::Rule => {
+                let pos = self.pos(start);
+                self.push_block(stack, Block::ThematicBreak { pos })
+            }
+            Event::Html(h) | Event::InlineHtml(h) => {
+                if !h.trim_start().starts_with("<!--") && !h.trim().is_empty() {
+                    self.error(start, "raw HTML is not supported in the manuscript", "use Markdown instead (emphasis, links, images, figures); HTML comments <!-- … --> are allowed");
+                }
+            }
+            Event::InlineMath(m) | Event::DisplayMath(m) => self.push_leaf(stack, Inline::Code(m.to_string()), start),
+            Event::TaskListMarker(done) => self.push_leaf(stack, Inline::Text(if done { "☑ ".into() } else { "☐ ".into() }), start),
+            Event::Start(_) | Event::End(_) | Event::Text(_) => {}
+        }
+    }
+
+    /// Opens an inline frame (emphasis, link…). Beyond `MAX_INLINE_NESTING` open frames the
+    /// markup is dropped and its text kept (reported once per chapter), so every later walk
+    /// over the inlines has bounded depth.
+    fn push_inline(&mut self, stack: &mut Vec<Frame>, kind: InlineFrame, start: usize) {
+        self.ensure_inline_context(stack, start);
+        let depth = stack.iter().rev().take_while(|f| matches!(f, Frame::Inlines { .. })).count();
+        let kind = if depth > MAX_INLINE_NESTING && !matches!(kind, InlineFrame::Image { .. }) {
+            if !self.inline_depth_reported {
+                self.inline_depth_reported = true;
+                let d = Diagnostic::warning(format!("emphasis and links are nested more than {MAX_INLINE_NESTING} deep; the deeper markup is dropped and its text kept"))
+                    .at(self.loc(start))
+                    .help("close emphasis markers (`*`, `_`) where they end");
+                self.diags.push(d);
+            }
+            InlineFrame::Flat
+        } else {
+            kind
+        };
+        stack.push(Frame::Inlines { kind, inlines: vec![], start });
+    }
+
+    /// Inline content directly inside a list item (tight list) gets an implicit paragraph.
+    fn ensure_inline_context(&mut self, stack: &mut Vec<Frame>, start: usize) {
+        if matches!(stack.last(), Some(Frame::Blocks { .. })) {
+            stack.push(Frame::Inlines { kind: InlineFrame::Paragraph { implicit: true }, inlines: vec![], start });
+        }
+    }
+
+    pub(super) fn push_leaf(&mut self, stack: &mut Vec<Frame>, inline: Inline, start: usize) {
+        self.ensure_inline_context(stack, start);
+        if let Some(Frame::Inlines { inlines, .. }) = stack.last_mut() {
+            // Merge adjacent text runs.
+            if let (Inline::Text(new), Some(Inline::Text(prev))) = (&inline, inlines.last_mut()) {
+                prev.push_str(new);
+                return;
+            }
+            inlines.push(inline);
+        }
+    }
+
+    pub(super) fn push_block(&mut self, stack: &mut [Frame], block: Block) {
+        match stack.last_mut() {
+            Some(Frame::Blocks { blocks, .. }) => blocks.push(block),
+            Some(Frame::List { items, .. }) => {
+                if let Some(last) = items.last_mut() {
+                    last.push(block)
+                } else {
+                    items.push(vec![block])
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn close_top(&mut self, stack: &mut Vec<Frame>) {
+        let Some(frame) = stack.pop() else { return };
+        match frame {
+            Frame::Blocks { blocks, start, note: Some(label), .. } => {
+                if let Some((_, first)) = self.note_defs.get(&label) {
+                    let first = self.loc(*first);
+                    self.error(
+                        start,
+                        format!("footnote `[^{label}]` is defined twice"),
+                        &format!("rename or remove one definition (the first is at line {})", first.line),
+                    );
+                } else {
+                    self.note_defs.insert(label, (blocks, start));
+                }
+            }
+            Frame::Blocks { blocks, start, quote: true, .. } => {
+                let pos = self.pos(start);
+                self.push_block(stack, Block::BlockQuote { blocks, pos });
+            }
+            Frame::Blocks { blocks, .. } => {
+                // A list item.
+                if let Some(Frame::List { items, .. }) = stack.last_mut() {
+                    items.push(blocks);
+                } else {
+                    // Root (only closed at the end) — put it back.
+                    stack.push(Frame::Blocks { blocks, start: 0, note: None, quote: false });
+                }
+            }
+            Frame::List { start_num, tight, items, start } => {
+                let pos = self.pos(start);
+                self.push_block(stack, Block::List { start: start_num, tight, items, pos });
+            }
+            Frame::Code { lang, text, start } => {
+                if lang.as_deref() == Some("figure") {
+                    if let Some(fig) = self.figure(&text, start) {
+                        self.push_block(stack, Block::Figure(fig));
+                    }
+                } else {
+                    let pos = self.pos(start);
+                    self.push_block(stack, Block::CodeBlock { lang, text, pos });
+                }
+            }
+            Frame::Table { align, head, rows, start, .. } => {
+                let pos = self.pos(start);
+                self.push_block(stack, Block::Table { align, head, rows, pos });
+            }
+            Frame::Skip { .. } => {}
+            Frame::Inlines { kind, inlines, start } => {
+                let pos = self.pos(start);
+                match kind {
+                    InlineFrame::Paragraph { implicit } => {
+                        if !implicit && let Some(Frame::Blocks { .. }) = stack.last()
+                            && let Some(Frame::List { tight, .. }) = stack.iter_mut().rev().nth(1)
+                        {
+                            *tight = false;
+                        }
+                        let inlines = trim_inlines(inlines);
+                        if inlines.is_empty() {
+                            return;
+                        }
+                        // A paragraph holding only an image is a figure without caption.
+                        if let [Inline::Image { src, alt }] = inlines.as_slice() {
+                            let id = self.anchors.mint("fig", "fig");
+                            let fig = Figure { id, image: src.clone(), alt: alt.clone(), caption: vec![], credit: vec![], pos };
+                            self.push_block(stack, Block::Figure(fig));
+                            return;
+                        }
+                        self.push_block(stack, Block::Paragraph { inlines, pos, n: 0 });
+                    }
+                    InlineFrame::Heading(level) => {
+                        let id = self.anchors.mint(&plain_text(&inlines), "section");
+                        let inlines = trim_inlines(inlines);
+                        if level > 4 {
+                            self.diags.push(
+                                Diagnostic::warning(format!("heading level {level} is set as level 4"))
+                                    .at(self.loc(start))
+                                    .help("use headings of levels 1–4 (`#` to `####`)"),
+                            );
+                        }
+                        self.push_block(stack, Block::Heading { level: level.min(4), id, inlines, pos });
+                    }
+                    InlineFrame::Cell => {
+                        if let Some(Frame::Table { row, .. }) = stack.last_mut() {
+                            row.push(trim_inlines(inlines));
+                        }
+                    }
+                    InlineFrame::Flat => inlines.into_iter().for_each(|i| self.push_leaf(stack, i, start)),
+                    InlineFrame::Emph => self.push_leaf(stack, Inline::Emph(inlines), start),
+                    InlineFrame::Strong => self.push_leaf(stack, Inline::Strong(inlines), start),
+                    InlineFrame::Strike => self.push_leaf(stack, Inline::Strike(inlines), start),
+                    InlineFrame::Link { url, title } => {
+                        self.push_leaf(stack, Inline::Link { url, title, children: inlines, target: LinkTarget::Unresolved }, start)
+                    }
+                    InlineFrame::Image { src } => {
+                        let alt = plain_text(&inlines);
+                        if alt.trim().is_empty() {
+                            self.error(start, "image has no alt text", "describe the image between the brackets: ![A photograph of …](file.png)");
+                        }
+                        self.push_leaf(stack, Inline::Image { src, alt }, start)
+                    }
+                }
+            }
+        }
+    }
+
+}
+
+/// Drops leading/trailing whitespace-only text.
+fn trim_inlines(mut v: Vec<Inline>) -> Vec<Inline> {
+    if let Some(Inline::Text(t)) = v.first_mut() {
+        *t = t.trim_start().to_string();
+        if t.is_empty() {
+            v.remove(0);
+        }
+    }
+    if let Some(Inline::Text(t)) = v.last_mut() {
+        *t = t.trim_end().to_string();
+        if t.is_empty() {
+            v.pop();
+        }
+    }
+    v
+}
+
