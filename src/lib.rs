@@ -151,20 +151,44 @@ fn colophon_pairs(loaded: &Loaded, ed: &cite::Edition) -> Vec<(String, String)> 
     v
 }
 
-/// Builds the requested outputs into `out_dir`. Every output is produced in memory first; files
-/// are written only when all of them succeeded. Besides the EPUB and PDFs, the citation files
-/// and `SHA256SUMS` (listing every output) are written.
-pub fn build(loaded: &Loaded, out_dir: &Path, targets: &[Target], profile: Option<&str>) -> Result<BuildReport, Diagnostics> {
+/// Renders every requested output in memory (nothing is written): the files, with
+/// `SHA256SUMS` listing them, and the layout report.
+pub fn prepare(loaded: &Loaded, out_dir: &Path, targets: &[Target], profile: Option<&str>) -> Result<Rendered, Diagnostics> {
     check_out_dir(loaded, out_dir).map_err(|d| Diagnostics(vec![d]))?;
-    let files = render(loaded, targets, profile)?;
-    let mut report = files.report;
-    output::prepare_dir(out_dir).map_err(|d| Diagnostics(vec![d]))?;
-    for (name, bytes) in &files.files {
-        report.written.push(output::write_atomic(out_dir, name, bytes).map_err(|d| Diagnostics(vec![d]))?);
-    }
+    let mut files = render(loaded, targets, profile)?;
     let sums = sha256sums(&files.files);
-    report.written.push(output::write_atomic(out_dir, SUMS_FILE, sums.as_bytes()).map_err(|d| Diagnostics(vec![d]))?);
+    files.files.push((SUMS_FILE.to_string(), sums.into_bytes()));
+    Ok(files)
+}
+
+/// Writes rendered outputs into `out_dir` as one change (see [`output::publish`]).
+pub fn write(rendered: Rendered, out_dir: &Path) -> Result<Vec<std::path::PathBuf>, Diagnostics> {
+    output::publish(out_dir, &rendered.files).map_err(|d| Diagnostics(vec![d]))
+}
+
+/// Builds the requested outputs into `out_dir`: every output is produced in memory first, then
+/// all are written as one change. Besides the EPUB and PDFs, the citation files and
+/// `SHA256SUMS` (listing every output) are written.
+pub fn build(loaded: &Loaded, out_dir: &Path, targets: &[Target], profile: Option<&str>) -> Result<BuildReport, Diagnostics> {
+    let rendered = prepare(loaded, out_dir, targets, profile)?;
+    let mut report = BuildReport { layouts: rendered.report.layouts.clone(), warnings: rendered.report.warnings.clone(), written: Vec::new() };
+    report.written = write(rendered, out_dir)?;
     Ok(report)
+}
+
+/// The output directory book.toml names (`[output] dir`), which must stay inside the book
+/// directory even through symbolic links: a downloaded book may not write elsewhere. (The
+/// command line's `--out` may point anywhere.)
+pub fn configured_out_dir(loaded: &Loaded) -> Result<std::path::PathBuf, Diagnostic> {
+    let rel = loaded.config.config.output.dir.get_ref();
+    let dir = loaded.dir.root().join(rel);
+    let real = output::resolve_lexically(&dir);
+    if !real.starts_with(loaded.dir.canonical_root()) {
+        return Err(Diagnostic::error(format!("[output] dir `{rel}` leads outside the book directory (to `{}`)", real.display()))
+            .at(loaded.config.location(loaded.config.config.output.dir.span()))
+            .help("make it a plain folder inside the book, or pass --out DIR to write elsewhere on purpose"));
+    }
+    Ok(dir)
 }
 
 /// Refuses an output directory that is the book directory or lies among the manuscript files

@@ -85,161 +85,207 @@ enum FormatArg {
     All,
 }
 
+/// Prints to stdout; a closed pipe or a full disk ends the printing quietly (never a panic).
+macro_rules! say {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($t)*);
+    }};
+}
+
+/// Prints diagnostics to stderr (errors there are ignored too).
 fn report(diags: &Diagnostics) {
+    use std::io::Write as _;
+    let mut err = std::io::stderr().lock();
     for d in diags.iter() {
-        eprint!("{d}");
+        let _ = write!(err, "{d}");
     }
+}
+
+fn fail(msg: &str) -> ExitCode {
+    use std::io::Write as _;
+    let _ = writeln!(std::io::stderr().lock(), "error: {msg}");
+    ExitCode::from(1)
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Check { book, deny_warnings } => match quire::load(&book) {
-            Ok(loaded) => {
-                report(&loaded.warnings);
-                print!("{}", quire::outline::outline(&loaded.book));
-                if deny_warnings && !loaded.warnings.is_empty() {
-                    eprintln!("error: warnings are denied (--deny-warnings)");
-                    return ExitCode::from(1);
-                }
-                ExitCode::SUCCESS
-            }
-            Err(diags) => {
-                report(&diags);
-                let n = diags.iter().filter(|d| d.is_error()).count();
-                eprintln!("error: {n} problem{} found; nothing was built", if n == 1 { "" } else { "s" });
-                ExitCode::from(1)
-            }
-        },
+        Command::Check { book, deny_warnings } => check(&book, deny_warnings),
         Command::Bench { book, sizes, runs, work } => {
             let work = work.unwrap_or_else(|| std::env::temp_dir().join(format!("quire-bench-{}", std::process::id())));
             match quire::bench::run(&book, &sizes, runs, &work) {
                 Ok(table) => {
-                    print!("{table}");
+                    say!("{}", table.trim_end());
                     ExitCode::SUCCESS
                 }
-                Err(e) => {
-                    eprintln!("error: benchmark failed: {e}");
-                    ExitCode::from(1)
-                }
+                Err(e) => fail(&format!("benchmark failed: {e}")),
             }
         }
         Command::BenchRun { book } => match quire::bench::measure(&book) {
             Ok(line) => {
-                println!("{line}");
+                say!("{line}");
                 ExitCode::SUCCESS
             }
-            Err(e) => {
-                eprintln!("error: {e}");
-                ExitCode::from(1)
-            }
+            Err(e) => fail(&e.to_string()),
         },
-        Command::Verify { book, out } => {
-            let loaded = match quire::load(&book) {
-                Ok(l) => l,
-                Err(diags) => {
-                    report(&diags);
-                    return ExitCode::from(1);
-                }
-            };
-            let out_dir = out.unwrap_or_else(|| book.join(loaded.config.config.output.dir.get_ref()));
-            match quire::verify(&loaded, &out_dir) {
-                Ok(verdicts) => {
-                    let mut ok = true;
-                    for v in &verdicts {
-                        match v {
-                            quire::Verdict::Match(n) => println!("ok        {n}"),
-                            quire::Verdict::Mismatch(n) => {
-                                ok = false;
-                                println!("MISMATCH  {n}");
-                            }
-                            quire::Verdict::Missing(n) => {
-                                ok = false;
-                                println!("MISSING   {n} (listed in SHA256SUMS, not produced by this build)");
-                            }
-                            quire::Verdict::Modified(n) => {
-                                ok = false;
-                                println!("MODIFIED  {n} (the rebuild matches SHA256SUMS, the file in the output directory does not)");
-                            }
-                            quire::Verdict::Extra(n) => println!("not listed {n} (built now, not part of the recorded build)"),
-                        }
-                    }
-                    if ok {
-                        println!("verified: {} files match SHA256SUMS", verdicts.len());
-                        ExitCode::SUCCESS
-                    } else {
-                        eprintln!("error: the outputs do not match SHA256SUMS");
-                        ExitCode::from(1)
-                    }
-                }
-                Err(diags) => {
-                    report(&diags);
-                    ExitCode::from(1)
-                }
-            }
-        }
-        Command::Build { book, out, format, profile, deny_warnings, quiet } => {
-            let loaded = match quire::load(&book) {
-                Ok(l) => l,
-                Err(diags) => {
-                    report(&diags);
-                    eprintln!("error: the book has errors; nothing was written");
-                    return ExitCode::from(1);
-                }
-            };
+        Command::Verify { book, out } => verify(&book, out),
+        Command::Build { book, out, format, profile, deny_warnings, quiet } => build(&book, &BuildArgs { out, format, profile, deny_warnings, quiet }),
+    }
+}
+
+fn check(book: &std::path::Path, deny_warnings: bool) -> ExitCode {
+    match quire::load(book) {
+        Ok(loaded) => {
             report(&loaded.warnings);
+            say!("{}", quire::outline::outline(&loaded.book).trim_end());
             if deny_warnings && !loaded.warnings.is_empty() {
-                eprintln!("error: warnings are denied (--deny-warnings); nothing was written");
-                return ExitCode::from(1);
+                return fail("warnings are denied (--deny-warnings)");
             }
-            let targets: Vec<Target> = match format {
-                Some(FormatArg::Epub) => vec![Target::Epub],
-                Some(FormatArg::Pdf) => vec![Target::Pdf],
-                Some(FormatArg::All) => vec![Target::Epub, Target::Pdf],
-                None => loaded
-                    .config
-                    .config
-                    .output
-                    .formats
-                    .iter()
-                    .map(|f| match f {
-                        quire::config::Format::Epub => Target::Epub,
-                        quire::config::Format::Pdf => Target::Pdf,
-                    })
-                    .collect(),
-            };
-            let out_dir = out.unwrap_or_else(|| book.join(loaded.config.config.output.dir.get_ref()));
-            match quire::build(&loaded, &out_dir, &targets, profile.as_deref()) {
-                Ok(rep) => {
-                    report(&rep.warnings);
-                    if !quiet {
-                        for (name, l, c) in &rep.layouts {
-                            let tag = if name.is_empty() { String::new() } else { format!("[{name}]") };
-                            for d in l.details() {
-                                eprintln!("{tag}{d}");
-                            }
-                            eprintln!("{}", l.summary().replacen("layout:", &format!("layout{tag}:"), 1));
-                            eprintln!("pdf{tag}: {}", match c {
-                                quire::pdf::Conformance::PdfA2bUa1 => "PDF/A-2b and PDF/UA-1 validated by krilla",
-                                quire::pdf::Conformance::PdfA2b => "PDF/A-2b validated by krilla (PDF/UA-1 did not validate)",
-                            });
-                        }
-                    }
-                    for f in &rep.written {
-                        println!("wrote {}", f.display());
-                    }
-                    if deny_warnings && !rep.warnings.is_empty() {
-                        eprintln!("error: warnings are denied (--deny-warnings)");
-                        return ExitCode::from(1);
-                    }
-                    ExitCode::SUCCESS
-                }
-                Err(diags) => {
-                    report(&diags);
-                    eprintln!("error: the build failed; nothing was written");
-                    ExitCode::from(1)
-                }
+            ExitCode::SUCCESS
+        }
+        Err(diags) => {
+            report(&diags);
+            let n = diags.iter().filter(|d| d.is_error()).count();
+            fail(&format!("{n} problem{} found; nothing was built", if n == 1 { "" } else { "s" }))
+        }
+    }
+}
+
+fn verify(book: &std::path::Path, out: Option<PathBuf>) -> ExitCode {
+    let loaded = match quire::load(book) {
+        Ok(l) => l,
+        Err(diags) => {
+            report(&diags);
+            return ExitCode::from(1);
+        }
+    };
+    let out_dir = match out.map(Ok).unwrap_or_else(|| quire::configured_out_dir(&loaded)) {
+        Ok(d) => d,
+        Err(d) => {
+            report(&quire::diag::Diagnostics(vec![d]));
+            return ExitCode::from(1);
+        }
+    };
+    let verdicts = match quire::verify(&loaded, &out_dir) {
+        Ok(v) => v,
+        Err(diags) => {
+            report(&diags);
+            return ExitCode::from(1);
+        }
+    };
+    let mut ok = true;
+    for v in &verdicts {
+        match v {
+            quire::Verdict::Match(n) => say!("ok        {n}"),
+            quire::Verdict::Mismatch(n) => say!("MISMATCH  {n}"),
+            quire::Verdict::Missing(n) => say!("MISSING   {n} (listed in SHA256SUMS, not produced by this build)"),
+            quire::Verdict::Modified(n) => say!("MODIFIED  {n} (the rebuild matches SHA256SUMS, the file in the output directory does not)"),
+            quire::Verdict::Extra(n) => say!("not listed {n} (built now, not part of the recorded build)"),
+        }
+        ok &= matches!(v, quire::Verdict::Match(_) | quire::Verdict::Extra(_));
+    }
+    if !ok {
+        return fail("the outputs do not match SHA256SUMS");
+    }
+    say!("verified: {} files match SHA256SUMS", verdicts.len());
+    ExitCode::SUCCESS
+}
+
+struct BuildArgs {
+    out: Option<PathBuf>,
+    format: Option<FormatArg>,
+    profile: Option<String>,
+    deny_warnings: bool,
+    quiet: bool,
+}
+
+fn targets(format: Option<FormatArg>, loaded: &quire::Loaded) -> Vec<Target> {
+    match format {
+        Some(FormatArg::Epub) => vec![Target::Epub],
+        Some(FormatArg::Pdf) => vec![Target::Pdf],
+        Some(FormatArg::All) => vec![Target::Epub, Target::Pdf],
+        None => loaded
+            .config
+            .config
+            .output
+            .formats
+            .iter()
+            .map(|f| match f {
+                quire::config::Format::Epub => Target::Epub,
+                quire::config::Format::Pdf => Target::Pdf,
+            })
+            .collect(),
+    }
+}
+
+/// The layout report of each PDF (TeX-log-like details and a summary line).
+fn print_layouts(rep: &quire::BuildReport) {
+    for (name, l, c) in &rep.layouts {
+        let tag = if name.is_empty() { String::new() } else { format!("[{name}]") };
+        let mut lines = l.details();
+        lines.push(l.summary().replacen("layout:", &format!("layout{tag}:"), 1));
+        lines.push(format!(
+            "pdf{tag}: {}",
+            match c {
+                quire::pdf::Conformance::PdfA2bUa1 => "PDF/A-2b and PDF/UA-1 validated by krilla",
+                quire::pdf::Conformance::PdfA2b => "PDF/A-2b validated by krilla (PDF/UA-1 did not validate)",
             }
+        ));
+        use std::io::Write as _;
+        let mut err = std::io::stderr().lock();
+        for line in lines {
+            let _ = writeln!(err, "{}{line}", if line.starts_with("layout") || line.starts_with("pdf") { "" } else { &tag });
+        }
+    }
+}
+
+fn build(book: &std::path::Path, args: &BuildArgs) -> ExitCode {
+    let loaded = match quire::load(book) {
+        Ok(l) => l,
+        Err(diags) => {
+            report(&diags);
+            return fail("the book has errors; nothing was written");
+        }
+    };
+    report(&loaded.warnings);
+    if args.deny_warnings && !loaded.warnings.is_empty() {
+        return fail("warnings are denied (--deny-warnings); nothing was written");
+    }
+    let out_dir = match args.out.clone().map(Ok).unwrap_or_else(|| quire::configured_out_dir(&loaded)) {
+        Ok(d) => d,
+        Err(d) => {
+            report(&quire::diag::Diagnostics(vec![d]));
+            return fail("nothing was written");
+        }
+    };
+    let targets = targets(args.format, &loaded);
+    // Rendered in memory first: warnings found while setting the book are denied before a
+    // single file is written.
+    let rendered = match quire::prepare(&loaded, &out_dir, &targets, args.profile.as_deref()) {
+        Ok(r) => r,
+        Err(diags) => {
+            report(&diags);
+            return fail("the build failed; nothing was written");
+        }
+    };
+    report(&rendered.report.warnings);
+    if !args.quiet {
+        print_layouts(&rendered.report);
+    }
+    if args.deny_warnings && !rendered.report.warnings.is_empty() {
+        return fail("warnings are denied (--deny-warnings); nothing was written");
+    }
+    match quire::write(rendered, &out_dir) {
+        Ok(written) => {
+            for f in &written {
+                say!("wrote {}", f.display());
+            }
+            ExitCode::SUCCESS
+        }
+        Err(diags) => {
+            report(&diags);
+            fail("the build failed; nothing was written")
         }
     }
 }

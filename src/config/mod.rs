@@ -88,7 +88,12 @@ impl BookConfig {
 /// A lowercase ASCII slug for file names: letters and digits joined by single hyphens
 /// (`book` when there are none).
 pub fn slug(s: &str) -> String {
-    let out = crate::model::anchors::ascii_slug(s);
+    let mut out = crate::model::anchors::ascii_slug(s);
+    // File names stay far below the 255 bytes file systems allow.
+    if out.len() > 80 {
+        out.truncate(80);
+        out = out.trim_end_matches('-').to_string();
+    }
     if out.is_empty() { "book".to_string() } else { out }
 }
 

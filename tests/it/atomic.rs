@@ -7,11 +7,17 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
+/// The files of a directory by name; hidden entries (a build's staging directory and lock)
+/// are listed with empty contents, so leftovers show.
 fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap())
-        .map(|e| (e.file_name().to_string_lossy().into_owned(), std::fs::read(e.path()).unwrap()))
+        .map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let bytes = if name.starts_with('.') { Vec::new() } else { std::fs::read(e.path()).unwrap() };
+            (name, bytes)
+        })
         .collect()
 }
 
@@ -40,8 +46,8 @@ fn a_killed_build_never_leaves_a_truncated_output() {
         let _ = child.kill();
         let _ = child.wait();
         for (name, bytes) in files(&out) {
-            if name.contains(".tmp-") {
-                continue; // a hidden temporary: never the output itself
+            if name.starts_with('.') {
+                continue; // a killed build's staging directory or lock: never an output itself
             }
             let was = old.get(&name).is_some_and(|b| *b == bytes);
             let now = new.get(&name).is_some_and(|b| *b == bytes);
@@ -50,7 +56,7 @@ fn a_killed_build_never_leaves_a_truncated_output() {
     }
     // A finished build removes what killed builds left behind.
     assert!(build(&out).success());
-    assert!(files(&out).keys().all(|n| !n.contains(".tmp-")), "{:?}", files(&out).keys().collect::<Vec<_>>());
+    assert!(files(&out).keys().all(|n| !n.starts_with('.')), "{:?}", files(&out).keys().collect::<Vec<_>>());
     assert_eq!(files(&out), new);
 }
 
@@ -64,4 +70,92 @@ fn a_failed_build_keeps_the_previous_outputs() {
     let r = quire(&["build", "--quiet", "--book", dir.to_str().unwrap()]);
     assert_eq!(r.code, 1);
     assert_eq!(files(&dir.join("out")), before, "nothing changed, not even the EPUB that could have been written");
+}
+
+/// Every file of a directory, recursively (directories marked), for before/after comparison.
+fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+            if e.path().is_dir() {
+                out.insert(format!("{rel}/"), Vec::new());
+                todo.push(e.path());
+            } else {
+                out.insert(rel, std::fs::read(e.path()).unwrap());
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn a_build_that_cannot_write_one_output_changes_none() {
+    let dir = book("in-the-way", &[("book.toml", MINIMAL_TOML.as_bytes()), ("ch1.md", b"# T\n\nGood text.\n")]);
+    let b = dir.to_str().unwrap();
+    assert_eq!(quire(&["build", "--quiet", "--book", b]).code, 0);
+    std::fs::write(dir.join("ch1.md"), b"# T\n\nOther text.\n").unwrap();
+    let out = dir.join("out");
+    let names: Vec<String> = files(&out).into_keys().collect();
+    assert!(names.len() >= 7, "{names:?}");
+    for name in &names {
+        // A directory where this output should go: the build must fail before it changes anything.
+        let keep = std::fs::read(out.join(name)).unwrap();
+        std::fs::remove_file(out.join(name)).unwrap();
+        std::fs::create_dir(out.join(name)).unwrap();
+        let before = snapshot(&out);
+        let r = quire(&["build", "--quiet", "--book", b]);
+        assert_eq!(r.code, 1, "{name}: {}", r.stderr);
+        assert!(r.stderr.contains("is in the way") && r.stderr.contains("nothing in the output directory was changed"), "{}", r.stderr);
+        assert_eq!(snapshot(&out), before, "a failed build at `{name}` changed the output directory");
+        std::fs::remove_dir(out.join(name)).unwrap();
+        std::fs::write(out.join(name), keep).unwrap();
+    }
+}
+
+#[test]
+fn a_very_long_title_still_builds() {
+    let title = "Word ".repeat(120);
+    let toml = format!("[metadata]\ntitle = \"{title}\"\n[contents]\nchapters = [\"ch1.md\"]\n");
+    let dir = book("long-title", &[("book.toml", toml.as_bytes()), ("ch1.md", b"# T\n\nText.\n")]);
+    let r = quire(&["build", "--quiet", "--book", dir.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
+
+#[test]
+fn concurrent_builds_of_one_book_take_turns() {
+    let dir = book("concurrent", &[("book.toml", MINIMAL_TOML.as_bytes()), ("ch1.md", b"# T\n\nSome text to build twice at once.\n")]);
+    let exe = env!("CARGO_BIN_EXE_quire");
+    for round in 0..10 {
+        let spawn = || Command::new(exe).args(["build", "--quiet", "--format", "epub", "--book", dir.to_str().unwrap()]).stdout(std::process::Stdio::null()).stderr(std::process::Stdio::piped()).spawn().unwrap();
+        let (a, b) = (spawn(), spawn());
+        for c in [a, b] {
+            let o = c.wait_with_output().unwrap();
+            assert!(o.status.success(), "round {round}: {}", String::from_utf8_lossy(&o.stderr));
+        }
+        // A complete, checksummed directory, and nothing left behind.
+        let out = dir.join("out");
+        let sums = std::fs::read_to_string(out.join("SHA256SUMS")).unwrap();
+        for line in sums.lines() {
+            let (hash, name) = line.split_once("  ").unwrap();
+            let bytes = std::fs::read(out.join(name)).unwrap();
+            assert_eq!(quire::ids::sha256_hex(&bytes), hash, "round {round}: {name}");
+        }
+        let names: Vec<String> = files(&out).into_keys().collect();
+        assert!(names.iter().all(|n| !n.starts_with('.')), "round {round}: leftovers {names:?}");
+    }
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    let dir = book("pipe", &[("book.toml", MINIMAL_TOML.as_bytes()), ("ch1.md", b"# T\n\nText.\n")]);
+    let exe = env!("CARGO_BIN_EXE_quire");
+    let mut c = Command::new(exe).args(["check", "--book", dir.to_str().unwrap()]).stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped()).spawn().unwrap();
+    drop(c.stdout.take());
+    let o = c.wait_with_output().unwrap();
+    assert!(!String::from_utf8_lossy(&o.stderr).contains("panicked"), "{}", String::from_utf8_lossy(&o.stderr));
+    let full = std::fs::File::options().write(true).open("/dev/full").unwrap();
+    let o = Command::new(exe).args(["check", "--book", dir.to_str().unwrap()]).stdout(full).output().unwrap();
+    assert!(!String::from_utf8_lossy(&o.stderr).contains("panicked"), "{}", String::from_utf8_lossy(&o.stderr));
 }
