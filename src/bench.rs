@@ -21,7 +21,13 @@ pub fn generate(book: &Path, out: &Path, copies: usize) -> Result<usize, String>
     let c = loaded.config.config.contents.get_ref();
     let m = &loaded.book.meta;
     let mut toml = String::new();
-    let _ = writeln!(toml, "[metadata]\ntitle = {:?}\nlanguage = {:?}\nidentifier = {:?}", format!("{} ({copies}×)", m.title), m.language, m.identifier);
+    let _ = writeln!(
+        toml,
+        "[metadata]\ntitle = {:?}\nlanguage = {:?}\nidentifier = {:?}",
+        format!("{} ({copies}×)", m.title),
+        m.language,
+        m.identifier
+    );
     if let Some(d) = m.date {
         let _ = writeln!(toml, "date = \"{}\"", d.iso());
     }
@@ -75,7 +81,8 @@ pub fn measure(book: &Path) -> Result<String, String> {
     stats::take();
     let t = Instant::now();
     let loaded = stats::time(Stage::Parse, || crate::load(book)).map_err(|d| d.iter().map(|x| x.to_string()).collect::<String>())?;
-    let r = crate::render(&loaded, &[crate::Target::Epub, crate::Target::Pdf], None).map_err(|d| d.iter().map(|x| x.to_string()).collect::<String>())?;
+    let r = crate::render(&loaded, &[crate::Target::Epub, crate::Target::Pdf], None)
+        .map_err(|d| d.iter().map(|x| x.to_string()).collect::<String>())?;
     let total = t.elapsed();
     let times = stats::take();
     let pdf = r.files.iter().find(|(n, _)| n.ends_with(".pdf")).map(|(_, b)| b.len()).unwrap_or(0);

@@ -6,17 +6,17 @@ pub mod bench;
 pub mod cite;
 pub mod config;
 pub mod diag;
-pub mod source;
-pub mod stats;
-pub mod text;
 pub mod i18n;
 pub mod ids;
 pub mod layout;
 pub mod model;
+pub mod numbering;
+pub mod outline;
 pub mod parse;
 pub mod pdf;
-pub mod outline;
-pub mod numbering;
+pub mod source;
+pub mod stats;
+pub mod text;
 mod verify;
 
 use diag::{Diagnostic, Diagnostics};
@@ -126,9 +126,13 @@ pub fn typeset_profile(loaded: &Loaded, fonts: &text::fonts::FontSet, p: &config
     let extras = layout::book::Extras { colophon: colophon_facts(loaded, &ed), cite: ed.how_to_cite(&loaded.book) };
     let before = stats::get();
     let t = std::time::Instant::now();
-    let r = layout::book::layout(&loaded.book, &loaded.dir, fonts, g, loaded.config.config.typography.min_hyphenate_name, &extras).map_err(Diagnostics);
+    let r = layout::book::layout(&loaded.book, &loaded.dir, fonts, g, loaded.config.config.typography.min_hyphenate_name, &extras)
+        .map_err(Diagnostics);
     let after = stats::get();
-    let inner: std::time::Duration = [stats::Stage::Shaping, stats::Stage::LineBreaking, stats::Stage::Setting].iter().map(|s| after[*s as usize] - before[*s as usize]).sum();
+    let inner: std::time::Duration = [stats::Stage::Shaping, stats::Stage::LineBreaking, stats::Stage::Setting]
+        .iter()
+        .map(|s| after[*s as usize] - before[*s as usize])
+        .sum();
     stats::add(stats::Stage::Layout, t.elapsed().saturating_sub(inner));
     r
 }
@@ -171,7 +175,8 @@ pub fn write(rendered: Rendered, out_dir: &Path) -> Result<Vec<std::path::PathBu
 /// `SHA256SUMS` (listing every output) are written.
 pub fn build(loaded: &Loaded, out_dir: &Path, targets: &[Target], profile: Option<&str>) -> Result<BuildReport, Diagnostics> {
     let rendered = prepare(loaded, out_dir, targets, profile)?;
-    let mut report = BuildReport { layouts: rendered.report.layouts.clone(), warnings: rendered.report.warnings.clone(), written: Vec::new() };
+    let mut report =
+        BuildReport { layouts: rendered.report.layouts.clone(), warnings: rendered.report.warnings.clone(), written: Vec::new() };
     report.written = write(rendered, out_dir)?;
     Ok(report)
 }
@@ -204,8 +209,12 @@ pub fn check_out_dir(loaded: &Loaded, out_dir: &Path) -> Result<(), Diagnostic> 
         let dir = root.join(&ch.file).parent().map(Path::to_path_buf).unwrap_or_else(|| root.clone());
         let inside = if dir == root { out == root } else { out.starts_with(&dir) };
         if inside {
-            return Err(Diagnostic::error(format!("output directory `{}` is inside the manuscript (beside `{}`)", out_dir.display(), ch.file))
-                .help("choose an output directory outside the manuscript folders, e.g. --out out"));
+            return Err(Diagnostic::error(format!(
+                "output directory `{}` is inside the manuscript (beside `{}`)",
+                out_dir.display(),
+                ch.file
+            ))
+            .help("choose an output directory outside the manuscript folders, e.g. --out out"));
         }
     }
     Ok(())
@@ -242,8 +251,10 @@ pub fn render(loaded: &Loaded, targets: &[Target], profile: Option<&str>) -> Res
                 let found: Vec<_> = cfg.profiles.iter().filter(|p| p.name == name).collect();
                 if found.is_empty() {
                     let names: Vec<&str> = cfg.profiles.iter().map(|p| p.name.as_str()).collect();
-                    return Err(Diagnostics(vec![Diagnostic::error(format!("no PDF profile `{name}` in book.toml"))
-                        .help(format!("profiles of this book: {}", if names.iter().all(|n| n.is_empty()) { "none (drop --profile)".to_string() } else { names.join(", ") }))]));
+                    return Err(Diagnostics(vec![Diagnostic::error(format!("no PDF profile `{name}` in book.toml")).help(format!(
+                        "profiles of this book: {}",
+                        if names.iter().all(|n| n.is_empty()) { "none (drop --profile)".to_string() } else { names.join(", ") }
+                    ))]));
                 }
                 found
             }
@@ -277,7 +288,8 @@ pub fn render(loaded: &Loaded, targets: &[Target], profile: Option<&str>) -> Res
                     colophon: colophon_pairs(loaded, &ed),
                     cite: cite_text.clone(),
                 };
-                let bytes = stats::time(stats::Stage::Epub, || epub::build(&loaded.book, &loaded.dir, &fonts, &edition)).map_err(|d| Diagnostics(vec![d]))?;
+                let bytes = stats::time(stats::Stage::Epub, || epub::build(&loaded.book, &loaded.dir, &fonts, &edition))
+                    .map_err(|d| Diagnostics(vec![d]))?;
                 Ok((format!("{stem}.epub"), bytes, None))
             }
             Job::Pdf(p) => {
@@ -288,14 +300,19 @@ pub fn render(loaded: &Loaded, targets: &[Target], profile: Option<&str>) -> Res
                     owned = typeset_profile(loaded, &fonts, p)?;
                     &owned
                 };
-                let (bytes, conf) = stats::time(stats::Stage::Pdf, || pdf::write(&loaded.book, &loaded.dir, &fonts, lay, p)).map_err(|d| Diagnostics(vec![d]))?;
+                let (bytes, conf) = stats::time(stats::Stage::Pdf, || pdf::write(&loaded.book, &loaded.dir, &fonts, lay, p))
+                    .map_err(|d| Diagnostics(vec![d]))?;
                 Ok((cfg.pdf_name(p), bytes, Some((p.name.clone(), lay.report.clone(), conf))))
             }
         }
     };
     // With one PDF the EPUB is the short job and threads cost more (allocator arenas, memory)
     // than they save; several profiles are laid out and written in parallel.
-    let cores = std::env::var("QUIRE_THREADS").ok().and_then(|v| v.parse().ok()).or_else(|| std::thread::available_parallelism().map(|n| n.get()).ok()).unwrap_or(1);
+    let cores = std::env::var("QUIRE_THREADS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .or_else(|| std::thread::available_parallelism().map(|n| n.get()).ok())
+        .unwrap_or(1);
     // Two threads halve the wall time of a short book, but on long books the EPUB and PDF
     // writers then compete for memory bandwidth and the PDF slows down by a third (measured:
     // BENCHMARKS.md); several profiles always run in parallel.
@@ -304,12 +321,14 @@ pub fn render(loaded: &Loaded, targets: &[Target], profile: Option<&str>) -> Res
     let results: std::sync::Mutex<Vec<(usize, Done)>> = std::sync::Mutex::new(Vec::new());
     std::thread::scope(|sc| {
         for _ in 0..workers {
-            sc.spawn(|| loop {
-                let i = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-                let Some(job) = jobs.get(i) else { break };
-                let r = run(job);
-                if let Ok(mut v) = results.lock() {
-                    v.push((i, r));
+            sc.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    let Some(job) = jobs.get(i) else { break };
+                    let r = run(job);
+                    if let Ok(mut v) = results.lock() {
+                        v.push((i, r));
+                    }
                 }
             });
         }
@@ -337,4 +356,4 @@ pub fn render(loaded: &Loaded, targets: &[Target], profile: Option<&str>) -> Res
     Ok(Rendered { files, report })
 }
 
-pub use verify::{verify, Verdict};
+pub use verify::{Verdict, verify};

@@ -1,8 +1,8 @@
 //! The `quire` command line.
 
 use clap::{Parser, Subcommand, ValueEnum};
-use quire::diag::Diagnostics;
 use quire::Target;
+use quire::diag::Diagnostics;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -130,7 +130,9 @@ fn main() -> ExitCode {
             Err(e) => fail(&e.to_string()),
         },
         Command::Verify { book, out } => verify(&book, out),
-        Command::Build { book, out, format, profile, deny_warnings, quiet } => build(&book, &BuildArgs { out, format, profile, deny_warnings, quiet }),
+        Command::Build { book, out, format, profile, deny_warnings, quiet } => {
+            build(&book, &BuildArgs { out, format, profile, deny_warnings, quiet })
+        }
     }
 }
 
@@ -180,7 +182,9 @@ fn verify(book: &std::path::Path, out: Option<PathBuf>) -> ExitCode {
             quire::Verdict::Match(n) => say!("ok        {n}"),
             quire::Verdict::Mismatch(n) => say!("MISMATCH  {n}"),
             quire::Verdict::Missing(n) => say!("MISSING   {n} (listed in SHA256SUMS, not produced by this build)"),
-            quire::Verdict::Modified(n) => say!("MODIFIED  {n} (the rebuild matches SHA256SUMS, the file in the output directory does not)"),
+            quire::Verdict::Modified(n) => {
+                say!("MODIFIED  {n} (the rebuild matches SHA256SUMS, the file in the output directory does not)")
+            }
             quire::Verdict::Extra(n) => say!("not listed {n} (built now, not part of the recorded build)"),
         }
         ok &= matches!(v, quire::Verdict::Match(_) | quire::Verdict::Extra(_));

@@ -1,6 +1,6 @@
 //! The human-readable outline printed by `quire check`.
 
-use crate::model::{plain_text, Book, Chapter};
+use crate::model::{Book, Chapter, plain_text};
 use std::fmt::Write;
 
 pub fn outline(book: &Book) -> String {

@@ -21,7 +21,8 @@ pub fn prepare_dir(dir: &Path) -> Result<(), Diagnostic> {
 /// The absolute form of `p` with symlinks resolved as far as the path exists (the rest is
 /// joined lexically), so a directory that does not exist yet can be compared with others.
 pub fn resolve_lexically(p: &Path) -> PathBuf {
-    let abs = if p.is_absolute() { p.to_path_buf() } else { std::env::current_dir().map(|d| d.join(p)).unwrap_or_else(|_| p.to_path_buf()) };
+    let abs =
+        if p.is_absolute() { p.to_path_buf() } else { std::env::current_dir().map(|d| d.join(p)).unwrap_or_else(|_| p.to_path_buf()) };
     let mut existing = abs.clone();
     let mut rest: Vec<std::ffi::OsString> = Vec::new();
     loop {
@@ -76,8 +77,11 @@ impl Lock {
                     match holder {
                         Some(pid) if alive(pid) && pid != std::process::id() => {
                             if std::time::Instant::now() > deadline {
-                                return Err(Diagnostic::error(format!("another quire build (process {pid}) is writing to `{}`", dir.display()))
-                                    .help("wait for it to finish, or remove .quire.lock in the output directory if no build is running"));
+                                return Err(Diagnostic::error(format!(
+                                    "another quire build (process {pid}) is writing to `{}`",
+                                    dir.display()
+                                ))
+                                .help("wait for it to finish, or remove .quire.lock in the output directory if no build is running"));
                             }
                             std::thread::sleep(std::time::Duration::from_millis(20));
                         }
@@ -89,7 +93,8 @@ impl Lock {
                     }
                 }
                 Err(e) => {
-                    return Err(Diagnostic::error(format!("cannot write to output directory `{}`: {e}", dir.display())).help("choose a writable directory with --out DIR"));
+                    return Err(Diagnostic::error(format!("cannot write to output directory `{}`: {e}", dir.display()))
+                        .help("choose a writable directory with --out DIR"));
                 }
             }
         }
@@ -132,7 +137,8 @@ pub fn publish(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<Vec<PathBuf>, 
     let stage = dir.join(format!(".quire-stage-{}", std::process::id()));
     let unchanged = "nothing in the output directory was changed";
     let staged = (|| -> Result<(), Diagnostic> {
-        std::fs::create_dir_all(&stage).map_err(|e| Diagnostic::error(format!("cannot write to `{}`: {e}", dir.display())).help(unchanged))?;
+        std::fs::create_dir_all(&stage)
+            .map_err(|e| Diagnostic::error(format!("cannot write to `{}`: {e}", dir.display())).help(unchanged))?;
         for (name, bytes) in files {
             let target = dir.join(name);
             if std::fs::symlink_metadata(&target).is_ok_and(|m| !m.is_file()) {
@@ -140,7 +146,8 @@ pub fn publish(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<Vec<PathBuf>, 
                     .help(format!("move it away and build again; {unchanged}")));
             }
             write_synced(&stage.join(name), bytes).map_err(|e| {
-                Diagnostic::error(format!("cannot write `{}`: {e}", target.display())).help(format!("check the disk space and the output's name; {unchanged}"))
+                Diagnostic::error(format!("cannot write `{}`: {e}", target.display()))
+                    .help(format!("check the disk space and the output's name; {unchanged}"))
             })?;
         }
         Ok(())
@@ -155,8 +162,10 @@ pub fn publish(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<Vec<PathBuf>, 
         if let Err(e) = std::fs::rename(stage.join(name), &target) {
             let _ = std::fs::remove_dir_all(&stage);
             let done: Vec<String> = written.iter().map(|p: &PathBuf| p.display().to_string()).collect();
-            return Err(Diagnostic::error(format!("cannot move `{}` into place: {e}", target.display()))
-                .help(format!("these outputs were already replaced: {}; build again to finish", if done.is_empty() { "none".into() } else { done.join(", ") })));
+            return Err(Diagnostic::error(format!("cannot move `{}` into place: {e}", target.display())).help(format!(
+                "these outputs were already replaced: {}; build again to finish",
+                if done.is_empty() { "none".into() } else { done.join(", ") }
+            )));
         }
         written.push(target);
     }

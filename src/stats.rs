@@ -20,7 +20,8 @@ pub enum Stage {
 }
 
 impl Stage {
-    pub const ALL: [Stage; 8] = [Stage::Parse, Stage::Epub, Stage::Shaping, Stage::LineBreaking, Stage::Setting, Stage::Layout, Stage::Pdf, Stage::Citations];
+    pub const ALL: [Stage; 8] =
+        [Stage::Parse, Stage::Epub, Stage::Shaping, Stage::LineBreaking, Stage::Setting, Stage::Layout, Stage::Pdf, Stage::Citations];
     pub fn name(self) -> &'static str {
         match self {
             Stage::Parse => "parse",

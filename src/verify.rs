@@ -3,7 +3,7 @@
 //! checked, and only plain file names inside the output directory are opened.
 
 use crate::diag::{Diagnostic, Diagnostics, Location};
-use crate::{ids, render, Loaded, Target, SUMS_FILE};
+use crate::{Loaded, SUMS_FILE, Target, ids, render};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
@@ -32,12 +32,17 @@ pub fn parse_sums(text: &str) -> Result<Vec<(String, String)>, Diagnostics> {
         match parsed {
             Some((hash, name)) if safe_name(name) => out.push((hash.to_ascii_lowercase(), name.to_string())),
             Some((_, name)) => errors.push(
-                Diagnostic::error(format!("`{}` is not the name of a file in the output directory", name.chars().take(80).collect::<String>()))
-                    .at(at)
-                    .help("a sums file lists plain file names (no `/`, `..` or control characters); this one may have been tampered with"),
+                Diagnostic::error(format!(
+                    "`{}` is not the name of a file in the output directory",
+                    name.chars().take(80).collect::<String>()
+                ))
+                .at(at)
+                .help("a sums file lists plain file names (no `/`, `..` or control characters); this one may have been tampered with"),
             ),
             None => errors.push(
-                Diagnostic::error("not a checksum line").at(at).help("each line is 64 hexadecimal digits, two spaces and a file name, as `sha256sum` writes it"),
+                Diagnostic::error("not a checksum line")
+                    .at(at)
+                    .help("each line is 64 hexadecimal digits, two spaces and a file name, as `sha256sum` writes it"),
             ),
         }
     }
@@ -62,7 +67,10 @@ fn hash_on_disk(dir: &Path, name: &str) -> Option<String> {
 pub fn verify(loaded: &Loaded, out_dir: &Path) -> Result<Vec<Verdict>, Diagnostics> {
     let sums_path = out_dir.join(SUMS_FILE);
     let recorded = std::fs::read_to_string(&sums_path).map_err(|e| {
-        Diagnostics(vec![Diagnostic::error(format!("cannot read `{}`: {e}", sums_path.display())).help("run `quire build` first, or pass the output directory with --out DIR")])
+        Diagnostics(vec![
+            Diagnostic::error(format!("cannot read `{}`: {e}", sums_path.display()))
+                .help("run `quire build` first, or pass the output directory with --out DIR"),
+        ])
     })?;
     let recorded = parse_sums(&recorded)?;
     let formats = [Target::Epub, Target::Pdf];
@@ -94,7 +102,13 @@ mod tests {
     fn sums_lines_are_parsed_not_sliced() {
         let h = "ab".repeat(32);
         assert_eq!(parse_sums(&format!("{h}  a.pdf\n")).unwrap(), vec![(h.clone(), "a.pdf".to_string())]);
-        for bad in [format!("a{}", "é".repeat(40)), format!("{h}  ../../etc/passwd"), format!("{h}  /etc/passwd"), format!("{h} a.pdf"), format!("{h}  ..")] {
+        for bad in [
+            format!("a{}", "é".repeat(40)),
+            format!("{h}  ../../etc/passwd"),
+            format!("{h}  /etc/passwd"),
+            format!("{h} a.pdf"),
+            format!("{h}  .."),
+        ] {
             assert!(parse_sums(&bad).is_err(), "{bad}");
         }
     }

@@ -122,7 +122,11 @@ impl Edition {
     /// format prints the same text.
     pub fn how_to_cite(&self, book: &Book) -> Vec<String> {
         let de = self.language.split('-').next() == Some("de");
-        let mut out = vec![if de { format!("Zitieren Sie diese Ausgabe als: {}", self.reference()) } else { format!("Cite this edition as: {}", self.reference()) }];
+        let mut out = vec![if de {
+            format!("Zitieren Sie diese Ausgabe als: {}", self.reference())
+        } else {
+            format!("Cite this edition as: {}", self.reference())
+        }];
         let example = book.chapters().find(|c| c.letter.is_some());
         if let Some(c) = example {
             let l = c.letter.as_ref().unwrap();

@@ -3,8 +3,8 @@
 
 use super::schema::{Config, ROLES};
 use super::units::{parse_length, parse_page_size};
-use super::{identifier, Checked, Errors};
-use crate::diag::{nearest, Diagnostic};
+use super::{Checked, Errors, identifier};
+use crate::diag::{Diagnostic, nearest};
 use crate::model::date::Date;
 use toml::Spanned;
 
@@ -15,28 +15,44 @@ fn metadata(config: &Config, e: &mut Errors) -> Option<Date> {
     }
     let lang = md.language.get_ref();
     if !identifier::is_language_tag(lang) {
-        let d = Diagnostic::error(format!("`{lang}` is not a language tag")).at(e.loc(md.language.span())).help("use a BCP 47 tag such as `en`, `en-GB` or `de`");
+        let d = Diagnostic::error(format!("`{lang}` is not a language tag"))
+            .at(e.loc(md.language.span()))
+            .help("use a BCP 47 tag such as `en`, `en-GB` or `de`");
         e.push(d);
     }
     let mut date = None;
     if let Some(d) = &md.date {
         match Date::parse(d.get_ref()) {
             Ok(v) => date = Some(v),
-            Err(msg) => e.push(Diagnostic::error(format!("bad date: {msg}")).at(e.loc(d.span())).help("write the date as YYYY-MM-DD, e.g. \"2026-11-27\"")),
+            Err(msg) => e.push(
+                Diagnostic::error(format!("bad date: {msg}")).at(e.loc(d.span())).help("write the date as YYYY-MM-DD, e.g. \"2026-11-27\""),
+            ),
         }
     }
     if let Some(m) = &md.modified {
         let s = m.get_ref();
-        let ok = Date::parse(s).is_ok() || (s.len() == 20 && s.is_char_boundary(10) && s.ends_with('Z') && s.as_bytes()[10] == b'T' && Date::parse(&s[..10]).is_ok() && time_ok(&s[11..19]));
+        let ok = Date::parse(s).is_ok()
+            || (s.len() == 20
+                && s.is_char_boundary(10)
+                && s.ends_with('Z')
+                && s.as_bytes()[10] == b'T'
+                && Date::parse(&s[..10]).is_ok()
+                && time_ok(&s[11..19]));
         if !ok {
-            let d = Diagnostic::error(format!("bad date: `{s}` is not YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ")).at(e.loc(m.span())).help("write e.g. \"2026-11-27\" or \"2026-11-27T12:00:00Z\"");
+            let d = Diagnostic::error(format!("bad date: `{s}` is not YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ"))
+                .at(e.loc(m.span()))
+                .help("write e.g. \"2026-11-27\" or \"2026-11-27T12:00:00Z\"");
             e.push(d);
         }
     }
     if let Some(id) = &md.identifier
         && let Err(msg) = identifier::check_identifier(id.get_ref())
     {
-        e.push(Diagnostic::error(msg).at(e.loc(id.span())).help("use `urn:uuid:` with a UUID, `isbn:` with a valid ISBN-10 or ISBN-13, or `doi:10.…`"));
+        e.push(
+            Diagnostic::error(msg)
+                .at(e.loc(id.span()))
+                .help("use `urn:uuid:` with a UUID, `isbn:` with a valid ISBN-10 or ISBN-13, or `doi:10.…`"),
+        );
     }
     for c in &md.creators {
         let r = c.role.get_ref();
@@ -65,11 +81,15 @@ fn time_ok(t: &str) -> bool {
 fn contents(config: &Config, e: &mut Errors) {
     let ct = config.contents.get_ref();
     if !ct.chapters.is_empty() && !ct.parts.is_empty() {
-        let d = Diagnostic::error("[contents] has both `chapters` and `parts`").at(e.loc(ct.chapters[0].span())).help("put every chapter inside a [[contents.parts]] table, or drop the parts");
+        let d = Diagnostic::error("[contents] has both `chapters` and `parts`")
+            .at(e.loc(ct.chapters[0].span()))
+            .help("put every chapter inside a [[contents.parts]] table, or drop the parts");
         e.push(d);
     }
     if ct.chapters.is_empty() && ct.parts.iter().all(|p| p.chapters.is_empty()) {
-        let d = Diagnostic::error("the book has no chapters").at(e.loc(config.contents.span())).help("list manuscript files in [contents] `chapters = [\"manuscript/chapter-1.md\"]`");
+        let d = Diagnostic::error("the book has no chapters")
+            .at(e.loc(config.contents.span()))
+            .help("list manuscript files in [contents] `chapters = [\"manuscript/chapter-1.md\"]`");
         e.push(d);
     }
     // Each file once (indexed: a contents list may be long).
@@ -79,7 +99,9 @@ fn contents(config: &Config, e: &mut Errors) {
         match seen.get(key) {
             Some(first) => {
                 let l = e.loc(first.span());
-                let d = Diagnostic::error(format!("`{}` is listed twice in [contents]", f.get_ref())).at(e.loc(f.span())).help(format!("remove one of the entries (the first is at line {})", l.line));
+                let d = Diagnostic::error(format!("`{}` is listed twice in [contents]", f.get_ref()))
+                    .at(e.loc(f.span()))
+                    .help(format!("remove one of the entries (the first is at line {})", l.line));
                 e.push(d);
             }
             None => {
@@ -100,7 +122,11 @@ fn typography(config: &Config, e: &mut Errors) -> ((f32, f32), [f32; 4]) {
     let page_size = match parse_page_size(ty.page_size.get_ref()) {
         Ok(s) => s,
         Err(msg) => {
-            e.push(Diagnostic::error(msg).at(e.loc(ty.page_size.span())).help("use A4, A5, letter, 6x9in or `WIDTHxHEIGHT` like `148mmx210mm`"));
+            e.push(
+                Diagnostic::error(msg)
+                    .at(e.loc(ty.page_size.span()))
+                    .help("use A4, A5, letter, 6x9in or `WIDTHxHEIGHT` like `148mmx210mm`"),
+            );
             (419.528, 595.276)
         }
     };
@@ -113,7 +139,11 @@ fn typography(config: &Config, e: &mut Errors) -> ((f32, f32), [f32; 4]) {
     }
     let (body, leading) = (*ty.body_size.get_ref(), *ty.leading.get_ref());
     if !(4.0..=72.0).contains(&body) {
-        e.push(Diagnostic::error(format!("body-size {body} pt is outside 4–72 pt")).at(e.loc(ty.body_size.span())).help("a book is usually set at 9–12 pt"));
+        e.push(
+            Diagnostic::error(format!("body-size {body} pt is outside 4–72 pt"))
+                .at(e.loc(ty.body_size.span()))
+                .help("a book is usually set at 9–12 pt"),
+        );
     }
     if !(leading >= body && leading <= body * 3.0) {
         let d = Diagnostic::error(format!("leading {leading} pt must be between the body size and three times it"))
@@ -122,7 +152,11 @@ fn typography(config: &Config, e: &mut Errors) -> ((f32, f32), [f32; 4]) {
         e.push(d);
     }
     if margins[0] + margins[1] > page_size.1 * 0.6 || margins[2] + margins[3] > page_size.0 * 0.6 {
-        e.push(Diagnostic::error("the margins leave too little room for text on this page size").at(e.loc(ty.margins.top.span())).help("make the margins smaller or the page larger"));
+        e.push(
+            Diagnostic::error("the margins leave too little room for text on this page size")
+                .at(e.loc(ty.margins.top.span()))
+                .help("make the margins smaller or the page larger"),
+        );
     }
     (page_size, margins)
 }

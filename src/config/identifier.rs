@@ -11,8 +11,8 @@ pub fn is_language_tag(s: &str) -> bool {
 /// Checks a book identifier: a UUID URN, an ISBN with a valid checksum, or a DOI.
 pub fn check_identifier(id: &str) -> Result<(), String> {
     if let Some(u) = id.strip_prefix("urn:uuid:") {
-        let ok = u.len() == 36
-            && u.char_indices().all(|(i, c)| if [8, 13, 18, 23].contains(&i) { c == '-' } else { c.is_ascii_hexdigit() });
+        let ok =
+            u.len() == 36 && u.char_indices().all(|(i, c)| if [8, 13, 18, 23].contains(&i) { c == '-' } else { c.is_ascii_hexdigit() });
         return if ok { Ok(()) } else { Err(format!("`{id}` is not a valid UUID URN")) };
     }
     if let Some(isbn) = id.strip_prefix("urn:isbn:").or_else(|| id.strip_prefix("isbn:")) {
@@ -33,17 +33,12 @@ fn check_isbn(d: &str) -> Result<(), String> {
             if sum.is_multiple_of(10) { Ok(()) } else { Err("ISBN-13 checksum does not match".into()) }
         }
         10 if b[..9].iter().all(u8::is_ascii_digit) && (b[9].is_ascii_digit() || b[9] == b'X') => {
-            let sum: u32 = b
-                .iter()
-                .enumerate()
-                .map(|(i, c)| (10 - i as u32) * if *c == b'X' { 10 } else { u32::from(c - b'0') })
-                .sum();
+            let sum: u32 = b.iter().enumerate().map(|(i, c)| (10 - i as u32) * if *c == b'X' { 10 } else { u32::from(c - b'0') }).sum();
             if sum.is_multiple_of(11) { Ok(()) } else { Err("ISBN-10 checksum does not match".into()) }
         }
         _ => Err("an ISBN has 10 or 13 digits".into()),
     }
 }
-
 
 #[cfg(test)]
 mod tests {

@@ -118,7 +118,16 @@ pub fn parse(source: &str) -> Result<BookConfig, Vec<Diagnostic>> {
         return Err(e.list);
     }
     let index = crate::diag::OwnedLineIndex::new(source);
-    Ok(BookConfig { config, source: source.to_string(), index, date: checked.date, page_size: checked.page_size, margins: checked.margins, profiles, reference })
+    Ok(BookConfig {
+        config,
+        source: source.to_string(),
+        index,
+        date: checked.date,
+        page_size: checked.page_size,
+        margins: checked.margins,
+        profiles,
+        reference,
+    })
 }
 
 fn toml_error(index: &LineIndex, e: &toml::de::Error) -> Diagnostic {
@@ -138,7 +147,6 @@ fn toml_error(index: &LineIndex, e: &toml::de::Error) -> Diagnostic {
     }
     d
 }
-
 
 #[cfg(test)]
 mod tests {
@@ -165,7 +173,8 @@ mod tests {
         let e = parse("# leading and body-size are set below\n[metadata]\ntitle = \"x\"\n[contents]\nchapters = [\"a.md\"]\n[typography]\nleading = nan\n").unwrap_err();
         assert!(e[0].message.contains("leading"), "{e:?}");
         assert_eq!(e[0].location.as_ref().unwrap().line, 7);
-        let e = parse("[metadata]\ntitle = \"x\"\n[contents]\nchapters = [\"a.md\"]\n[output]\nstem = \"a\\nb\"\ndir = \"/tmp/x\"\n").unwrap_err();
+        let e = parse("[metadata]\ntitle = \"x\"\n[contents]\nchapters = [\"a.md\"]\n[output]\nstem = \"a\\nb\"\ndir = \"/tmp/x\"\n")
+            .unwrap_err();
         assert!(e.iter().any(|d| d.message.contains("not a plain file name")), "{e:?}");
         assert!(e.iter().any(|d| d.message.contains("leaves the book directory")), "{e:?}");
     }

@@ -1,10 +1,10 @@
 //! PDF profiles: each `[profiles.NAME]` overrides the typography for one PDF; the result is a
 //! resolved `PdfProfile` with every setting known, and the reference profile chosen.
 
+use super::Errors;
 use super::schema::{Config, ProfileCfg};
 use super::units::{parse_length, parse_page_size};
-use super::Errors;
-use crate::diag::{nearest, Diagnostic};
+use crate::diag::{Diagnostic, nearest};
 use toml::Spanned;
 
 /// A resolved PDF profile: every setting known.
@@ -58,7 +58,11 @@ fn resolve(config: &Config, name: &Spanned<String>, p: &ProfileCfg, base: &PdfPr
     let at = e.loc(name.span());
     let name = name.get_ref();
     if !super::check::safe_name(name) {
-        e.push(Diagnostic::error(format!("profile name `{}` is not a plain name", name.escape_debug())).at(at.clone()).help("use letters, digits and hyphens, e.g. [profiles.classroom-a4]"));
+        e.push(
+            Diagnostic::error(format!("profile name `{}` is not a plain name", name.escape_debug()))
+                .at(at.clone())
+                .help("use letters, digits and hyphens, e.g. [profiles.classroom-a4]"),
+        );
     }
     let mut r = PdfProfile { name: name.clone(), ..base.clone() };
     if let Some(ps) = &p.page_size {
@@ -101,7 +105,11 @@ fn resolve(config: &Config, name: &Spanned<String>, p: &ProfileCfg, base: &PdfPr
     r.outline_open = p.outline_open;
     r.teacher_page = p.teacher_page;
     if r.margins[0] + r.margins[1] > r.height * 0.6 || r.margins[2] + r.margins[3] > r.width * 0.6 {
-        e.push(Diagnostic::error(format!("profile `{name}`: the margins leave too little room for text")).at(at).help("make the margins smaller or the page larger"));
+        e.push(
+            Diagnostic::error(format!("profile `{name}`: the margins leave too little room for text"))
+                .at(at)
+                .help("make the margins smaller or the page larger"),
+        );
     }
     r
 }
@@ -118,7 +126,8 @@ pub(super) fn profiles(config: &Config, base: PdfProfile, e: &mut Errors) -> (Ve
             Some(i) => i,
             None => {
                 let names: Vec<&str> = profiles.iter().map(|p| p.name.as_str()).collect();
-                let d = Diagnostic::error(format!("reference-profile `{}` is not a profile of this book", name.get_ref())).at(e.loc(name.span()));
+                let d = Diagnostic::error(format!("reference-profile `{}` is not a profile of this book", name.get_ref()))
+                    .at(e.loc(name.span()));
                 e.push(match nearest(name.get_ref(), names.iter().copied()) {
                     Some(n) => d.help(format!("did you mean `{n}`? Profiles: {}", names.join(", "))),
                     None => d.help(format!("define [profiles.{}] or use one of: {}", name.get_ref(), names.join(", "))),

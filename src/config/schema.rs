@@ -308,4 +308,3 @@ pub struct Fonts {
     pub bold_italic: Option<Spanned<String>>,
     pub mono: Option<Spanned<String>>,
 }
-

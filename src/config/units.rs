@@ -31,9 +31,7 @@ pub fn parse_page_size(s: &str) -> Result<(f32, f32), String> {
     if let Some(sz) = named {
         return Ok(sz);
     }
-    let (w, h) = s
-        .split_once('x')
-        .ok_or_else(|| format!("`{s}` is not a page size; use A4, A5, letter, 6x9in or e.g. `148mmx210mm`"))?;
+    let (w, h) = s.split_once('x').ok_or_else(|| format!("`{s}` is not a page size; use A4, A5, letter, 6x9in or e.g. `148mmx210mm`"))?;
     let w = parse_length(w)?;
     let h = parse_length(h)?;
     if w < 144.0 || h < 144.0 || w > 14_400.0 || h > 14_400.0 {
@@ -41,7 +39,6 @@ pub fn parse_page_size(s: &str) -> Result<(f32, f32), String> {
     }
     Ok((w, h))
 }
-
 
 #[cfg(test)]
 mod tests {

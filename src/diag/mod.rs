@@ -73,11 +73,7 @@ impl fmt::Display for Diagnostic {
                 writeln!(f, "{pad} |")?;
                 writeln!(f, "{num} | {shown}{ellipsis}")?;
                 let caret_col = loc.column.saturating_sub(1).min(200);
-                let lead: String = shown
-                    .chars()
-                    .take(caret_col)
-                    .map(|c| if c == '\t' { '\t' } else { ' ' })
-                    .collect();
+                let lead: String = shown.chars().take(caret_col).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
                 writeln!(f, "{pad} | {lead}^")?;
             }
         }

@@ -3,7 +3,7 @@
 
 use crate::model::Meta;
 use crate::text::fonts::{Face, FontSet};
-use crate::text::shape::{shape, svg_path, width, Glyph};
+use crate::text::shape::{Glyph, shape, svg_path, width};
 use std::fmt::Write;
 
 const W: f32 = 1000.0;
@@ -59,7 +59,14 @@ pub fn cover_svg(meta: &Meta, fonts: &FontSet) -> String {
     let authors: Vec<&str> = meta.creators.iter().filter(|c| c.role == "aut").map(|c| c.name.as_str()).collect();
     let mut foot_y = H - 250.0;
     if let Some(face) = &regular {
-        for line in [authors.join(" · "), if editors.is_empty() { String::new() } else { format!("{} {}", crate::i18n::t(&meta.language, crate::i18n::Key::EditedBy), editors.join(" and ")) }] {
+        for line in [
+            authors.join(" · "),
+            if editors.is_empty() {
+                String::new()
+            } else {
+                format!("{} {}", crate::i18n::t(&meta.language, crate::i18n::Key::EditedBy), editors.join(" and "))
+            },
+        ] {
             if line.is_empty() {
                 continue;
             }
@@ -69,7 +76,11 @@ pub fn cover_svg(meta: &Meta, fonts: &FontSet) -> String {
             }
         }
     }
-    let title = { let mut x = crate::epub::xml::Xml::new(); x.text(&meta.title); x.into_string() };
+    let title = {
+        let mut x = crate::epub::xml::Xml::new();
+        x.text(&meta.title);
+        x.into_string()
+    };
     format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" viewBox=\"0 0 {W} {H}\" width=\"{W}\" height=\"{H}\" role=\"img\" aria-label=\"{title}\">\n<title>{title}</title>\n<rect width=\"{W}\" height=\"{H}\" fill=\"#1f2b38\"/>\n<rect x=\"40\" y=\"40\" width=\"{}\" height=\"{}\" fill=\"none\" stroke=\"#c9b77c\" stroke-width=\"3\"/>\n<line x1=\"{}\" y1=\"{rule_y}\" x2=\"{}\" y2=\"{rule_y}\" stroke=\"#c9b77c\" stroke-width=\"3\"/>\n<g fill=\"#f3ecdc\">{paths}</g>\n</svg>\n",
         W - 80.0,

@@ -1,7 +1,7 @@
 //! The documents quire adds to a book: cover page, title page, part title pages, "How to cite",
 //! font licences and the colophon.
 
-use super::xml::{xhtml_head, Xml};
+use super::xml::{Xml, xhtml_head};
 use crate::i18n::Key;
 use crate::model::Book;
 use crate::text::fonts::FontSet;
@@ -68,7 +68,12 @@ pub fn part_page(book: &Book, pi: usize, id: &str, title: &str, markers: &Xml) -
     x.open("section", &[("id", id), ("class", "part"), ("epub:type", "part"), ("role", "doc-part"), ("aria-labelledby", &title_id)]);
     x.append(markers).nl();
     let label = format!("{} {}", crate::i18n::t(lang, Key::Part), crate::numbering::roman(pi + 1));
-    x.open("h1", &[("id", &title_id)]).leaf("span", &[("class", "part-label")], &label).lit(" ").leaf("span", &[("class", "part-title")], title).close("h1").nl();
+    x.open("h1", &[("id", &title_id)])
+        .leaf("span", &[("class", "part-label")], &label)
+        .lit(" ")
+        .leaf("span", &[("class", "part-title")], title)
+        .close("h1")
+        .nl();
     x.close("section").nl().close("body").nl().close("html").nl();
     x.into_string()
 }
@@ -77,7 +82,13 @@ pub fn cite_page(book: &Book, paras: &[String], markers: &Xml) -> String {
     let m = &book.meta;
     let title = crate::i18n::t(&m.language, Key::HowToCite);
     let head = xhtml_head(&m.language, title, CSS);
-    let section = [("id", "how-to-cite"), ("class", "how-to-cite"), ("epub:type", "appendix"), ("role", "doc-appendix"), ("aria-labelledby", "how-to-cite-title")];
+    let section = [
+        ("id", "how-to-cite"),
+        ("class", "how-to-cite"),
+        ("epub:type", "appendix"),
+        ("role", "doc-appendix"),
+        ("aria-labelledby", "how-to-cite-title"),
+    ];
     document(head, "backmatter", &section, |x| {
         x.append(markers);
         x.leaf("h1", &[("id", "how-to-cite-title")], title).nl();
@@ -90,7 +101,13 @@ pub fn cite_page(book: &Book, paras: &[String], markers: &Xml) -> String {
 pub fn licence_page(book: &Book, licences: &BTreeMap<&str, &str>) -> String {
     let title = crate::i18n::t(&book.meta.language, Key::FontLicences);
     let head = xhtml_head(&book.meta.language, title, CSS);
-    let section = [("id", "font-licences"), ("class", "licences"), ("epub:type", "appendix"), ("role", "doc-appendix"), ("aria-labelledby", "font-licences-title")];
+    let section = [
+        ("id", "font-licences"),
+        ("class", "licences"),
+        ("epub:type", "appendix"),
+        ("role", "doc-appendix"),
+        ("aria-labelledby", "font-licences-title"),
+    ];
     document(head, "backmatter", &section, |x| {
         x.leaf("h1", &[("id", "font-licences-title")], title).nl();
         for (family, text) in licences {
@@ -113,7 +130,13 @@ pub fn colophon(book: &Book, fonts: &FontSet, spec: &ColophonSpec) -> String {
     let m = &book.meta;
     let tr = |k| crate::i18n::t(&m.language, k);
     let head = xhtml_head(&m.language, tr(Key::Colophon), CSS);
-    let section = [("id", "colophon"), ("class", "colophon"), ("epub:type", "colophon"), ("role", "doc-colophon"), ("aria-labelledby", "colophon-title")];
+    let section = [
+        ("id", "colophon"),
+        ("class", "colophon"),
+        ("epub:type", "colophon"),
+        ("role", "doc-colophon"),
+        ("aria-labelledby", "colophon-title"),
+    ];
     document(head, "backmatter", &section, |x| {
         x.append(spec.markers);
         x.leaf("h1", &[("id", "colophon-title")], tr(Key::Colophon)).nl();

@@ -63,7 +63,13 @@ struct Package {
 
 impl Package {
     fn push_doc(&mut self, id: &str, href: &str, text: String, linear: bool) {
-        self.items.push(Item { id: format!("x-{id}"), href: href.into(), media_type: "application/xhtml+xml", properties: None, data: text.into_bytes() });
+        self.items.push(Item {
+            id: format!("x-{id}"),
+            href: href.into(),
+            media_type: "application/xhtml+xml",
+            properties: None,
+            data: text.into_bytes(),
+        });
         self.spine.push(Doc { item: self.items.len() - 1, linear });
     }
 }
@@ -74,12 +80,24 @@ pub fn build(book: &Book, dir: &BookDir, fonts: &FontSet, edition: &Edition) -> 
     let mut pkg = Package::default();
     let images = add_images(book, dir, &mut pkg)?;
     let cover = cover::cover_svg(&book.meta, fonts);
-    pkg.items.push(Item { id: "cover-image".into(), href: "images/cover.svg".into(), media_type: "image/svg+xml", properties: Some("cover-image"), data: cover.into_bytes() });
+    pkg.items.push(Item {
+        id: "cover-image".into(),
+        href: "images/cover.svg".into(),
+        media_type: "image/svg+xml",
+        properties: Some("cover-image"),
+        data: cover.into_bytes(),
+    });
     pkg.push_doc("cover", "text/cover.xhtml", docs::cover_page(book), false);
     pkg.push_doc("titlepage", "text/titlepage.xhtml", docs::title_page(book, &markers.at_start("titlepage")), true);
     // Contents (the navigation document, also in the spine); written last.
     let nav_index = pkg.items.len();
-    pkg.items.push(Item { id: "nav".into(), href: "nav.xhtml".into(), media_type: "application/xhtml+xml", properties: Some("nav"), data: Vec::new() });
+    pkg.items.push(Item {
+        id: "nav".into(),
+        href: "nav.xhtml".into(),
+        media_type: "application/xhtml+xml",
+        properties: Some("nav"),
+        data: Vec::new(),
+    });
     pkg.spine.push(Doc { item: nav_index, linear: true });
     let first_body = add_chapters(book, edition, &markers, &images, &mut pkg);
     if !edition.cite.is_empty() {
@@ -103,7 +121,8 @@ pub fn build(book: &Book, dir: &BookDir, fonts: &FontSet, edition: &Edition) -> 
     };
     pkg.items[nav_index].data = nav::nav_doc(book, &nav).into_bytes();
     add_fonts_and_css(book, fonts, licence_index, &mut pkg)?;
-    let opf = opf::package_document(book, &pkg.items, &pkg.spine, if markers.list.is_empty() { None } else { edition.page_source.as_deref() });
+    let opf =
+        opf::package_document(book, &pkg.items, &pkg.spine, if markers.list.is_empty() { None } else { edition.page_source.as_deref() });
     ocf::zip_package(&book.meta.modified, &opf, &pkg.items)
 }
 
@@ -121,7 +140,8 @@ fn add_images(book: &Book, dir: &BookDir, pkg: &mut Package) -> Result<BTreeMap<
     let mut used_names: BTreeSet<String> = BTreeSet::new();
     for (i, path) in image_files.iter().enumerate() {
         let Some((info, bytes)) = dir.image(path) else {
-            return Err(Diagnostic::error(format!("image `{path}` was not loaded")).help("check that the file exists and is a PNG, JPEG, GIF or SVG image"));
+            return Err(Diagnostic::error(format!("image `{path}` was not loaded"))
+                .help("check that the file exists and is a PNG, JPEG, GIF or SVG image"));
         };
         let name = path.strip_prefix("manuscript/").unwrap_or(path).replace('/', "-");
         let name = name.strip_prefix("images-").unwrap_or(&name).to_string();
@@ -130,7 +150,13 @@ fn add_images(book: &Book, dir: &BookDir, pkg: &mut Package) -> Result<BTreeMap<
         used_names.insert(name.clone());
         let href = format!("images/{name}");
         images.insert(path.clone(), href.clone());
-        pkg.items.push(Item { id: format!("img-{}", i + 1), href, media_type: info.kind.media_type(), properties: None, data: bytes.to_vec() });
+        pkg.items.push(Item {
+            id: format!("img-{}", i + 1),
+            href,
+            media_type: info.kind.media_type(),
+            properties: None,
+            data: bytes.to_vec(),
+        });
     }
     Ok(images)
 }
@@ -184,7 +210,7 @@ fn add_chapters(book: &Book, edition: &Edition, markers: &Markers, images: &BTre
 
 /// Which optional faces the text needs (bold, mono), from the model.
 fn faces_used(book: &Book) -> (bool, bool) {
-    use crate::model::{walk_blocks, walk_inlines, Block, Inline};
+    use crate::model::{Block, Inline, walk_blocks, walk_inlines};
     let (mut uses_bold, mut uses_mono) = (false, false);
     for ch in book.chapters() {
         // Titles and letter fields are inlines outside the blocks: seen as paragraphs of their own.
@@ -245,16 +271,25 @@ fn add_fonts_and_css(book: &Book, fonts: &FontSet, licence_index: Option<usize>,
             Face::BoldItalic => ("Book Serif", 700, "italic"),
             Face::Mono => ("Book Mono", 400, "normal"),
         };
-        let _ = writeln!(font_faces, "@font-face {{ font-family: \"{family}\"; font-weight: {weight}; font-style: {style}; src: url(\"../{href}\") format(\"truetype\"); }}");
+        let _ = writeln!(
+            font_faces,
+            "@font-face {{ font-family: \"{family}\"; font-weight: {weight}; font-style: {style}; src: url(\"../{href}\") format(\"truetype\"); }}"
+        );
         pkg.items.push(Item { id: format!("font-{}", font.face.key()), href, media_type: "font/ttf", properties: None, data: sub });
     }
     let css = format!("{font_faces}\n{CSS}");
-    pkg.items.push(Item { id: "css".into(), href: "css/book.css".into(), media_type: "text/css", properties: None, data: css.into_bytes() });
+    pkg.items.push(Item {
+        id: "css".into(),
+        href: "css/book.css".into(),
+        media_type: "text/css",
+        properties: None,
+        data: css.into_bytes(),
+    });
     Ok(())
 }
 
-    fn collect_images(blocks: &[crate::model::Block], out: &mut BTreeSet<String>) {
-    use crate::model::{walk_blocks, walk_inlines, Block, Inline};
+fn collect_images(blocks: &[crate::model::Block], out: &mut BTreeSet<String>) {
+    use crate::model::{Block, Inline, walk_blocks, walk_inlines};
     walk_blocks(blocks, &mut |b| {
         if let Block::Figure(f) = b {
             out.insert(f.image.clone());
@@ -294,4 +329,3 @@ fn used_chars(items: &[Item]) -> BTreeSet<char> {
     set.extend(['&', '<', '>']);
     set
 }
-

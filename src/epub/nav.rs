@@ -1,7 +1,7 @@
 //! The navigation document: contents, landmarks and the page list of the reference edition.
 
 use super::xhtml::ChapterWriter;
-use super::xml::{xhtml_head, Xml};
+use super::xml::{Xml, xhtml_head};
 use crate::i18n::Key;
 use crate::model::{Book, Chapter, Inline};
 use crate::numbering::roman;
@@ -91,7 +91,10 @@ pub fn nav_doc(book: &Book, spec: &NavSpec) -> String {
     contents(&mut x, book, spec);
     landmarks(&mut x, book, spec);
     if !spec.page_list.is_empty() {
-        x.open("nav", &[("epub:type", "page-list"), ("role", "doc-pagelist"), ("aria-label", tr(Key::PageList)), ("hidden", "hidden")]).nl().open("ol", &[]).nl();
+        x.open("nav", &[("epub:type", "page-list"), ("role", "doc-pagelist"), ("aria-label", tr(Key::PageList)), ("hidden", "hidden")])
+            .nl()
+            .open("ol", &[])
+            .nl();
         for (label, doc) in spec.page_list {
             let href = format!("{doc}#page-{label}");
             x.open("li", &[]).leaf("a", &[("href", &href)], label).close("li").nl();

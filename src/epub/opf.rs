@@ -10,7 +10,11 @@ fn meta(x: &mut Xml, property: &str, value: &str) {
 
 fn descriptive(x: &mut Xml, book: &Book) {
     let m = &book.meta;
-    let id = if let Some(isbn) = m.identifier.strip_prefix("isbn:") { format!("urn:isbn:{}", isbn.replace(['-', ' '], "")) } else { m.identifier.clone() };
+    let id = if let Some(isbn) = m.identifier.strip_prefix("isbn:") {
+        format!("urn:isbn:{}", isbn.replace(['-', ' '], ""))
+    } else {
+        m.identifier.clone()
+    };
     x.leaf("dc:identifier", &[("id", "pub-id")], &id).nl();
     x.leaf("dc:title", &[("id", "title")], &m.title).nl();
     x.leaf("meta", &[("refines", "#title"), ("property", "title-type")], "main").nl();
@@ -87,7 +91,16 @@ fn accessibility(x: &mut Xml, book: &Book, items: &[Item], page_source: Option<&
 pub fn package_document(book: &Book, items: &[Item], spine: &[Doc], page_source: Option<&str>) -> String {
     let mut x = Xml::new();
     x.lit("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    x.open("package", &[("xmlns", "http://www.idpf.org/2007/opf"), ("version", "3.0"), ("unique-identifier", "pub-id"), ("xml:lang", &book.meta.language)]).nl();
+    x.open(
+        "package",
+        &[
+            ("xmlns", "http://www.idpf.org/2007/opf"),
+            ("version", "3.0"),
+            ("unique-identifier", "pub-id"),
+            ("xml:lang", &book.meta.language),
+        ],
+    )
+    .nl();
     x.open("metadata", &[("xmlns:dc", "http://purl.org/dc/elements/1.1/")]).nl();
     descriptive(&mut x, book);
     accessibility(&mut x, book, items, page_source);

@@ -1,6 +1,6 @@
 //! Model → XHTML content documents (chapters and letters), written with the [`Xml`] builder.
 
-use super::xml::{heading_tag, Xml};
+use super::xml::{Xml, heading_tag};
 use crate::i18n::Key;
 use crate::model::anchors::{note_ref_id, paragraph_id, title_id};
 use crate::model::*;
@@ -163,7 +163,11 @@ impl ChapterWriter<'_> {
         let first_link = |x: &mut Xml| {
             let href = format!("#{}", note_ref_id(&note.id, 1));
             let label = format!("{back} {n}");
-            x.open("a", &[("class", "note-number"), ("href", &href), ("role", "doc-backlink"), ("aria-label", &label)]).text(&n).lit(".").close("a").lit(" ");
+            x.open("a", &[("class", "note-number"), ("href", &href), ("role", "doc-backlink"), ("aria-label", &label)])
+                .text(&n)
+                .lit(".")
+                .close("a")
+                .lit(" ");
         };
         let mut first = true;
         for b in &note.blocks {
@@ -345,7 +349,11 @@ impl ChapterWriter<'_> {
                 Inline::NoteRef { note, nth } => {
                     if let Some(n) = self.chapter.notes.get(*note) {
                         let (id, href) = (note_ref_id(&n.id, nth + 1), format!("#{}", n.id));
-                        x.leaf("a", &[("class", "noteref"), ("id", &id), ("href", &href), ("epub:type", "noteref"), ("role", "doc-noteref")], &(note + 1).to_string());
+                        x.leaf(
+                            "a",
+                            &[("class", "noteref"), ("id", &id), ("href", &href), ("epub:type", "noteref"), ("role", "doc-noteref")],
+                            &(note + 1).to_string(),
+                        );
                     }
                 }
                 Inline::LineBreak => {

@@ -27,7 +27,14 @@ pub struct Extras {
 const MAX_PASSES: usize = 4;
 
 /// Lays out the whole book.
-pub fn layout(book: &Book, dir: &BookDir, fonts: &FontSet, g: Geometry, min_name: usize, extras: &Extras) -> Result<Layout, Vec<Diagnostic>> {
+pub fn layout(
+    book: &Book,
+    dir: &BookDir,
+    fonts: &FontSet,
+    g: Geometry,
+    min_name: usize,
+    extras: &Extras,
+) -> Result<Layout, Vec<Diagnostic>> {
     let mut eng = Engine::new(fonts, &book.meta.language, min_name);
     let mut toc: BTreeMap<String, String> = BTreeMap::new();
     let mut last = None;
@@ -37,8 +44,10 @@ pub fn layout(book: &Book, dir: &BookDir, fonts: &FontSet, g: Geometry, min_name
         let stable = new_toc == toc;
         if !stable && pass + 1 == MAX_PASSES {
             l.report.warnings.push(
-                Diagnostic::warning(format!("the contents' page numbers did not settle after {MAX_PASSES} layout passes; some may be wrong"))
-                    .help("this happens when a page number's width moves an entry onto another page; report the book so quire can handle it"),
+                Diagnostic::warning(format!(
+                    "the contents' page numbers did not settle after {MAX_PASSES} layout passes; some may be wrong"
+                ))
+                .help("this happens when a page number's width moves an entry onto another page; report the book so quire can handle it"),
             );
         }
         toc = new_toc;
@@ -50,7 +59,15 @@ pub fn layout(book: &Book, dir: &BookDir, fonts: &FontSet, g: Geometry, min_name
     last.ok_or_else(Vec::new)
 }
 
-fn layout_once<'a>(book: &Book, dir: &'a BookDir, fonts: &'a FontSet, g: Geometry, eng: &mut Engine<'a>, toc: &BTreeMap<String, String>, extras: &Extras) -> Result<Layout, Vec<Diagnostic>> {
+fn layout_once<'a>(
+    book: &Book,
+    dir: &'a BookDir,
+    fonts: &'a FontSet,
+    g: Geometry,
+    eng: &mut Engine<'a>,
+    toc: &BTreeMap<String, String>,
+    extras: &Extras,
+) -> Result<Layout, Vec<Diagnostic>> {
     let mut flow = Flow::new(g, eng, dir, book);
     let mut seqs: Vec<Sequence> = Vec::new();
     let mut outline: Vec<OutlineItem> = Vec::new();

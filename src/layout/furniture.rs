@@ -10,7 +10,16 @@ use crate::text::fonts::Face;
 /// The running head and folio of a page: a centred folio at the foot on opening pages and
 /// plain sequences, else the head centred above the text and the folio at its outer edge.
 #[allow(clippy::too_many_arguments)] // one call site; each is a plain fact about the page
-pub(super) fn head_and_folio(page: &mut PageOut, index: usize, opening: bool, plain: bool, head: Option<&str>, book_title: &str, g: Geometry, eng: &mut Engine) {
+pub(super) fn head_and_folio(
+    page: &mut PageOut,
+    index: usize,
+    opening: bool,
+    plain: bool,
+    head: Option<&str>,
+    book_title: &str,
+    g: Geometry,
+    eng: &mut Engine,
+) {
     if plain && opening {
         return;
     }

@@ -192,7 +192,13 @@ pub fn break_lines(elems: &[Elem], width: &dyn Fn(usize) -> f32, p: &Params) -> 
                 hyph_run,
                 demerits: d,
                 prev: Some(ai),
-                ratio: if ratio.is_finite() { ratio } else if ratio > 0.0 { 10.0 } else { -1.0 },
+                ratio: if ratio.is_finite() {
+                    ratio
+                } else if ratio > 0.0 {
+                    10.0
+                } else {
+                    -1.0
+                },
                 flagged: flagged && !forced,
                 overfull,
                 w: 0.0,
@@ -250,9 +256,11 @@ pub fn break_lines(elems: &[Elem], width: &dyn Fn(usize) -> f32, p: &Params) -> 
     }
     // The best node at the final forced break.
     let last = n.checked_sub(1)?;
-    let best = active.iter().copied().filter(|&i| nodes[i].pos == last).min_by(|&a, &b| {
-        nodes[a].demerits.partial_cmp(&nodes[b].demerits).unwrap_or(std::cmp::Ordering::Equal)
-    })?;
+    let best = active
+        .iter()
+        .copied()
+        .filter(|&i| nodes[i].pos == last)
+        .min_by(|&a, &b| nodes[a].demerits.partial_cmp(&nodes[b].demerits).unwrap_or(std::cmp::Ordering::Equal))?;
     let mut out = Vec::new();
     let mut cur = Some(best);
     while let Some(i) = cur {
@@ -270,7 +278,14 @@ pub fn break_lines(elems: &[Elem], width: &dyn Fn(usize) -> f32, p: &Params) -> 
 /// Runs the passes in order and returns the first that succeeds, with the pass index.
 /// `background` is stretch every line has without setting it (ragged-right margins);
 /// `emergency` is added from the third pass on.
-pub fn break_paragraph(elems: &[Elem], width: &dyn Fn(usize) -> f32, background: f32, emergency: f32, hyphenate: bool, expansion: f32) -> (Vec<Break>, usize) {
+pub fn break_paragraph(
+    elems: &[Elem],
+    width: &dyn Fn(usize) -> f32,
+    background: f32,
+    emergency: f32,
+    hyphenate: bool,
+    expansion: f32,
+) -> (Vec<Break>, usize) {
     for pass in 0..4 {
         let mut p = Params::pass(pass);
         p.expansion = expansion;
@@ -327,7 +342,13 @@ mod tests {
                 }
                 _ => (0.0, false),
             };
-            let r = if l < width { (width - l) / y } else if l > width { (width - l) / z } else { 0.0 };
+            let r = if l < width {
+                (width - l) / y
+            } else if l > width {
+                (width - l) / z
+            } else {
+                0.0
+            };
             if r < -1.0 {
                 return None;
             }
@@ -335,7 +356,15 @@ mod tests {
             if bad > p.tolerance {
                 return None;
             }
-            let fit = if r < -0.5 { 0 } else if r <= 0.5 { 1 } else if r <= 1.0 { 2 } else { 3 };
+            let fit = if r < -0.5 {
+                0
+            } else if r <= 0.5 {
+                1
+            } else if r <= 1.0 {
+                2
+            } else {
+                3
+            };
             let mut d = (p.line_penalty as f64 + bad as f64).powi(2);
             if pen > -INF_PENALTY {
                 d += (pen as f64).powi(2) * pen.signum() as f64;

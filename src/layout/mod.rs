@@ -13,10 +13,10 @@ mod engine;
 mod flow;
 mod furniture;
 pub mod geometry;
+pub mod inline;
 pub mod linebreak;
 mod pages;
 mod paginate;
-pub mod inline;
 mod place;
 mod report;
 mod vlist;
@@ -79,14 +79,45 @@ pub enum Artifact {
 #[derive(Debug, Clone)]
 pub enum Placed {
     /// A run of glyphs with its baseline at (x, y); tagged content or an artifact.
-    Text { x: f32, y: f32, run: Run, content: Option<ContentId>, artifact: Option<Artifact> },
+    Text {
+        x: f32,
+        y: f32,
+        run: Run,
+        content: Option<ContentId>,
+        artifact: Option<Artifact>,
+    },
     /// An image with its top-left corner at (x, y).
-    Image { x: f32, y: f32, w: f32, h: f32, path: String, content: ContentId },
+    Image {
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+        path: String,
+        content: ContentId,
+    },
     /// A frame standing in for an image the PDF cannot draw (SVG).
-    Frame { x: f32, y: f32, w: f32, h: f32, content: ContentId },
-    Rule { x0: f32, x1: f32, y: f32, width: f32 },
+    Frame {
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+        content: ContentId,
+    },
+    Rule {
+        x0: f32,
+        x1: f32,
+        y: f32,
+        width: f32,
+    },
     /// A link annotation, tagged under the structure node `node`.
-    Link { x0: f32, y0: f32, x1: f32, y1: f32, target: Link, node: usize },
+    Link {
+        x0: f32,
+        y0: f32,
+        x1: f32,
+        y1: f32,
+        target: Link,
+        node: usize,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -63,8 +63,11 @@ pub(super) fn assemble(seqs: Vec<Sequence>, first_body: usize, book_title: &str,
         let paginated = paginator.paginate(&seq.items);
         if paginated.unplaced > 0 {
             out.report.warnings.push(
-                Diagnostic::warning(format!("{} items of a page sequence could not be placed on any page and are missing from the PDF", paginated.unplaced))
-                    .help("this is a limit of quire's pagination; report the book so it can be fixed"),
+                Diagnostic::warning(format!(
+                    "{} items of a page sequence could not be placed on any page and are missing from the PDF",
+                    paginated.unplaced
+                ))
+                .help("this is a limit of quire's pagination; report the book so it can be fixed"),
             );
         }
         // Items are moved onto the pages, not copied.
@@ -97,14 +100,25 @@ fn first_start(plan: &Plan, slots: &[Option<VItem>]) -> PageStart {
     plan.items
         .iter()
         .find_map(|&k| match &slots[k] {
-            Some(VItem::Line(VLine { mark: Some((c, n)), offset: Some(o), .. })) => Some(PageStart::Paragraph { chapter: c.clone(), n: *n, offset: *o }),
+            Some(VItem::Line(VLine { mark: Some((c, n)), offset: Some(o), .. })) => {
+                Some(PageStart::Paragraph { chapter: c.clone(), n: *n, offset: *o })
+            }
             _ => None,
         })
         .unwrap_or(PageStart::Follow)
 }
 
 #[allow(clippy::too_many_arguments)] // one call site; the page being built and its context
-fn place_body(page: &mut PageOut, plan: &Plan, slots: &mut [Option<VItem>], ctx: &PageCtx, line_no: &mut usize, out: &mut Pages, g: Geometry, eng: &mut Engine) {
+fn place_body(
+    page: &mut PageOut,
+    plan: &Plan,
+    slots: &mut [Option<VItem>],
+    ctx: &PageCtx,
+    line_no: &mut usize,
+    out: &mut Pages,
+    g: Geometry,
+    eng: &mut Engine,
+) {
     let mut y = g.top;
     for &k in plan.floats.iter().chain(plan.items.iter()) {
         let top = y;

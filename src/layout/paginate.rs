@@ -3,7 +3,7 @@
 //! page of their reference, split across pages when they must be; figures that do not fit float
 //! to the top of the next page while the text flows past. Needs no fonts: heights only.
 
-use super::vlist::{break_allowed_after, VItem};
+use super::vlist::{VItem, break_allowed_after};
 use std::collections::{BTreeMap, VecDeque};
 
 /// Page plan: which items are on a page, and which lines of which notes stand at its foot.
@@ -217,7 +217,7 @@ impl Paginator<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::layout::vlist::{mark_heading, VFigure, VLine};
+    use crate::layout::vlist::{VFigure, VLine, mark_heading};
     use crate::source::ImageKind;
 
     fn line(keep: bool, notes: &[&str]) -> VItem {
@@ -322,7 +322,15 @@ mod tests {
     fn a_figure_that_does_not_fit_floats_to_the_next_page_and_text_flows_past() {
         {
             let mut notes = BTreeMap::new();
-            let fig = VItem::Figure(Box::new(VFigure { path: String::new(), kind: ImageKind::Png, w: 100.0, h: 70.0, content: 0, caption: vec![], anchors: vec![] }));
+            let fig = VItem::Figure(Box::new(VFigure {
+                path: String::new(),
+                kind: ImageKind::Png,
+                w: 100.0,
+                h: 70.0,
+                content: 0,
+                caption: vec![],
+                anchors: vec![],
+            }));
             let mut items: Vec<VItem> = (0..7).map(|_| line(false, &[])).collect();
             items.push(fig);
             items.extend((0..3).map(|_| line(false, &[])));

@@ -37,14 +37,35 @@ pub(crate) fn push_text(page: &mut PageOut, sh: &mut Shaper, text: &str, st: Sty
         .enumerate()
         .map(|(i, gl)| {
             let end = g.get(i + 1).map(|x| x.cluster as usize).unwrap_or(text.len());
-            PGlyph { id: gl.id, advance: gl.x_advance as f32 * scale, dx: gl.x_offset as f32 * scale, dy: gl.y_offset as f32 * scale, range: gl.cluster as usize..end.max(gl.cluster as usize) }
+            PGlyph {
+                id: gl.id,
+                advance: gl.x_advance as f32 * scale,
+                dx: gl.x_offset as f32 * scale,
+                dy: gl.y_offset as f32 * scale,
+                range: gl.cluster as usize..end.max(gl.cluster as usize),
+            }
         })
         .collect();
-    page.items.push(Placed::Text { x, y, run: Run { x: 0.0, style: st, link: None, glyphs, text: text.to_string(), expand: 1.0 }, content: None, artifact: Some(artifact) });
+    page.items.push(Placed::Text {
+        x,
+        y,
+        run: Run { x: 0.0, style: st, link: None, glyphs, text: text.to_string(), expand: 1.0 },
+        content: None,
+        artifact: Some(artifact),
+    });
 }
 
 #[allow(clippy::too_many_arguments)]
-pub(crate) fn place(page: &mut PageOut, it: VItem, left: f32, y: &mut f32, index: usize, anchors: &mut BTreeMap<String, (usize, f32)>, report: &mut Report, g: &Geometry) {
+pub(crate) fn place(
+    page: &mut PageOut,
+    it: VItem,
+    left: f32,
+    y: &mut f32,
+    index: usize,
+    anchors: &mut BTreeMap<String, (usize, f32)>,
+    report: &mut Report,
+    g: &Geometry,
+) {
     match it {
         VItem::Space(h) => *y += h,
         VItem::Rule { width, height, left: at_left } => {
@@ -73,7 +94,15 @@ pub(crate) fn place(page: &mut PageOut, it: VItem, left: f32, y: &mut f32, index
     }
 }
 
-pub(crate) fn place_line(page: &mut PageOut, l: VLine, left: f32, y: &mut f32, index: usize, anchors: &mut BTreeMap<String, (usize, f32)>, report: &mut Report) {
+pub(crate) fn place_line(
+    page: &mut PageOut,
+    l: VLine,
+    left: f32,
+    y: &mut f32,
+    index: usize,
+    anchors: &mut BTreeMap<String, (usize, f32)>,
+    report: &mut Report,
+) {
     let top = *y;
     let base = top + l.leading * 0.78;
     for a in l.anchors {

@@ -24,7 +24,6 @@ impl Report {
         self.stranded_headings = self.last_line_heading.iter().filter(|(_, (last, other))| *last && *other).map(|(p, _)| *p).collect();
     }
 
-
     /// The one-line summary printed by `quire build`.
     pub fn summary(&self) -> String {
         let just: Vec<&LineStat> = self.lines.iter().filter(|l| !l.last_of_para && l.spaces > 0).collect();
@@ -64,7 +63,13 @@ impl Report {
             if l.overfull {
                 out.push(format!("{}:{}: overfull line on page {}", l.source.0, l.source.1, l.page + 1));
             } else if !l.last_of_para && l.spaces > 0 && l.space_ratio > 2.0 {
-                out.push(format!("{}:{}: very loose line (spaces {:.2}× normal) on page {}", l.source.0, l.source.1, l.space_ratio, l.page + 1));
+                out.push(format!(
+                    "{}:{}: very loose line (spaces {:.2}× normal) on page {}",
+                    l.source.0,
+                    l.source.1,
+                    l.space_ratio,
+                    l.page + 1
+                ));
             }
         }
         for (p, f, line) in &self.widows {
@@ -76,4 +81,3 @@ impl Report {
         out
     }
 }
-

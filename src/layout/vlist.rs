@@ -12,7 +12,11 @@ pub(crate) enum VItem {
     Space(f32),
     Figure(Box<VFigure>),
     /// A horizontal rule, centred in the measure or (`left`) at its left edge.
-    Rule { width: f32, height: f32, left: bool },
+    Rule {
+        width: f32,
+        height: f32,
+        left: bool,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -64,7 +68,6 @@ impl VItem {
         }
     }
 }
-
 
 /// Whether a page may end after item `j`: not after a line kept with the next, nor after the
 /// space that follows such a line.

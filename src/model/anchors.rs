@@ -133,7 +133,9 @@ impl Anchors {
             return true;
         }
         match id.strip_prefix(c.as_str()).and_then(|r| r.strip_prefix('-')) {
-            Some(rest) => rest.strip_prefix('p').is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())) || rest.starts_with("note-"),
+            Some(rest) => {
+                rest.strip_prefix('p').is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())) || rest.starts_with("note-")
+            }
             None => false,
         }
     }

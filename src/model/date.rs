@@ -56,14 +56,10 @@ impl Date {
 
     /// "October 16, 1961" (English) or "16. Oktober 1961" (German); other languages get ISO.
     pub fn long(&self, language: &str) -> String {
-        const EN: [&str; 12] = [
-            "January", "February", "March", "April", "May", "June", "July", "August", "September",
-            "October", "November", "December",
-        ];
-        const DE: [&str; 12] = [
-            "Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September",
-            "Oktober", "November", "Dezember",
-        ];
+        const EN: [&str; 12] =
+            ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+        const DE: [&str; 12] =
+            ["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober", "November", "Dezember"];
         let m = (self.month - 1) as usize;
         match language.split('-').next().unwrap_or("") {
             "en" => format!("{} {}, {}", EN[m], self.day, self.year),
@@ -81,7 +77,6 @@ fn days_in_month(year: i32, month: u32) -> u32 {
         _ => 31,
     }
 }
-
 
 #[cfg(test)]
 mod tests {

@@ -176,13 +176,41 @@ pub enum Align {
 pub enum Block {
     /// `n`: the paragraph's number in its chapter (1-based, document order, quotations and
     /// list items included; 0 for note and source-note paragraphs).
-    Paragraph { inlines: Vec<Inline>, pos: Pos, n: u32 },
-    Heading { level: u8, id: String, inlines: Vec<Inline>, pos: Pos },
-    BlockQuote { blocks: Vec<Block>, pos: Pos },
-    List { start: Option<u64>, tight: bool, items: Vec<Vec<Block>>, pos: Pos },
-    CodeBlock { lang: Option<String>, text: String, pos: Pos },
-    Table { align: Vec<Align>, head: Vec<Vec<Inline>>, rows: Vec<Vec<Vec<Inline>>>, pos: Pos },
-    ThematicBreak { pos: Pos },
+    Paragraph {
+        inlines: Vec<Inline>,
+        pos: Pos,
+        n: u32,
+    },
+    Heading {
+        level: u8,
+        id: String,
+        inlines: Vec<Inline>,
+        pos: Pos,
+    },
+    BlockQuote {
+        blocks: Vec<Block>,
+        pos: Pos,
+    },
+    List {
+        start: Option<u64>,
+        tight: bool,
+        items: Vec<Vec<Block>>,
+        pos: Pos,
+    },
+    CodeBlock {
+        lang: Option<String>,
+        text: String,
+        pos: Pos,
+    },
+    Table {
+        align: Vec<Align>,
+        head: Vec<Vec<Inline>>,
+        rows: Vec<Vec<Vec<Inline>>>,
+        pos: Pos,
+    },
+    ThematicBreak {
+        pos: Pos,
+    },
     Figure(Figure),
 }
 
@@ -230,10 +258,21 @@ pub enum Inline {
     SmallCaps(Vec<Inline>),
     Code(String),
     /// `url` as written; `target` as resolved at load (never `Unresolved` in a loaded book).
-    Link { url: String, title: String, children: Vec<Inline>, target: LinkTarget },
-    Image { src: String, alt: String },
+    Link {
+        url: String,
+        title: String,
+        children: Vec<Inline>,
+        target: LinkTarget,
+    },
+    Image {
+        src: String,
+        alt: String,
+    },
     /// Reference to `Chapter::notes[note]`; `nth` counts references to the same note (0-based).
-    NoteRef { note: usize, nth: usize },
+    NoteRef {
+        note: usize,
+        nth: usize,
+    },
     LineBreak,
 }
 
@@ -325,7 +364,6 @@ pub fn number_paragraphs(blocks: &mut [Block]) {
     let mut next = 0;
     walk(blocks, &mut next);
 }
-
 
 /// Calls `f` on every block of `blocks`, depth first in document order (quotations and list
 /// items included; figure captions are inlines, not blocks).

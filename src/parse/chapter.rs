@@ -74,26 +74,22 @@ pub fn parse_chapter(dir: &BookDir, file: &SourceFile, matter: Matter, language:
 
     let notes = p.finish_notes();
     number_paragraphs(&mut blocks);
-    let mut chapter = Chapter {
-        id,
-        file: file.name.clone(),
-        matter,
-        title,
-        letter,
-        blocks,
-        notes,
-        pos: to_pos(&loc(body_start)),
-    };
+    let mut chapter = Chapter { id, file: file.name.clone(), matter, title, letter, blocks, notes, pos: to_pos(&loc(body_start)) };
     if let Some(src) = chapter_source {
         chapter.blocks.push(Block::Paragraph { inlines: src, pos: chapter.pos, n: 0 });
     }
     Some(chapter)
 }
 
-
 /// Kind, number and id of a chapter from its front matter (the id first, so heading, figure
 /// and note ids can be derived from it).
-fn header(p: &mut BodyParser, fm: &FrontMatter, loc: &dyn Fn(usize) -> Location, text: &str, file_name: &str) -> (Option<LetterKind>, Option<String>, String) {
+fn header(
+    p: &mut BodyParser,
+    fm: &FrontMatter,
+    loc: &dyn Fn(usize) -> Location,
+    text: &str,
+    file_name: &str,
+) -> (Option<LetterKind>, Option<String>, String) {
     let kind = match fm.kind.as_ref().map(|k| k.get_ref().as_str()) {
         None | Some("chapter") => None,
         Some("letter") => Some(LetterKind::Letter),
@@ -159,7 +155,15 @@ fn header(p: &mut BodyParser, fm: &FrontMatter, loc: &dyn Fn(usize) -> Location,
 
 /// The letter parts of a letter, telegram or memorandum; letter fields on a chapter are errors.
 #[allow(clippy::too_many_arguments)] // one call site
-fn letter(p: &mut BodyParser, fm: &FrontMatter, kind: Option<LetterKind>, number: Option<String>, loc: &dyn Fn(usize) -> Location, text: &str, language: &str) -> Option<Letter> {
+fn letter(
+    p: &mut BodyParser,
+    fm: &FrontMatter,
+    kind: Option<LetterKind>,
+    number: Option<String>,
+    loc: &dyn Fn(usize) -> Location,
+    text: &str,
+    language: &str,
+) -> Option<Letter> {
     let letter = kind.map(|k| {
         let date = fm.date.as_ref().and_then(|d| match Date::parse(d.get_ref()) {
             Ok(v) => Some(v),

@@ -12,7 +12,6 @@ pub(super) struct FigureSpec {
     id: Option<String>,
 }
 
-
 impl BodyParser<'_> {
     /// Resolves an image path written relative to the manuscript file to a book-relative path,
     /// checking that it exists and is PNG, JPEG, GIF or SVG.
@@ -63,9 +62,21 @@ impl BodyParser<'_> {
                 Ok(id) => id,
                 Err(why) => {
                     let (msg, help) = match why {
-                        anchors::Refused::Invalid => (format!("figure id `{id}` is not usable as an anchor"), "start with a letter and use only letters, digits, `-` and `_`".to_string()),
-                        anchors::Refused::Reserved => (format!("figure id `{id}` is an id quire generates"), format!("ids `{0}`, `{0}-title`, `{0}-pN`, `{0}-note-…` and `page-…` are quire's; choose another", self.chapter_id)),
-                        anchors::Refused::Taken => (format!("anchor `{id}` is used twice in this chapter"), "give the figure an `id` no heading or other figure has".to_string()),
+                        anchors::Refused::Invalid => (
+                            format!("figure id `{id}` is not usable as an anchor"),
+                            "start with a letter and use only letters, digits, `-` and `_`".to_string(),
+                        ),
+                        anchors::Refused::Reserved => (
+                            format!("figure id `{id}` is an id quire generates"),
+                            format!(
+                                "ids `{0}`, `{0}-title`, `{0}-pN`, `{0}-note-…` and `page-…` are quire's; choose another",
+                                self.chapter_id
+                            ),
+                        ),
+                        anchors::Refused::Taken => (
+                            format!("anchor `{id}` is used twice in this chapter"),
+                            "give the figure an `id` no heading or other figure has".to_string(),
+                        ),
                     };
                     self.error(start, msg, &help);
                     self.anchors.mint("figure", "figure")
@@ -78,5 +89,4 @@ impl BodyParser<'_> {
         };
         Some(Figure { id, image: src, alt: spec.alt, caption, credit, pos: self.pos(start) })
     }
-
 }

@@ -65,19 +65,23 @@ impl Book<'_> {
                 return Resolved::Target(LinkTarget::External(url.to_string()));
             }
             return Resolved::Drop(
-                Diagnostic::warning(format!("link `{}` uses the scheme `{s}:`, which books may not use; it is printed as plain text", url.chars().take(80).collect::<String>()))
-                    .at(at)
-                    .help(format!("links may use {}, or lead to a chapter of this book", ALLOWED_SCHEMES.iter().map(|s| format!("`{s}:`")).collect::<Vec<_>>().join(", "))),
+                Diagnostic::warning(format!(
+                    "link `{}` uses the scheme `{s}:`, which books may not use; it is printed as plain text",
+                    url.chars().take(80).collect::<String>()
+                ))
+                .at(at)
+                .help(format!(
+                    "links may use {}, or lead to a chapter of this book",
+                    ALLOWED_SCHEMES.iter().map(|s| format!("`{s}:`")).collect::<Vec<_>>().join(", ")
+                )),
             );
         }
         let (path, frag) = url.split_once('#').map(|(p, f)| (p, Some(f))).unwrap_or((url, None));
         let target = if path.is_empty() { Some(ch_file.to_string()) } else { crate::source::join_relative(ch_file, path).ok() };
         let Some((t, (id, set))) = target.as_deref().and_then(|t| self.chapters.get_key_value(t)) else {
-            return Resolved::Error(
-                Diagnostic::error(format!("link `{url}` leads to no chapter of this book"))
-                    .at(at)
-                    .help("link to a manuscript file listed in book.toml [contents] (e.g. `letters/22.md#doc-22-p3`), or give a full URL (https://…)"),
-            );
+            return Resolved::Error(Diagnostic::error(format!("link `{url}` leads to no chapter of this book")).at(at).help(
+                "link to a manuscript file listed in book.toml [contents] (e.g. `letters/22.md#doc-22-p3`), or give a full URL (https://…)",
+            ));
         };
         match frag {
             Some(f) if !set.contains(f) => {
@@ -98,7 +102,12 @@ impl Book<'_> {
             match &mut v[i] {
                 Inline::Link { url, children, target, .. } => {
                     self.fix(ch_file, ch_id, children, pos, diags);
-                    let at = Location { file: ch_file.to_string(), line: pos.line as usize, column: pos.column as usize, line_text: String::new() };
+                    let at = Location {
+                        file: ch_file.to_string(),
+                        line: pos.line as usize,
+                        column: pos.column as usize,
+                        line_text: String::new(),
+                    };
                     match self.resolve(ch_file, ch_id, url, at) {
                         Resolved::Target(t) => *target = t,
                         Resolved::Error(d) => diags.push(d),
@@ -122,7 +131,8 @@ impl Book<'_> {
 
 /// Resolves every link of the book (body, notes, titles, letter parts).
 pub fn resolve(book: &mut crate::model::Book, diags: &mut Diagnostics) {
-    let index: BTreeMap<String, (String, BTreeSet<String>)> = book.chapters().map(|c| (c.file.clone(), (c.id.clone(), chapter_anchors(c)))).collect();
+    let index: BTreeMap<String, (String, BTreeSet<String>)> =
+        book.chapters().map(|c| (c.file.clone(), (c.id.clone(), chapter_anchors(c)))).collect();
     let links = Book { chapters: index.iter().map(|(f, (id, set))| (f.as_str(), (id.as_str(), set.clone()))).collect() };
     let chapters = book.front.iter_mut().chain(book.parts.iter_mut().flat_map(|p| p.chapters.iter_mut())).chain(book.back.iter_mut());
     for ch in chapters {

@@ -28,29 +28,61 @@ pub(super) struct BodyParser<'a> {
 
 pub(super) enum Frame {
     /// Root, block quote, list item or footnote definition.
-    Blocks { blocks: Vec<Block>, start: usize, note: Option<String>, quote: bool },
-    List { start_num: Option<u64>, tight: bool, items: Vec<Vec<Block>>, start: usize },
-    Inlines { kind: InlineFrame, inlines: Vec<Inline>, start: usize },
-    Table { align: Vec<Align>, head: Vec<Vec<Inline>>, rows: Vec<Vec<Vec<Inline>>>, row: Vec<Vec<Inline>>, start: usize },
-    Code { lang: Option<String>, text: String, start: usize },
+    Blocks {
+        blocks: Vec<Block>,
+        start: usize,
+        note: Option<String>,
+        quote: bool,
+    },
+    List {
+        start_num: Option<u64>,
+        tight: bool,
+        items: Vec<Vec<Block>>,
+        start: usize,
+    },
+    Inlines {
+        kind: InlineFrame,
+        inlines: Vec<Inline>,
+        start: usize,
+    },
+    Table {
+        align: Vec<Align>,
+        head: Vec<Vec<Inline>>,
+        rows: Vec<Vec<Vec<Inline>>>,
+        row: Vec<Vec<Inline>>,
+        start: usize,
+    },
+    Code {
+        lang: Option<String>,
+        text: String,
+        start: usize,
+    },
     /// Content being skipped (too deeply nested or raw HTML block).
-    Skip { depth: usize },
+    Skip {
+        depth: usize,
+    },
 }
 
 #[derive(PartialEq)]
 pub(super) enum InlineFrame {
-    Paragraph { implicit: bool },
+    Paragraph {
+        implicit: bool,
+    },
     Heading(u8),
     Emph,
     Strong,
     Strike,
-    Link { url: String, title: String },
-    Image { src: String },
+    Link {
+        url: String,
+        title: String,
+    },
+    Image {
+        src: String,
+    },
     Cell,
     /// Markup nested too deep: its content goes to the parent unchanged.
     Flat,
 }
-
 
 /// The state of one walk over a Markdown text.
 struct Walk {
@@ -112,7 +144,8 @@ impl BodyParser<'_> {
     }
 
     pub(super) fn parse_blocks(&mut self, body: &str) -> Vec<Block> {
-        let mut st = Walk { stack: vec![Frame::Blocks { blocks: Vec::new(), start: 0, note: None, quote: false }], nesting: 0, prev_text_end: None };
+        let mut st =
+            Walk { stack: vec![Frame::Blocks { blocks: Vec::new(), start: 0, note: None, quote: false }], nesting: 0, prev_text_end: None };
         for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
             if skipping(&mut st, &event) {
                 continue;
@@ -160,7 +193,11 @@ impl BodyParser<'_> {
             Tag::Paragraph => stack.push(Frame::Inlines { kind: InlineFrame::Paragraph { implicit: false }, inlines: vec![], start }),
             Tag::Heading { level, .. } => stack.push(Frame::Inlines { kind: InlineFrame::Heading(level as u8), inlines: vec![], start }),
             Tag::BlockQuote(_) | Tag::List(_) | Tag::Item | Tag::FootnoteDefinition(_) if st.nesting >= MAX_NESTING => {
-                self.error(start, format!("block quotes and lists are nested more than {MAX_NESTING} deep"), "flatten the structure; deeper nesting cannot be typeset");
+                self.error(
+                    start,
+                    format!("block quotes and lists are nested more than {MAX_NESTING} deep"),
+                    "flatten the structure; deeper nesting cannot be typeset",
+                );
                 stack.push(Frame::Skip { depth: 0 });
                 st.nesting += 1;
             }
@@ -207,7 +244,9 @@ impl BodyParser<'_> {
             Tag::Emphasis => self.push_inline(stack, InlineFrame::Emph, start),
             Tag::Strong => self.push_inline(stack, InlineFrame::Strong, start),
             Tag::Strikethrough => self.push_inline(stack, InlineFrame::Strike, start),
-            Tag::Link { dest_url, title, .. } => self.push_inline(stack, InlineFrame::Link { url: dest_url.to_string(), title: title.to_string() }, start),
+            Tag::Link { dest_url, title, .. } => {
+                self.push_inline(stack, InlineFrame::Link { url: dest_url.to_string(), title: title.to_string() }, start)
+            }
             Tag::Image { dest_url, .. } => {
                 let src = self.resolve_image(&dest_url, start);
                 self.push_inline(stack, InlineFrame::Image { src }, start)
@@ -283,7 +322,11 @@ impl BodyParser<'_> {
             }
             Event::Html(h) | Event::InlineHtml(h) => {
                 if !h.trim_start().starts_with("<!--") && !h.trim().is_empty() {
-                    self.error(start, "raw HTML is not supported in the manuscript", "use Markdown instead (emphasis, links, images, figures); HTML comments <!-- … --> are allowed");
+                    self.error(
+                        start,
+                        "raw HTML is not supported in the manuscript",
+                        "use Markdown instead (emphasis, links, images, figures); HTML comments <!-- … --> are allowed",
+                    );
                 }
             }
             Event::InlineMath(m) | Event::DisplayMath(m) => self.push_leaf(stack, Inline::Code(m.to_string()), start),
@@ -301,9 +344,11 @@ impl BodyParser<'_> {
         let kind = if depth > MAX_INLINE_NESTING && !matches!(kind, InlineFrame::Image { .. }) {
             if !self.inline_depth_reported {
                 self.inline_depth_reported = true;
-                let d = Diagnostic::warning(format!("emphasis and links are nested more than {MAX_INLINE_NESTING} deep; the deeper markup is dropped and its text kept"))
-                    .at(self.loc(start))
-                    .help("close emphasis markers (`*`, `_`) where they end");
+                let d = Diagnostic::warning(format!(
+                    "emphasis and links are nested more than {MAX_INLINE_NESTING} deep; the deeper markup is dropped and its text kept"
+                ))
+                .at(self.loc(start))
+                .help("close emphasis markers (`*`, `_`) where they end");
                 self.diags.push(d);
             }
             InlineFrame::Flat
@@ -397,7 +442,8 @@ impl BodyParser<'_> {
                 let pos = self.pos(start);
                 match kind {
                     InlineFrame::Paragraph { implicit } => {
-                        if !implicit && let Some(Frame::Blocks { .. }) = stack.last()
+                        if !implicit
+                            && let Some(Frame::Blocks { .. }) = stack.last()
                             && let Some(Frame::List { tight, .. }) = stack.iter_mut().rev().nth(1)
                         {
                             *tight = false;
@@ -442,7 +488,11 @@ impl BodyParser<'_> {
                     InlineFrame::Image { src } => {
                         let alt = plain_text(&inlines);
                         if alt.trim().is_empty() {
-                            self.error(start, "image has no alt text", "describe the image between the brackets: ![A photograph of …](file.png)");
+                            self.error(
+                                start,
+                                "image has no alt text",
+                                "describe the image between the brackets: ![A photograph of …](file.png)",
+                            );
                         }
                         self.push_leaf(stack, Inline::Image { src, alt }, start)
                     }
@@ -450,7 +500,6 @@ impl BodyParser<'_> {
             }
         }
     }
-
 }
 
 /// Drops leading/trailing whitespace-only text.
@@ -469,4 +518,3 @@ fn trim_inlines(mut v: Vec<Inline>) -> Vec<Inline> {
     }
     v
 }
-

@@ -15,10 +15,10 @@ pub use chapter::parse_chapter;
 use markdown::BodyParser;
 
 use crate::config::BookConfig;
-use crate::model::date::Date;
 use crate::diag::{Diagnostic, Diagnostics, LineIndex, Location};
-use crate::model::*;
 use crate::model::anchors::{self, Anchors};
+use crate::model::date::Date;
+use crate::model::*;
 use crate::source::{BookDir, SourceFile};
 use pulldown_cmark::{Alignment, CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
 use serde::Deserialize;
@@ -30,10 +30,7 @@ pub use frontmatter::FrontMatter;
 pub const MAX_NESTING: usize = 48;
 
 fn options() -> Options {
-    Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_SMART_PUNCTUATION
+    Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_SMART_PUNCTUATION
 }
 
 /// Reads and parses every manuscript file named in the configuration.
@@ -95,12 +92,7 @@ fn build_meta(cfg: &BookConfig) -> Meta {
     let creators = md
         .creators
         .iter()
-        .map(|c| Creator {
-            name: c.name.clone(),
-            role: c.relator(),
-            role_name: c.role.get_ref().clone(),
-            file_as: c.file_as.clone(),
-        })
+        .map(|c| Creator { name: c.name.clone(), role: c.relator(), role_name: c.role.get_ref().clone(), file_as: c.file_as.clone() })
         .collect();
     let identifier = match &md.identifier {
         Some(id) => id.get_ref().clone(),
@@ -137,7 +129,6 @@ fn source_date_epoch() -> Option<String> {
     let t = secs.rem_euclid(86_400);
     Some(format!("{}T{:02}:{:02}:{:02}Z", d.iso(), t / 3600, t % 3600 / 60, t % 60))
 }
-
 
 /// Offset in the file of a span inside the front matter TOML (which starts after `+++\n`).
 fn front_offset(text: &str, toml_offset: usize) -> usize {

@@ -8,16 +8,15 @@ impl BodyParser<'_> {
         let mut notes = Vec::new();
         for label in self.note_order.clone() {
             match self.note_defs.remove(&label) {
-                Some((blocks, off)) => notes.push(Note {
-                    id: self.anchors.note(&label),
-                    label,
-                    blocks,
-                    pos: self.pos(off),
-                }),
+                Some((blocks, off)) => notes.push(Note { id: self.anchors.note(&label), label, blocks, pos: self.pos(off) }),
                 None => {
                     // pulldown-cmark only emits references for defined labels, so this is rare.
                     let off = self.note_refs.get(&label).map(|r| r.1).unwrap_or(0);
-                    self.error(off, format!("footnote reference `[^{label}]` has no definition"), "add the definition or remove the reference");
+                    self.error(
+                        off,
+                        format!("footnote reference `[^{label}]` has no definition"),
+                        "add the definition or remove the reference",
+                    );
                     let id = self.anchors.note(&label);
                     notes.push(Note { id, label, blocks: vec![], pos: Pos::default() });
                 }
@@ -34,4 +33,3 @@ impl BodyParser<'_> {
         notes
     }
 }
-

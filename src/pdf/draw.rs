@@ -13,7 +13,14 @@ use krilla::tagging::{ArtifactType, ContentTag, SpanTag};
 use krilla::text::{GlyphId, KrillaGlyph};
 
 /// A run of glyphs with its baseline at (x, y).
-pub(super) fn text(w: &mut Writer, surface: &mut Surface, (x, y): (&f32, &f32), run: &Run, content: &Option<usize>, artifact: &Option<Artifact>) {
+pub(super) fn text(
+    w: &mut Writer,
+    surface: &mut Surface,
+    (x, y): (&f32, &f32),
+    run: &Run,
+    content: &Option<usize>,
+    artifact: &Option<Artifact>,
+) {
     let Some(font) = w.fonts.get(&run.style.face).or_else(|| w.fonts.get(&Face::Regular)) else { return };
     let size = run.style.size;
     // Expanded runs are drawn under a horizontal scale; advances are final
@@ -22,7 +29,9 @@ pub(super) fn text(w: &mut Writer, surface: &mut Surface, (x, y): (&f32, &f32), 
     let glyphs: Vec<KrillaGlyph> = run
         .glyphs
         .iter()
-        .map(|g| KrillaGlyph::new(GlyphId::new(g.id as u32), g.advance / sx / size, g.dx / sx / size, g.dy / size, 0.0, g.range.clone(), None))
+        .map(|g| {
+            KrillaGlyph::new(GlyphId::new(g.id as u32), g.advance / sx / size, g.dx / sx / size, g.dy / size, 0.0, g.range.clone(), None)
+        })
         .collect();
     let tag = match artifact {
         Some(a) => ContentTag::Artifact(krilla::tagging::Artifact::new(
@@ -76,12 +85,19 @@ pub(super) fn text(w: &mut Writer, surface: &mut Surface, (x, y): (&f32, &f32), 
 }
 
 /// An image with its top-left corner at (x, y), decoded once per file.
-pub(super) fn image(w: &mut Writer, surface: &mut Surface, (x, y, wd, h): (&f32, &f32, &f32, &f32), path: &str, content: usize) -> Result<(), Diagnostic> {
+pub(super) fn image(
+    w: &mut Writer,
+    surface: &mut Surface,
+    (x, y, wd, h): (&f32, &f32, &f32, &f32),
+    path: &str,
+    content: usize,
+) -> Result<(), Diagnostic> {
     let img = match w.images.get(path) {
         Some(i) => i.clone(),
         None => {
             let Some((info, bytes)) = w.dir.image(path) else {
-                return Err(Diagnostic::error(format!("image `{path}` was not loaded")).help("check that the file exists and is a PNG, JPEG or GIF image"));
+                return Err(Diagnostic::error(format!("image `{path}` was not loaded"))
+                    .help("check that the file exists and is a PNG, JPEG or GIF image"));
             };
             let kind = info.kind;
             let data: krilla::Data = bytes.to_vec().into();

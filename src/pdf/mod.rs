@@ -6,21 +6,21 @@
 mod draw;
 mod tags;
 
+use crate::config::PdfProfile;
 use crate::diag::Diagnostic;
 use crate::layout::inline::Link;
 use crate::layout::{Label, Layout, Placed};
-use crate::config::PdfProfile;
 use crate::model::Book;
 use crate::source::BookDir;
 use crate::text::fonts::{Face, FontSet};
 use krilla::configure::{Accessibility, Archival, ConfigurationBuilder};
 use krilla::destination::{Destination, XyzDestination};
 use krilla::geom::{PathBuilder, Point, Rect, Size};
-use krilla::tagging::{ArtifactType, ContentTag, Identifier, TagTree};
 use krilla::metadata::{DateTime, Metadata};
 use krilla::outline::{Outline, OutlineNode};
 use krilla::page::{NumberingStyle, PageLabel, PageSettings};
 use krilla::paint::{Fill, Stroke};
+use krilla::tagging::{ArtifactType, ContentTag, Identifier, TagTree};
 use krilla::text::Font;
 use krilla::{Document, SerializeSettings};
 use std::collections::BTreeMap;
@@ -33,7 +33,13 @@ pub enum Conformance {
     PdfA2b,
 }
 
-pub fn write(book: &Book, dir: &BookDir, fonts: &FontSet, layout: &Layout, profile: &PdfProfile) -> Result<(Vec<u8>, Conformance), Diagnostic> {
+pub fn write(
+    book: &Book,
+    dir: &BookDir,
+    fonts: &FontSet,
+    layout: &Layout,
+    profile: &PdfProfile,
+) -> Result<(Vec<u8>, Conformance), Diagnostic> {
     match write_with(book, dir, fonts, layout, profile, true) {
         Ok(b) => Ok((b, Conformance::PdfA2bUa1)),
         Err(e_ua) => match write_with(book, dir, fonts, layout, profile, false) {
@@ -79,8 +85,17 @@ fn write_with(book: &Book, dir: &BookDir, fonts: &FontSet, layout: &Layout, prof
     let configuration = builder.finish().map_err(|e| Diagnostic::error(format!("PDF standards cannot be combined: {e:?}")))?;
     let settings = SerializeSettings { configuration, enable_tagging: true, ..SerializeSettings::default() };
     let mut doc = Document::new_with(settings);
-    let kfonts: BTreeMap<Face, Font> = fonts.fonts.iter().filter_map(|f| Font::new(f.data.to_vec().into(), 0).map(|k| (f.face, k))).collect();
-    let mut w = Writer { layout, profile, dir, fonts: kfonts, images: BTreeMap::new(), leaves: vec![Vec::new(); layout.contents], annots: BTreeMap::new() };
+    let kfonts: BTreeMap<Face, Font> =
+        fonts.fonts.iter().filter_map(|f| Font::new(f.data.to_vec().into(), 0).map(|k| (f.face, k))).collect();
+    let mut w = Writer {
+        layout,
+        profile,
+        dir,
+        fonts: kfonts,
+        images: BTreeMap::new(),
+        leaves: vec![Vec::new(); layout.contents],
+        annots: BTreeMap::new(),
+    };
     for page in &layout.pages {
         write_page(&mut w, &mut doc, page)?;
     }
@@ -109,13 +124,17 @@ fn write_page(w: &mut Writer, doc: &mut Document, page: &crate::layout::PageOut)
     let off = profile.bleed + slug;
     let (mw, mh) = (layout.width + 2.0 * off, layout.height + 2.0 * off);
     let Some(size) = Size::from_wh(mw, mh) else {
-        return Err(Diagnostic::error(format!("the page size {mw} × {mh} pt is not usable")).help("give the profile a positive page size in book.toml"));
+        return Err(Diagnostic::error(format!("the page size {mw} × {mh} pt is not usable"))
+            .help("give the profile a positive page size in book.toml"));
     };
     let mut settings = PageSettings::new(size).with_page_label(label);
     if off > 0.0 {
-        settings = settings
-            .with_trim_box(Rect::from_xywh(off, off, layout.width, layout.height))
-            .with_bleed_box(Rect::from_xywh(off - profile.bleed, off - profile.bleed, layout.width + 2.0 * profile.bleed, layout.height + 2.0 * profile.bleed));
+        settings = settings.with_trim_box(Rect::from_xywh(off, off, layout.width, layout.height)).with_bleed_box(Rect::from_xywh(
+            off - profile.bleed,
+            off - profile.bleed,
+            layout.width + 2.0 * profile.bleed,
+            layout.height + 2.0 * profile.bleed,
+        ));
     }
     let mut p = doc.start_page_with(settings);
     let mut links: Vec<(Rect, Link, usize)> = Vec::new();
@@ -186,12 +205,15 @@ fn set_outline(w: &Writer, doc: &mut Document) {
         outline.push_child(n);
     }
     doc.set_outline(outline);
-
 }
 
 fn set_metadata(book: &Book, doc: &mut Document) {
     let m = &book.meta;
-    let mut md = Metadata::new().title(m.title.clone()).language(m.language.clone()).creator(format!("quire {}", env!("CARGO_PKG_VERSION"))).producer(format!("quire {} (krilla)", env!("CARGO_PKG_VERSION")));
+    let mut md = Metadata::new()
+        .title(m.title.clone())
+        .language(m.language.clone())
+        .creator(format!("quire {}", env!("CARGO_PKG_VERSION")))
+        .producer(format!("quire {} (krilla)", env!("CARGO_PKG_VERSION")));
     let authors: Vec<String> = m.creators.iter().filter(|c| c.role == "aut" || c.role == "edt").map(|c| c.name.clone()).collect();
     if !authors.is_empty() {
         md = md.authors(authors);
@@ -209,7 +231,6 @@ fn set_metadata(book: &Book, doc: &mut Document) {
     md = md.creation_date(DateTime::new(y).month(mo).day(d).hour(0).minute(0).second(0).utc_offset_hour(0).utc_offset_minute(0));
     md = md.document_id(m.identifier.clone());
     doc.set_metadata(md);
-
 }
 
 /// Crop marks at the corners of the trimmed page, outside the bleed.
@@ -245,4 +266,3 @@ fn describe(e: &krilla::error::KrillaError) -> String {
         other => format!("{other:?}"),
     }
 }
-

@@ -18,7 +18,9 @@ fn tag_for(kind: &SKind) -> Option<TagKind> {
         SKind::Caption => Tag::Caption.into(),
         SKind::Note => Tag::Note.into(),
         SKind::Link => Tag::Link.into(),
-        SKind::L(ordered) => Tag::L(if *ordered { krilla::tagging::ListNumbering::Decimal } else { krilla::tagging::ListNumbering::Disc }).into(),
+        SKind::L(ordered) => {
+            Tag::L(if *ordered { krilla::tagging::ListNumbering::Decimal } else { krilla::tagging::ListNumbering::Disc }).into()
+        }
         SKind::LI => Tag::LI.into(),
         SKind::Lbl => Tag::Lbl.into(),
         SKind::LBody => Tag::LBody.into(),

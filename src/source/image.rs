@@ -23,7 +23,9 @@ pub fn sniff_image(bytes: &[u8]) -> Result<ImageKind, String> {
     }
     let head = String::from_utf8_lossy(&bytes[..bytes.len().min(1024)]);
     let head = head.trim_start_matches('\u{feff}').trim_start();
-    if head.starts_with("<svg") || ((head.starts_with("<?xml") || head.starts_with("<!--") || head.starts_with("<!DOCTYPE")) && head.contains("<svg")) {
+    if head.starts_with("<svg")
+        || ((head.starts_with("<?xml") || head.starts_with("<!--") || head.starts_with("<!DOCTYPE")) && head.contains("<svg"))
+    {
         return Ok(ImageKind::Svg);
     }
     Err("is not a PNG, JPEG, GIF or SVG image".into())
@@ -47,7 +49,8 @@ pub fn inspect(bytes: &[u8]) -> Result<ImageInfo, Refusal> {
     if kind == ImageKind::Svg {
         return inspect_svg(bytes);
     }
-    let size = imagesize::blob_size(bytes).map_err(|_| refuse("is corrupt: its size cannot be read", "replace the file with a valid PNG, JPEG or GIF"))?;
+    let size = imagesize::blob_size(bytes)
+        .map_err(|_| refuse("is corrupt: its size cannot be read", "replace the file with a valid PNG, JPEG or GIF"))?;
     let (w, h) = (u32::try_from(size.width).unwrap_or(u32::MAX), u32::try_from(size.height).unwrap_or(u32::MAX));
     if w == 0 || h == 0 {
         return Err(refuse("is corrupt: its size cannot be read", "replace the file with a valid PNG, JPEG or GIF"));
@@ -93,11 +96,15 @@ fn inspect_svg(bytes: &[u8]) -> Result<ImageInfo, Refusal> {
         return Err(refuse("refers to an external entity (DOCTYPE ENTITY)", help_refs));
     }
     let opts = roxmltree::ParsingOptions { allow_dtd: true, ..Default::default() };
-    let doc = roxmltree::Document::parse_with_options(text, opts).map_err(|e| refuse(format!("is not a well-formed SVG: {e}"), "fix the SVG (an editor's \"save as plain SVG\" helps)"))?;
+    let doc = roxmltree::Document::parse_with_options(text, opts)
+        .map_err(|e| refuse(format!("is not a well-formed SVG: {e}"), "fix the SVG (an editor's \"save as plain SVG\" helps)"))?;
     for node in doc.descendants().filter(|n| n.is_element()) {
         let name = node.tag_name().name();
         if name.eq_ignore_ascii_case("script") || name.eq_ignore_ascii_case("foreignObject") {
-            return Err(refuse(format!("contains a `<{name}>` element"), "remove scripts and embedded HTML from the SVG; books must not run code"));
+            return Err(refuse(
+                format!("contains a `<{name}>` element"),
+                "remove scripts and embedded HTML from the SVG; books must not run code",
+            ));
         }
         if name == "style"
             && let Some(e) = node.text().and_then(css_references)
@@ -107,7 +114,10 @@ fn inspect_svg(bytes: &[u8]) -> Result<ImageInfo, Refusal> {
         for a in node.attributes() {
             let an = a.name();
             if an.len() > 2 && an[..2].eq_ignore_ascii_case("on") {
-                return Err(refuse(format!("has an event handler (`{an}`)"), "remove event-handler attributes from the SVG; books must not run code"));
+                return Err(refuse(
+                    format!("has an event handler (`{an}`)"),
+                    "remove event-handler attributes from the SVG; books must not run code",
+                ));
             }
             let found = match an {
                 "href" | "src" => external(a.value()),
@@ -119,7 +129,9 @@ fn inspect_svg(bytes: &[u8]) -> Result<ImageInfo, Refusal> {
         }
     }
     let root = doc.root_element();
-    let num = |name: &str| -> Option<f32> { root.attribute(name)?.trim().trim_end_matches("px").parse().ok().filter(|v: &f32| v.is_finite() && *v > 0.0) };
+    let num = |name: &str| -> Option<f32> {
+        root.attribute(name)?.trim().trim_end_matches("px").parse().ok().filter(|v: &f32| v.is_finite() && *v > 0.0)
+    };
     let (width, height) = match (num("width"), num("height")) {
         (Some(w), Some(h)) => ((w as u32).max(1), (h as u32).max(1)),
         _ => (400, 300),

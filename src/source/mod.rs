@@ -3,8 +3,8 @@
 
 pub mod image;
 
-pub use image::{sniff_image, ImageKind};
 use crate::diag::{Diagnostic, LineIndex, Location};
+pub use image::{ImageKind, sniff_image};
 use std::path::{Component, Path, PathBuf};
 
 /// A text file of the book, decoded as UTF-8.
@@ -79,15 +79,11 @@ impl BookDir {
         }
         let joined = self.canonical_root.join(p);
         match joined.canonicalize() {
-            Ok(real) if !real.starts_with(&self.canonical_root) => {
-                Err(fail("is a symbolic link that leads outside the book directory"))
-            }
+            Ok(real) if !real.starts_with(&self.canonical_root) => Err(fail("is a symbolic link that leads outside the book directory")),
             Ok(real) => Ok(real),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                Err(Diagnostic::error(format!("file `{rel}` does not exist"))
-                    .at_opt(origin.cloned())
-                    .help("check the spelling of the path, or create the file"))
-            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(Diagnostic::error(format!("file `{rel}` does not exist"))
+                .at_opt(origin.cloned())
+                .help("check the spelling of the path, or create the file")),
             Err(e) => Err(Diagnostic::error(format!("cannot read `{rel}`: {e}")).at_opt(origin.cloned())),
         }
     }
@@ -108,16 +104,18 @@ impl BookDir {
                     .help("name an ordinary file"));
             }
             Ok(m) if m.len() > MAX_FILE_BYTES => {
-                return Err(Diagnostic::error(format!("`{rel}` is {} MB, more than quire reads ({} MB)", m.len() >> 20, MAX_FILE_BYTES >> 20))
-                    .at_opt(origin.cloned())
-                    .help("split the file, or make the image smaller"));
+                return Err(Diagnostic::error(format!(
+                    "`{rel}` is {} MB, more than quire reads ({} MB)",
+                    m.len() >> 20,
+                    MAX_FILE_BYTES >> 20
+                ))
+                .at_opt(origin.cloned())
+                .help("split the file, or make the image smaller"));
             }
             _ => {}
         }
         std::fs::read(&path).map_err(|e| {
-            Diagnostic::error(format!("cannot read `{rel}`: {e}"))
-                .at_opt(origin.cloned())
-                .help("check the file's permissions")
+            Diagnostic::error(format!("cannot read `{rel}`: {e}")).at_opt(origin.cloned()).help("check the file's permissions")
         })
     }
 
@@ -131,7 +129,8 @@ impl BookDir {
             d.message = format!("image {}", d.message);
             d
         })?;
-        let info = image::inspect(&bytes).map_err(|r| Diagnostic::error(format!("image `{rel}` {}", r.why)).at(origin.clone()).help(r.help))?;
+        let info =
+            image::inspect(&bytes).map_err(|r| Diagnostic::error(format!("image `{rel}` {}", r.why)).at(origin.clone()).help(r.help))?;
         if let Ok(mut m) = self.images.lock() {
             m.insert(rel.to_string(), (info, bytes.into()));
         }
@@ -146,12 +145,7 @@ impl BookDir {
 
     /// Reads a book-relative UTF-8 text file. A leading byte-order mark is dropped with a warning
     /// pushed to `warnings`.
-    pub fn read_text(
-        &self,
-        rel: &str,
-        origin: Option<&Location>,
-        warnings: &mut Vec<Diagnostic>,
-    ) -> Result<SourceFile, Diagnostic> {
+    pub fn read_text(&self, rel: &str, origin: Option<&Location>, warnings: &mut Vec<Diagnostic>) -> Result<SourceFile, Diagnostic> {
         let bytes = self.read_bytes(rel, origin)?;
         decode_text(rel, bytes, warnings)
     }
@@ -173,18 +167,12 @@ pub fn decode_text(name: &str, mut bytes: Vec<u8>, warnings: &mut Vec<Diagnostic
             let good = e.utf8_error().valid_up_to();
             let bytes = e.into_bytes();
             let prefix = String::from_utf8_lossy(&bytes[..good]).into_owned();
-            let rest_of_line: String = String::from_utf8_lossy(&bytes[good..])
-                .chars()
-                .take_while(|&c| c != '\n')
-                .collect();
+            let rest_of_line: String = String::from_utf8_lossy(&bytes[good..]).chars().take_while(|&c| c != '\n').collect();
             let text = prefix.clone() + &rest_of_line;
             let loc = LineIndex::new(&text).location(name, prefix.len());
-            Err(Diagnostic::error(format!(
-                "`{name}` is not valid UTF-8 (byte 0x{:02X} at offset {good})",
-                bytes[good]
-            ))
-            .at(loc)
-            .help("re-save the file with UTF-8 encoding"))
+            Err(Diagnostic::error(format!("`{name}` is not valid UTF-8 (byte 0x{:02X} at offset {good})", bytes[good]))
+                .at(loc)
+                .help("re-save the file with UTF-8 encoding"))
         }
     }
 }

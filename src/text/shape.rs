@@ -18,10 +18,8 @@ pub fn shape(face: &rustybuzz::Face, text: &str, features: &[&[u8; 4]]) -> Vec<G
     let mut buf = rustybuzz::UnicodeBuffer::new();
     buf.push_str(text);
     buf.guess_segment_properties();
-    let feats: Vec<rustybuzz::Feature> = features
-        .iter()
-        .map(|t| rustybuzz::Feature::new(rustybuzz::ttf_parser::Tag::from_bytes(t), 1, ..))
-        .collect();
+    let feats: Vec<rustybuzz::Feature> =
+        features.iter().map(|t| rustybuzz::Feature::new(rustybuzz::ttf_parser::Tag::from_bytes(t), 1, ..)).collect();
     let out = rustybuzz::shape(face, &feats, buf);
     out.glyph_infos()
         .iter()
@@ -104,11 +102,7 @@ pub struct Shaper<'a> {
 
 impl<'a> Shaper<'a> {
     pub fn new(fonts: &'a crate::text::fonts::FontSet) -> Shaper<'a> {
-        let faces = fonts
-            .fonts
-            .iter()
-            .filter_map(|f| rustybuzz::Face::from_slice(&f.data, 0).map(|rb| (f.face, rb)))
-            .collect();
+        let faces = fonts.fonts.iter().filter_map(|f| rustybuzz::Face::from_slice(&f.data, 0).map(|rb| (f.face, rb))).collect();
         Shaper { faces, cache: std::collections::HashMap::new(), plans: std::collections::HashMap::new() }
     }
 
@@ -141,7 +135,13 @@ impl<'a> Shaper<'a> {
             .glyph_infos()
             .iter()
             .zip(out.glyph_positions())
-            .map(|(i, p)| Glyph { id: i.glyph_id as u16, x_advance: p.x_advance, x_offset: p.x_offset, y_offset: p.y_offset, cluster: i.cluster })
+            .map(|(i, p)| Glyph {
+                id: i.glyph_id as u16,
+                x_advance: p.x_advance,
+                x_offset: p.x_offset,
+                y_offset: p.y_offset,
+                cluster: i.cluster,
+            })
             .collect();
         let g = std::rc::Rc::new(g);
         self.cache.insert(key, g.clone());

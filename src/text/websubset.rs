@@ -7,7 +7,7 @@
 //! composite-glyph references, so any feature a reading system turns on (ligatures, small caps,
 //! old-style figures) finds its glyphs. The PDF uses krilla's own subsetter instead.
 
-use rustybuzz::ttf_parser::{self, gsub::SubstitutionSubtable, GlyphId};
+use rustybuzz::ttf_parser::{self, GlyphId, gsub::SubstitutionSubtable};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Returns the subset font, or `None` if the font is not a TrueType (glyf) font we can subset.
@@ -20,13 +20,7 @@ pub fn subset(data: &[u8], chars: &BTreeSet<char>) -> Option<Vec<u8>> {
     let num_glyphs = face.number_of_glyphs();
     let long_loca = u16::from_be_bytes([head[50], head[51]]) == 1;
     let offsets: Vec<usize> = (0..=num_glyphs as usize)
-        .map(|i| {
-            if long_loca {
-                be32(loca, i * 4).map(|v| v as usize)
-            } else {
-                be16(loca, i * 2).map(|v| v as usize * 2)
-            }
-        })
+        .map(|i| if long_loca { be32(loca, i * 4).map(|v| v as usize) } else { be16(loca, i * 2).map(|v| v as usize * 2) })
         .collect::<Option<_>>()?;
 
     // Characters → glyphs.

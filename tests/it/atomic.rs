@@ -28,11 +28,17 @@ fn a_killed_build_never_leaves_a_truncated_output() {
     quire::bench::generate(root, &book, 6).unwrap();
     let out = book.join("out");
     let exe = env!("CARGO_BIN_EXE_quire");
-    let build = |o: &Path| Command::new(exe).args(["build", "--quiet", "--book", book.to_str().unwrap(), "--out", o.to_str().unwrap()]).status().unwrap();
+    let build = |o: &Path| {
+        Command::new(exe).args(["build", "--quiet", "--book", book.to_str().unwrap(), "--out", o.to_str().unwrap()]).status().unwrap()
+    };
     assert!(build(&out).success());
     let old = files(&out);
     // Change the text, build the new outputs elsewhere: a finished write must equal these.
-    let l22 = std::fs::read_dir(book.join("manuscript/letters")).unwrap().map(|e| e.unwrap().path()).find(|p| p.to_string_lossy().contains("22-1")).unwrap();
+    let l22 = std::fs::read_dir(book.join("manuscript/letters"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().contains("22-1"))
+        .unwrap();
     let t = std::fs::read_to_string(&l22).unwrap().replace("Cape Cod", "Cape Ann");
     std::fs::write(&l22, t).unwrap();
     let fresh = temp_dir("killed-fresh");
@@ -41,7 +47,8 @@ fn a_killed_build_never_leaves_a_truncated_output() {
     assert!(old.keys().any(|n| n.ends_with(".pdf")) && old != new, "the second build differs");
     // Kill builds at different moments.
     for delay in [5u64, 40, 120, 250, 400, 700, 1000] {
-        let mut child = Command::new(exe).args(["build", "--quiet", "--book", book.to_str().unwrap(), "--out", out.to_str().unwrap()]).spawn().unwrap();
+        let mut child =
+            Command::new(exe).args(["build", "--quiet", "--book", book.to_str().unwrap(), "--out", out.to_str().unwrap()]).spawn().unwrap();
         std::thread::sleep(Duration::from_millis(delay));
         let _ = child.kill();
         let _ = child.wait();
@@ -128,7 +135,14 @@ fn concurrent_builds_of_one_book_take_turns() {
     let dir = book("concurrent", &[("book.toml", MINIMAL_TOML.as_bytes()), ("ch1.md", b"# T\n\nSome text to build twice at once.\n")]);
     let exe = env!("CARGO_BIN_EXE_quire");
     for round in 0..10 {
-        let spawn = || Command::new(exe).args(["build", "--quiet", "--format", "epub", "--book", dir.to_str().unwrap()]).stdout(std::process::Stdio::null()).stderr(std::process::Stdio::piped()).spawn().unwrap();
+        let spawn = || {
+            Command::new(exe)
+                .args(["build", "--quiet", "--format", "epub", "--book", dir.to_str().unwrap()])
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        };
         let (a, b) = (spawn(), spawn());
         for c in [a, b] {
             let o = c.wait_with_output().unwrap();
@@ -151,7 +165,12 @@ fn concurrent_builds_of_one_book_take_turns() {
 fn a_closed_pipe_ends_quietly() {
     let dir = book("pipe", &[("book.toml", MINIMAL_TOML.as_bytes()), ("ch1.md", b"# T\n\nText.\n")]);
     let exe = env!("CARGO_BIN_EXE_quire");
-    let mut c = Command::new(exe).args(["check", "--book", dir.to_str().unwrap()]).stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped()).spawn().unwrap();
+    let mut c = Command::new(exe)
+        .args(["check", "--book", dir.to_str().unwrap()])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
     drop(c.stdout.take());
     let o = c.wait_with_output().unwrap();
     assert!(!String::from_utf8_lossy(&o.stderr).contains("panicked"), "{}", String::from_utf8_lossy(&o.stderr));

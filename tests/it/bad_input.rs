@@ -42,7 +42,10 @@ fn missing_book_toml() {
 
 #[test]
 fn missing_manuscript_file() {
-    let dir = book("missingfile", &[("book.toml", b"[metadata]\ntitle = \"A\"\n[contents]\nchapters = [\"ch1.md\", \"ch2.md\"]\n"), ("ch1.md", CH)]);
+    let dir = book(
+        "missingfile",
+        &[("book.toml", b"[metadata]\ntitle = \"A\"\n[contents]\nchapters = [\"ch1.md\", \"ch2.md\"]\n"), ("ch1.md", CH)],
+    );
     assert_error(&check(&dir), &["`ch2.md` does not exist", "book.toml:4:23"]);
 }
 
@@ -63,7 +66,8 @@ fn empty_manuscript_file() {
 
 #[test]
 fn duplicate_chapter_entry() {
-    let dir = book("dupentry", &[("book.toml", b"[metadata]\ntitle = \"A\"\n[contents]\nchapters = [\"ch1.md\", \"ch1.md\"]\n"), ("ch1.md", CH)]);
+    let dir =
+        book("dupentry", &[("book.toml", b"[metadata]\ntitle = \"A\"\n[contents]\nchapters = [\"ch1.md\", \"ch1.md\"]\n"), ("ch1.md", CH)]);
     assert_error(&check(&dir), &["listed twice", "book.toml:4:23"]);
 }
 
@@ -75,7 +79,8 @@ fn invalid_utf8() {
 
 #[test]
 fn invalid_utf8_in_book_toml() {
-    let dir = book("badutf8toml", &[("book.toml", b"[metadata]\ntitle = \"Caf\xe9\"\n[contents]\nchapters = [\"ch1.md\"]\n"), ("ch1.md", CH)]);
+    let dir =
+        book("badutf8toml", &[("book.toml", b"[metadata]\ntitle = \"Caf\xe9\"\n[contents]\nchapters = [\"ch1.md\"]\n"), ("ch1.md", CH)]);
     assert_error(&check(&dir), &["not valid UTF-8", "book.toml:2:13"]);
 }
 
@@ -108,7 +113,10 @@ fn bad_date_in_front_matter() {
 
 #[test]
 fn unknown_front_matter_key() {
-    let dir = book("unknownfm", &[("book.toml", MINIMAL_TOML.as_bytes()), ("ch1.md", b"+++\ntitle = \"A\"\nsalutaton = \"Dear\"\n+++\n\nText.\n")]);
+    let dir = book(
+        "unknownfm",
+        &[("book.toml", MINIMAL_TOML.as_bytes()), ("ch1.md", b"+++\ntitle = \"A\"\nsalutaton = \"Dear\"\n+++\n\nText.\n")],
+    );
     assert_error(&check(&dir), &["unknown front matter key `salutaton`", "ch1.md:3:1", "did you mean `salutation`"]);
 }
 
@@ -156,10 +164,7 @@ fn undefined_footnote_reference() {
 
 #[test]
 fn duplicate_footnote_definition() {
-    let dir = book(
-        "dupnote",
-        &[("book.toml", MINIMAL_TOML.as_bytes()), ("ch1.md", b"# T\n\nA claim.[^a]\n\n[^a]: One.\n\n[^a]: Two.\n")],
-    );
+    let dir = book("dupnote", &[("book.toml", MINIMAL_TOML.as_bytes()), ("ch1.md", b"# T\n\nA claim.[^a]\n\n[^a]: One.\n\n[^a]: Two.\n")]);
     assert_error(&check(&dir), &["`[^a]` is defined twice", "ch1.md:7:1"]);
 }
 
@@ -167,7 +172,10 @@ fn duplicate_footnote_definition() {
 fn bad_identifier_checksum() {
     let dir = book(
         "badisbn",
-        &[("book.toml", b"[metadata]\ntitle = \"A\"\nidentifier = \"isbn:978-0-306-40615-8\"\n[contents]\nchapters = [\"ch1.md\"]\n"), ("ch1.md", CH)],
+        &[
+            ("book.toml", b"[metadata]\ntitle = \"A\"\nidentifier = \"isbn:978-0-306-40615-8\"\n[contents]\nchapters = [\"ch1.md\"]\n"),
+            ("ch1.md", CH),
+        ],
     );
     assert_error(&check(&dir), &["checksum", "book.toml:3:14"]);
 }

@@ -109,4 +109,3 @@ pub fn assert_clean_epubcheck(epub: &Path) {
     assert_eq!((fatals, errors, warnings), (0, 0, 0), "EPUBCheck messages for {}:\n{text}", epub.display());
     assert!(text.contains("No errors or warnings detected"), "{text}");
 }
-

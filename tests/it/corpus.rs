@@ -32,38 +32,183 @@ fn figure(image: &str) -> String {
 fn cases() -> Vec<Case> {
     let fig = figure("pic.png");
     vec![
-        ("malformed-toml", vec![("book.toml", b"[metadata]\ntitle = \"Unclosed\n".to_vec()), ("ch1.md", CH.into())], vec![], vec!["book.toml:2:", "help:"]),
-        ("toml-metadata-not-a-table", vec![("book.toml", b"metadata = 3\n[contents]\nchapters = [\"ch1.md\"]\n".to_vec()), ("ch1.md", CH.into())], vec![], vec!["book.toml:1:12", "invalid type"]),
-        ("wrong-type-title", vec![("book.toml", b"[metadata]\ntitle = 12\n[contents]\nchapters = [\"ch1.md\"]\n".to_vec()), ("ch1.md", CH.into())], vec![], vec!["book.toml:2:9", "expected a string"]),
-        ("wrong-type-chapters", vec![("book.toml", b"[metadata]\ntitle = \"A\"\n[contents]\nchapters = \"ch1.md\"\n".to_vec()), ("ch1.md", CH.into())], vec![], vec!["book.toml:4:12", "invalid type"]),
-        ("unknown-top-level-table", vec![("book.toml", toml_with("", "[metdata]\nx = 1\n")), ("ch1.md", CH.into())], vec![], vec!["unknown key `metdata`", "book.toml:5:2", "did you mean `metadata`"]),
-        ("unknown-metadata-key", vec![("book.toml", toml_with("langauge = \"en\"\n", "")), ("ch1.md", CH.into())], vec![], vec!["unknown key `langauge`", "book.toml:3:1", "did you mean `language`"]),
-        ("unknown-typography-key", vec![("book.toml", toml_with("", "[typography]\nbody-sise = 10\n")), ("ch1.md", CH.into())], vec![], vec!["unknown key `body-sise`", "book.toml:6:1", "did you mean `body-size`"]),
-        ("missing-title", vec![("book.toml", b"[metadata]\nlanguage = \"en\"\n[contents]\nchapters = [\"ch1.md\"]\n".to_vec()), ("ch1.md", CH.into())], vec![], vec!["missing field `title`", "book.toml:1:1"]),
-        ("no-chapters", vec![("book.toml", b"[metadata]\ntitle = \"A\"\n[contents]\n".to_vec())], vec![], vec!["the book has no chapters", "book.toml:3:1"]),
-        ("chapters-and-parts", vec![("book.toml", toml_with("", "[[contents.parts]]\ntitle = \"P\"\nchapters = [\"ch2.md\"]\n")), ("ch1.md", CH.into()), ("ch2.md", CH.into())], vec![], vec!["both `chapters` and `parts`", "book.toml:4:13"]),
-        ("missing-chapter-file", vec![("book.toml", b"[metadata]\ntitle = \"A\"\n[contents]\nchapters = [\"ch1.md\", \"gone.md\"]\n".to_vec()), ("ch1.md", CH.into())], vec![], vec!["`gone.md` does not exist", "book.toml:4:23"]),
+        (
+            "malformed-toml",
+            vec![("book.toml", b"[metadata]\ntitle = \"Unclosed\n".to_vec()), ("ch1.md", CH.into())],
+            vec![],
+            vec!["book.toml:2:", "help:"],
+        ),
+        (
+            "toml-metadata-not-a-table",
+            vec![("book.toml", b"metadata = 3\n[contents]\nchapters = [\"ch1.md\"]\n".to_vec()), ("ch1.md", CH.into())],
+            vec![],
+            vec!["book.toml:1:12", "invalid type"],
+        ),
+        (
+            "wrong-type-title",
+            vec![("book.toml", b"[metadata]\ntitle = 12\n[contents]\nchapters = [\"ch1.md\"]\n".to_vec()), ("ch1.md", CH.into())],
+            vec![],
+            vec!["book.toml:2:9", "expected a string"],
+        ),
+        (
+            "wrong-type-chapters",
+            vec![("book.toml", b"[metadata]\ntitle = \"A\"\n[contents]\nchapters = \"ch1.md\"\n".to_vec()), ("ch1.md", CH.into())],
+            vec![],
+            vec!["book.toml:4:12", "invalid type"],
+        ),
+        (
+            "unknown-top-level-table",
+            vec![("book.toml", toml_with("", "[metdata]\nx = 1\n")), ("ch1.md", CH.into())],
+            vec![],
+            vec!["unknown key `metdata`", "book.toml:5:2", "did you mean `metadata`"],
+        ),
+        (
+            "unknown-metadata-key",
+            vec![("book.toml", toml_with("langauge = \"en\"\n", "")), ("ch1.md", CH.into())],
+            vec![],
+            vec!["unknown key `langauge`", "book.toml:3:1", "did you mean `language`"],
+        ),
+        (
+            "unknown-typography-key",
+            vec![("book.toml", toml_with("", "[typography]\nbody-sise = 10\n")), ("ch1.md", CH.into())],
+            vec![],
+            vec!["unknown key `body-sise`", "book.toml:6:1", "did you mean `body-size`"],
+        ),
+        (
+            "missing-title",
+            vec![("book.toml", b"[metadata]\nlanguage = \"en\"\n[contents]\nchapters = [\"ch1.md\"]\n".to_vec()), ("ch1.md", CH.into())],
+            vec![],
+            vec!["missing field `title`", "book.toml:1:1"],
+        ),
+        (
+            "no-chapters",
+            vec![("book.toml", b"[metadata]\ntitle = \"A\"\n[contents]\n".to_vec())],
+            vec![],
+            vec!["the book has no chapters", "book.toml:3:1"],
+        ),
+        (
+            "chapters-and-parts",
+            vec![
+                ("book.toml", toml_with("", "[[contents.parts]]\ntitle = \"P\"\nchapters = [\"ch2.md\"]\n")),
+                ("ch1.md", CH.into()),
+                ("ch2.md", CH.into()),
+            ],
+            vec![],
+            vec!["both `chapters` and `parts`", "book.toml:4:13"],
+        ),
+        (
+            "missing-chapter-file",
+            vec![
+                ("book.toml", b"[metadata]\ntitle = \"A\"\n[contents]\nchapters = [\"ch1.md\", \"gone.md\"]\n".to_vec()),
+                ("ch1.md", CH.into()),
+            ],
+            vec![],
+            vec!["`gone.md` does not exist", "book.toml:4:23"],
+        ),
         ("empty-chapter-file", minimal(""), vec![], vec!["`ch1.md` is empty", "ch1.md:1:1"]),
-        ("duplicate-chapter-entry", vec![("book.toml", b"[metadata]\ntitle = \"A\"\n[contents]\nchapters = [\"ch1.md\", \"ch1.md\"]\n".to_vec()), ("ch1.md", CH.into())], vec![], vec!["listed twice", "book.toml:4:23"]),
-        ("invalid-utf8-chapter", vec![("book.toml", MINIMAL_TOML.into()), ("ch1.md", b"# T\n\nCaf\xe9\n".to_vec())], vec![], vec!["not valid UTF-8", "ch1.md:3:4"]),
-        ("invalid-utf8-book-toml", vec![("book.toml", b"[metadata]\ntitle = \"\xff\"\n[contents]\nchapters = [\"ch1.md\"]\n".to_vec()), ("ch1.md", CH.into())], vec![], vec!["not valid UTF-8", "book.toml:2:10"]),
-        ("bom-with-deny-warnings", minimal("\u{feff}# T\n\nText.\n"), vec!["--deny-warnings"], vec!["byte-order mark", "ch1.md:1:1", "warnings are denied"]),
+        (
+            "duplicate-chapter-entry",
+            vec![
+                ("book.toml", b"[metadata]\ntitle = \"A\"\n[contents]\nchapters = [\"ch1.md\", \"ch1.md\"]\n".to_vec()),
+                ("ch1.md", CH.into()),
+            ],
+            vec![],
+            vec!["listed twice", "book.toml:4:23"],
+        ),
+        (
+            "invalid-utf8-chapter",
+            vec![("book.toml", MINIMAL_TOML.into()), ("ch1.md", b"# T\n\nCaf\xe9\n".to_vec())],
+            vec![],
+            vec!["not valid UTF-8", "ch1.md:3:4"],
+        ),
+        (
+            "invalid-utf8-book-toml",
+            vec![("book.toml", b"[metadata]\ntitle = \"\xff\"\n[contents]\nchapters = [\"ch1.md\"]\n".to_vec()), ("ch1.md", CH.into())],
+            vec![],
+            vec!["not valid UTF-8", "book.toml:2:10"],
+        ),
+        (
+            "bom-with-deny-warnings",
+            minimal("\u{feff}# T\n\nText.\n"),
+            vec!["--deny-warnings"],
+            vec!["byte-order mark", "ch1.md:1:1", "warnings are denied"],
+        ),
         ("unterminated-front-matter", minimal("+++\ntitle = \"T\"\n\nText.\n"), vec![], vec!["front matter is not closed", "ch1.md:1:1"]),
         ("bad-front-matter-toml", minimal("+++\ntitle = T\n+++\n\nText.\n"), vec![], vec!["front matter:", "ch1.md:2:9"]),
-        ("unknown-front-matter-key", minimal("+++\ntitle = \"T\"\nsalutaton = \"Dear\"\n+++\n\nText.\n"), vec![], vec!["unknown front matter key `salutaton`", "ch1.md:3:1", "did you mean `salutation`"]),
+        (
+            "unknown-front-matter-key",
+            minimal("+++\ntitle = \"T\"\nsalutaton = \"Dear\"\n+++\n\nText.\n"),
+            vec![],
+            vec!["unknown front matter key `salutaton`", "ch1.md:3:1", "did you mean `salutation`"],
+        ),
         ("unknown-kind", minimal("+++\nkind = \"poem\"\ntitle = \"T\"\n+++\n\nText.\n"), vec![], vec!["unknown kind `poem`", "ch1.md:2:8"]),
-        ("letter-field-on-a-chapter", minimal("+++\ntitle = \"T\"\nsalutation = \"Dear\"\n+++\n\nText.\n"), vec![], vec!["`salutation` is a letter field", "ch1.md:3:1"]),
-        ("bad-front-matter-id", minimal("+++\nid = \"2 bad\"\ntitle = \"T\"\n+++\n\nText.\n"), vec![], vec!["id `2 bad` is not usable as an anchor", "ch1.md:2:6"]),
-        ("bad-date-book-toml", vec![("book.toml", toml_with("date = \"2023-02-30\"\n", "")), ("ch1.md", CH.into())], vec![], vec!["bad date", "book.toml:3:8"]),
-        ("bad-date-front-matter", minimal("+++\nkind = \"letter\"\ntitle = \"L\"\ndate = \"16 October 1961\"\n+++\n\nDear friend.\n"), vec![], vec!["bad date", "ch1.md:4:8"]),
-        ("bad-isbn-checksum", vec![("book.toml", toml_with("identifier = \"isbn:978-0-306-40615-8\"\n", "")), ("ch1.md", CH.into())], vec![], vec!["checksum", "book.toml:3:14"]),
-        ("bad-uuid", vec![("book.toml", toml_with("identifier = \"urn:uuid:1234\"\n", "")), ("ch1.md", CH.into())], vec![], vec!["not a valid UUID", "book.toml:3:14"]),
-        ("bad-language-tag", vec![("book.toml", toml_with("language = \"English\"\n", "")), ("ch1.md", CH.into())], vec![], vec!["`English` is not a language tag", "book.toml:3:12"]),
-        ("bad-page-size", vec![("book.toml", toml_with("", "[typography]\npage-size = \"B9\"\n")), ("ch1.md", CH.into())], vec![], vec!["`B9` is not a page size", "book.toml:6:13"]),
-        ("bad-margin-unit", vec![("book.toml", toml_with("", "[typography]\nmargins = { top = \"2 furlongs\" }\n")), ("ch1.md", CH.into())], vec![], vec!["no known unit", "book.toml:6:19"]),
-        ("unknown-reference-profile", vec![("book.toml", toml_with("", "[output]\nreference-profile = \"trad\"\n[profiles.trade]\n")), ("ch1.md", CH.into())], vec![], vec!["reference-profile `trad`", "book.toml:6:21", "did you mean `trade`"]),
+        (
+            "letter-field-on-a-chapter",
+            minimal("+++\ntitle = \"T\"\nsalutation = \"Dear\"\n+++\n\nText.\n"),
+            vec![],
+            vec!["`salutation` is a letter field", "ch1.md:3:1"],
+        ),
+        (
+            "bad-front-matter-id",
+            minimal("+++\nid = \"2 bad\"\ntitle = \"T\"\n+++\n\nText.\n"),
+            vec![],
+            vec!["id `2 bad` is not usable as an anchor", "ch1.md:2:6"],
+        ),
+        (
+            "bad-date-book-toml",
+            vec![("book.toml", toml_with("date = \"2023-02-30\"\n", "")), ("ch1.md", CH.into())],
+            vec![],
+            vec!["bad date", "book.toml:3:8"],
+        ),
+        (
+            "bad-date-front-matter",
+            minimal("+++\nkind = \"letter\"\ntitle = \"L\"\ndate = \"16 October 1961\"\n+++\n\nDear friend.\n"),
+            vec![],
+            vec!["bad date", "ch1.md:4:8"],
+        ),
+        (
+            "bad-isbn-checksum",
+            vec![("book.toml", toml_with("identifier = \"isbn:978-0-306-40615-8\"\n", "")), ("ch1.md", CH.into())],
+            vec![],
+            vec!["checksum", "book.toml:3:14"],
+        ),
+        (
+            "bad-uuid",
+            vec![("book.toml", toml_with("identifier = \"urn:uuid:1234\"\n", "")), ("ch1.md", CH.into())],
+            vec![],
+            vec!["not a valid UUID", "book.toml:3:14"],
+        ),
+        (
+            "bad-language-tag",
+            vec![("book.toml", toml_with("language = \"English\"\n", "")), ("ch1.md", CH.into())],
+            vec![],
+            vec!["`English` is not a language tag", "book.toml:3:12"],
+        ),
+        (
+            "bad-page-size",
+            vec![("book.toml", toml_with("", "[typography]\npage-size = \"B9\"\n")), ("ch1.md", CH.into())],
+            vec![],
+            vec!["`B9` is not a page size", "book.toml:6:13"],
+        ),
+        (
+            "bad-margin-unit",
+            vec![("book.toml", toml_with("", "[typography]\nmargins = { top = \"2 furlongs\" }\n")), ("ch1.md", CH.into())],
+            vec![],
+            vec!["no known unit", "book.toml:6:19"],
+        ),
+        (
+            "unknown-reference-profile",
+            vec![("book.toml", toml_with("", "[output]\nreference-profile = \"trad\"\n[profiles.trade]\n")), ("ch1.md", CH.into())],
+            vec![],
+            vec!["reference-profile `trad`", "book.toml:6:21", "did you mean `trade`"],
+        ),
         ("footnote-reference-undefined", minimal("# T\n\nA claim.[^src]\n"), vec![], vec!["`[^src]` has no definition", "ch1.md:3:9"]),
-        ("footnote-defined-twice", minimal("# T\n\nA claim.[^a]\n\n[^a]: One.\n\n[^a]: Two.\n"), vec![], vec!["`[^a]` is defined twice", "ch1.md:7:1"]),
+        (
+            "footnote-defined-twice",
+            minimal("# T\n\nA claim.[^a]\n\n[^a]: One.\n\n[^a]: Two.\n"),
+            vec![],
+            vec!["`[^a]` is defined twice", "ch1.md:7:1"],
+        ),
         (
             "duplicate-chapter-ids",
             vec![
@@ -74,27 +219,91 @@ fn cases() -> Vec<Case> {
             vec![],
             vec!["two chapters have the id `same`", "b.md:1:1"],
         ),
-        ("duplicate-anchor", minimal("# T\n\n## Intro\n\n```figure\nimage = \"pic.png\"\nalt = \"A\"\nid = \"ch1-intro\"\n```\n"), vec![], vec!["anchor `ch1-intro` is used twice", "ch1.md:5:1"]),
+        (
+            "duplicate-anchor",
+            minimal("# T\n\n## Intro\n\n```figure\nimage = \"pic.png\"\nalt = \"A\"\nid = \"ch1-intro\"\n```\n"),
+            vec![],
+            vec!["anchor `ch1-intro` is used twice", "ch1.md:5:1"],
+        ),
         ("missing-image", minimal(&figure("img/none.png")), vec![], vec!["`img/none.png` does not exist", "ch1.md:5:1"]),
-        ("corrupt-image", vec![("book.toml", MINIMAL_TOML.into()), ("ch1.md", fig.clone().into()), ("pic.png", b"\x89PNG\r\n\x1a\n\x00".to_vec())], vec!["--format", "pdf"], vec!["image `pic.png` is corrupt", "ch1.md:5:1"]),
-        ("zero-size-image", vec![("book.toml", MINIMAL_TOML.into()), ("ch1.md", fig.clone().into()), ("pic.png", Vec::new())], vec![], vec!["image `pic.png` is empty (0 bytes)", "ch1.md:5:1"]),
-        ("decompression-bomb", vec![("book.toml", MINIMAL_TOML.into()), ("ch1.md", fig.clone().into()), ("pic.png", png_header(100_000, 100_000))], vec!["--format", "pdf"], vec!["claims 100000 × 100000 pixels", "ch1.md:5:1"]),
-        ("unsupported-image-type", vec![("book.toml", MINIMAL_TOML.into()), ("ch1.md", fig.clone().into()), ("pic.png", b"BM\x00\x00\x00\x00".to_vec())], vec![], vec!["is not a PNG, JPEG, GIF or SVG image", "ch1.md:5:1"]),
+        (
+            "corrupt-image",
+            vec![("book.toml", MINIMAL_TOML.into()), ("ch1.md", fig.clone().into()), ("pic.png", b"\x89PNG\r\n\x1a\n\x00".to_vec())],
+            vec!["--format", "pdf"],
+            vec!["image `pic.png` is corrupt", "ch1.md:5:1"],
+        ),
+        (
+            "zero-size-image",
+            vec![("book.toml", MINIMAL_TOML.into()), ("ch1.md", fig.clone().into()), ("pic.png", Vec::new())],
+            vec![],
+            vec!["image `pic.png` is empty (0 bytes)", "ch1.md:5:1"],
+        ),
+        (
+            "decompression-bomb",
+            vec![("book.toml", MINIMAL_TOML.into()), ("ch1.md", fig.clone().into()), ("pic.png", png_header(100_000, 100_000))],
+            vec!["--format", "pdf"],
+            vec!["claims 100000 × 100000 pixels", "ch1.md:5:1"],
+        ),
+        (
+            "unsupported-image-type",
+            vec![("book.toml", MINIMAL_TOML.into()), ("ch1.md", fig.clone().into()), ("pic.png", b"BM\x00\x00\x00\x00".to_vec())],
+            vec![],
+            vec!["is not a PNG, JPEG, GIF or SVG image", "ch1.md:5:1"],
+        ),
         (
             "svg-external-reference",
-            vec![("book.toml", MINIMAL_TOML.into()), ("ch1.md", figure("pic.svg").into()), ("pic.svg", b"<svg xmlns=\"http://www.w3.org/2000/svg\"><image href=\"https://example.org/x.png\"/></svg>".to_vec())],
+            vec![
+                ("book.toml", MINIMAL_TOML.into()),
+                ("ch1.md", figure("pic.svg").into()),
+                ("pic.svg", b"<svg xmlns=\"http://www.w3.org/2000/svg\"><image href=\"https://example.org/x.png\"/></svg>".to_vec()),
+            ],
             vec![],
             vec!["image `pic.svg` refers to `https://example.org/x.png`", "ch1.md:5:1"],
         ),
-        ("image-without-alt", minimal("# T\n\n```figure\nimage = \"pic.png\"\nalt = \"\"\n```\n"), vec![], vec!["figure has empty alt text", "ch1.md:3:1"]),
-        ("character-missing-from-every-font", minimal("# T\n\nA snowman ☃.\n"), vec!["--format", "pdf"], vec!["the character `☃` (U+2603) is missing from every font", "ch1.md:3"]),
-        ("nested-10000-deep", minimal(&format!("# T\n\n{} deep\n", ">".repeat(10_000))), vec![], vec!["nested more than 48 deep", "ch1.md:3:49"]),
+        (
+            "image-without-alt",
+            minimal("# T\n\n```figure\nimage = \"pic.png\"\nalt = \"\"\n```\n"),
+            vec![],
+            vec!["figure has empty alt text", "ch1.md:3:1"],
+        ),
+        (
+            "character-missing-from-every-font",
+            minimal("# T\n\nA snowman ☃.\n"),
+            vec!["--format", "pdf"],
+            vec!["the character `☃` (U+2603) is missing from every font", "ch1.md:3"],
+        ),
+        (
+            "nested-10000-deep",
+            minimal(&format!("# T\n\n{} deep\n", ">".repeat(10_000))),
+            vec![],
+            vec!["nested more than 48 deep", "ch1.md:3:49"],
+        ),
         ("raw-html", minimal("# T\n\nText <script>x</script>.\n"), vec![], vec!["raw HTML is not supported", "ch1.md:3:6"]),
-        ("path-with-parent-dir", vec![("book.toml", b"[metadata]\ntitle = \"A\"\n[contents]\nchapters = [\"../x.md\"]\n".to_vec())], vec![], vec!["escapes the book directory", "book.toml:4:13"]),
-        ("absolute-path", vec![("book.toml", b"[metadata]\ntitle = \"A\"\n[contents]\nchapters = [\"/etc/hostname\"]\n".to_vec())], vec![], vec!["is absolute", "book.toml:4:13"]),
+        (
+            "path-with-parent-dir",
+            vec![("book.toml", b"[metadata]\ntitle = \"A\"\n[contents]\nchapters = [\"../x.md\"]\n".to_vec())],
+            vec![],
+            vec!["escapes the book directory", "book.toml:4:13"],
+        ),
+        (
+            "absolute-path",
+            vec![("book.toml", b"[metadata]\ntitle = \"A\"\n[contents]\nchapters = [\"/etc/hostname\"]\n".to_vec())],
+            vec![],
+            vec!["is absolute", "book.toml:4:13"],
+        ),
         ("image-path-escapes", minimal(&figure("../../outside.png")), vec![], vec!["escapes the book directory", "ch1.md:5:1"]),
-        ("link-to-missing-anchor", minimal("# T\n\n## Intro\n\nSee [above](#ch1-intr).\n"), vec![], vec!["link `#ch1-intr`: `ch1.md` has no anchor `ch1-intr`", "ch1.md:5:1", "did you mean `#ch1-intro`"]),
-        ("link-to-unknown-file", minimal("# T\n\nSee [there](other.md).\n"), vec![], vec!["link `other.md` leads to no chapter of this book", "ch1.md:3:1"]),
+        (
+            "link-to-missing-anchor",
+            minimal("# T\n\n## Intro\n\nSee [above](#ch1-intr).\n"),
+            vec![],
+            vec!["link `#ch1-intr`: `ch1.md` has no anchor `ch1-intr`", "ch1.md:5:1", "did you mean `#ch1-intro`"],
+        ),
+        (
+            "link-to-unknown-file",
+            minimal("# T\n\nSee [there](other.md).\n"),
+            vec![],
+            vec!["link `other.md` leads to no chapter of this book", "ch1.md:3:1"],
+        ),
     ]
 }
 
@@ -152,8 +361,15 @@ fn output_directory_problems() {
     // The book directory itself, and a directory among the manuscript files.
     let r = quire(&["build", "--format", "epub", "--book", b, "--out", b]);
     assert_error(&r, &["is the book directory"]);
-    let nested = book("corpus-out2", &[("book.toml", b"[metadata]\ntitle = \"A\"\n[contents]\nchapters = [\"manuscript/ch1.md\"]\n"), ("manuscript/ch1.md", CH.as_bytes())]);
-    let r = quire(&["build", "--format", "epub", "--book", nested.to_str().unwrap(), "--out", nested.join("manuscript/out").to_str().unwrap()]);
+    let nested = book(
+        "corpus-out2",
+        &[
+            ("book.toml", b"[metadata]\ntitle = \"A\"\n[contents]\nchapters = [\"manuscript/ch1.md\"]\n"),
+            ("manuscript/ch1.md", CH.as_bytes()),
+        ],
+    );
+    let r =
+        quire(&["build", "--format", "epub", "--book", nested.to_str().unwrap(), "--out", nested.join("manuscript/out").to_str().unwrap()]);
     assert_error(&r, &["is inside the manuscript", "manuscript/ch1.md"]);
     assert!(!nested.join("manuscript/out").exists());
 }

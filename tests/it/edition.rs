@@ -117,7 +117,11 @@ fn same_bytes_from_different_directories_and_verify() {
     std::fs::write(&l19, t).unwrap();
     let v = quire(&["verify", "--book", a.to_str().unwrap()]);
     assert_eq!(v.code, 1);
-    assert!(v.stdout.contains("MISMATCH  kennedy-khrushchov.epub") && v.stdout.contains("MISMATCH  kennedy-khrushchov-trade.pdf"), "{}", v.stdout);
+    assert!(
+        v.stdout.contains("MISMATCH  kennedy-khrushchov.epub") && v.stdout.contains("MISMATCH  kennedy-khrushchov-trade.pdf"),
+        "{}",
+        v.stdout
+    );
 }
 
 #[test]
@@ -175,7 +179,10 @@ fn epub_page_breaks_match_the_reference_pdf_page_by_page() {
         let n = 3.min(expected.len());
         assert_eq!(&after[..n], &expected[..n], "page {label}: EPUB text after the marker vs the PDF page's first text");
         // And the PDF itself shows these words on that page.
-        let o = Command::new("pdftotext").args(["-f", &(i + 1).to_string(), "-l", &(i + 1).to_string(), pdf.to_str().unwrap(), "-"]).output().unwrap();
+        let o = Command::new("pdftotext")
+            .args(["-f", &(i + 1).to_string(), "-l", &(i + 1).to_string(), pdf.to_str().unwrap(), "-"])
+            .output()
+            .unwrap();
         let pw = words(&String::from_utf8_lossy(&o.stdout).replace("\u{ad}\n", ""));
         assert!(expected[..n].iter().all(|w| pw.contains(w)), "page {label}: PDF text lacks {:?}", &expected[..n]);
         checked += 1;
@@ -225,7 +232,17 @@ fn colophon_how_to_cite_and_citation_files() {
     let lay = quire::typeset(&loaded, &fonts).unwrap();
     let epub = out.join("kennedy-khrushchov.epub");
     let colophon = unzip_text(&epub, "EPUB/text/colophon.xhtml");
-    for needle in ["Version", "1.0", "Foreign Relations of the United States", "Content fingerprint", &loaded.book.meta.fingerprint, "Reference print edition", "quire 0.1.0", "SIL Open Font License", "urn:uuid:"] {
+    for needle in [
+        "Version",
+        "1.0",
+        "Foreign Relations of the United States",
+        "Content fingerprint",
+        &loaded.book.meta.fingerprint,
+        "Reference print edition",
+        "quire 0.1.0",
+        "SIL Open Font License",
+        "urn:uuid:",
+    ] {
         assert!(colophon.contains(needle), "EPUB colophon lacks {needle}");
     }
     assert_eq!(loaded.book.meta.fingerprint.len(), 64);
@@ -243,8 +260,14 @@ fn colophon_how_to_cite_and_citation_files() {
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
         String::from_utf8_lossy(&o.stdout).trim().to_string()
     };
-    let csl = py("import json,sys; d=json.load(open(sys.argv[1])); print(len(d)); print([e.get('page') for e in d if e['type']=='letter'])", &out.join("kennedy-khrushchov.csl.json"));
-    let cff = py("import yaml,sys; d=yaml.safe_load(open(sys.argv[1])); print(d['cff-version'], d['title'][:10], len(d['references']), d['preferred-citation']['type'])", &out.join("CITATION.cff"));
+    let csl = py(
+        "import json,sys; d=json.load(open(sys.argv[1])); print(len(d)); print([e.get('page') for e in d if e['type']=='letter'])",
+        &out.join("kennedy-khrushchov.csl.json"),
+    );
+    let cff = py(
+        "import yaml,sys; d=yaml.safe_load(open(sys.argv[1])); print(d['cff-version'], d['title'][:10], len(d['references']), d['preferred-citation']['type'])",
+        &out.join("CITATION.cff"),
+    );
     assert!(cff.starts_with("1.2.0 The Kenned 3 book"), "{cff}");
     let mut ranges = Vec::new();
     for ch in loaded.book.chapters().filter(|c| c.letter.is_some()) {

@@ -49,7 +49,8 @@ fn check_structure(files: &BTreeMap<String, Vec<u8>>) -> BTreeMap<String, String
         if !name.ends_with(".xhtml") {
             continue;
         }
-        let doc = roxmltree::Document::parse_with_options(text, roxmltree::ParsingOptions { allow_dtd: true, ..Default::default() }).unwrap();
+        let doc =
+            roxmltree::Document::parse_with_options(text, roxmltree::ParsingOptions { allow_dtd: true, ..Default::default() }).unwrap();
         let base = Path::new(name).parent().unwrap();
         for n in doc.descendants().filter(|n| n.has_tag_name("a") || n.has_tag_name("img") || n.has_tag_name("link")) {
             let Some(href) = n.attribute("href").or(n.attribute("src")) else { continue };
@@ -64,7 +65,11 @@ fn check_structure(files: &BTreeMap<String, Vec<u8>>) -> BTreeMap<String, String
             }
             if n.attribute(("http://www.idpf.org/2007/ops", "type")) == Some("noteref") {
                 let f = frag.expect("noteref has a fragment");
-                let tdoc = roxmltree::Document::parse_with_options(&docs[&target], roxmltree::ParsingOptions { allow_dtd: true, ..Default::default() }).unwrap();
+                let tdoc = roxmltree::Document::parse_with_options(
+                    &docs[&target],
+                    roxmltree::ParsingOptions { allow_dtd: true, ..Default::default() },
+                )
+                .unwrap();
                 let aside = tdoc.descendants().find(|x| x.attribute("id") == Some(f)).unwrap();
                 assert_eq!(aside.tag_name().name(), "aside");
                 assert_eq!(aside.attribute(("http://www.idpf.org/2007/ops", "type")), Some("footnote"));
@@ -110,12 +115,22 @@ fn the_book_epub_is_valid_accessible_and_well_formed() {
         "<dc:language>en</dc:language>",
         "<dc:identifier id=\"pub-id\">urn:uuid:4da035bc-3e2d-567e-8d53-4dfc9b82a906</dc:identifier>",
         "<meta property=\"dcterms:modified\">2026-11-27T00:00:00Z</meta>",
-        "<dc:publisher>", "<dc:rights>", "<dc:description>", "<dc:subject>", "<dc:date>2026-11-27</dc:date>",
-        "schema:accessMode\">textual", "schema:accessMode\">visual", "schema:accessModeSufficient\">textual",
-        "schema:accessibilityFeature\">alternativeText", "schema:accessibilityFeature\">tableOfContents",
-        "schema:accessibilityHazard\">none", "schema:accessibilitySummary",
-        "dcterms:conformsTo\" id=\"conf\">EPUB Accessibility 1.1 - WCAG 2.2 Level AA", "a11y:certifiedBy",
-        "properties=\"cover-image\"", "properties=\"nav\"",
+        "<dc:publisher>",
+        "<dc:rights>",
+        "<dc:description>",
+        "<dc:subject>",
+        "<dc:date>2026-11-27</dc:date>",
+        "schema:accessMode\">textual",
+        "schema:accessMode\">visual",
+        "schema:accessModeSufficient\">textual",
+        "schema:accessibilityFeature\">alternativeText",
+        "schema:accessibilityFeature\">tableOfContents",
+        "schema:accessibilityHazard\">none",
+        "schema:accessibilitySummary",
+        "dcterms:conformsTo\" id=\"conf\">EPUB Accessibility 1.1 - WCAG 2.2 Level AA",
+        "a11y:certifiedBy",
+        "properties=\"cover-image\"",
+        "properties=\"nav\"",
     ] {
         assert!(opf.contains(needle), "OPF lacks {needle}");
     }
@@ -177,13 +192,30 @@ fn kitchen_sink_fixture_renders_every_block() {
     let docs = check_structure(&files);
     let b = &docs["EPUB/text/blocks.xhtml"];
     for needle in [
-        "<em>emphasis</em>", "<strong>strong</strong>", "<s>struck</s>", "<code>inline code</code>",
-        "<a href=\"https://example.org\" title=\"Example\">", "<a href=\"notes.xhtml#notes-a-section\">",
-        "“smart quotes”", "—", "…", "<br/>", "<blockquote>\n<p id=\"blocks-p2\">A block quote.</p>\n<blockquote>",
-        "<ol>", "<ul>", "<li>nested unordered</li>", "<pre><code class=\"language-rust\">", "&lt;code&gt; &amp;",
-        "<th scope=\"col\" class=\"center\">Centre</th>", "<td class=\"right\">22</td>", "<hr/>",
-        "<h2 id=\"blocks-a-section\">", "<h3 id=\"blocks-a-subsection\">", "<h4 id=\"blocks-a-level-four-heading\">",
-        "<span class=\"credit\">Test Archive</span>", "<img src=\"../images/diagram.svg\"",
+        "<em>emphasis</em>",
+        "<strong>strong</strong>",
+        "<s>struck</s>",
+        "<code>inline code</code>",
+        "<a href=\"https://example.org\" title=\"Example\">",
+        "<a href=\"notes.xhtml#notes-a-section\">",
+        "“smart quotes”",
+        "—",
+        "…",
+        "<br/>",
+        "<blockquote>\n<p id=\"blocks-p2\">A block quote.</p>\n<blockquote>",
+        "<ol>",
+        "<ul>",
+        "<li>nested unordered</li>",
+        "<pre><code class=\"language-rust\">",
+        "&lt;code&gt; &amp;",
+        "<th scope=\"col\" class=\"center\">Centre</th>",
+        "<td class=\"right\">22</td>",
+        "<hr/>",
+        "<h2 id=\"blocks-a-section\">",
+        "<h3 id=\"blocks-a-subsection\">",
+        "<h4 id=\"blocks-a-level-four-heading\">",
+        "<span class=\"credit\">Test Archive</span>",
+        "<img src=\"../images/diagram.svg\"",
         "alt=\"small plate\"",
     ] {
         assert!(b.contains(needle), "blocks.xhtml lacks {needle}");

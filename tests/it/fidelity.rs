@@ -8,7 +8,7 @@
 //! and straight quotes are the same. Titles that the seed lacks (part titles, the essay's plain
 //! title) may be added; no body word may be added, dropped or changed.
 
-use quire::model::{plain_text, Block, Book, Chapter, Inline, Matter};
+use quire::model::{Block, Book, Chapter, Inline, Matter, plain_text};
 use std::collections::BTreeSet;
 use std::path::Path;
 
@@ -142,9 +142,7 @@ fn chapter_groups(ch: &Chapter, groups: &mut Vec<(Vec<String>, bool, String)>) {
 fn body_groups(blocks: &[Block], ch: &Chapter, groups: &mut Vec<(Vec<String>, bool, String)>) {
     for b in blocks {
         match b {
-            Block::Paragraph { inlines, pos, .. } => {
-                groups.push((words(&plain_text(inlines)), false, format!("{}:{}", ch.file, pos.line)))
-            }
+            Block::Paragraph { inlines, pos, .. } => groups.push((words(&plain_text(inlines)), false, format!("{}:{}", ch.file, pos.line))),
             Block::BlockQuote { blocks, .. } => body_groups(blocks, ch, groups),
             Block::Figure(_) => {}
             other => panic!("{}:{}: unexpected block in the seed's text: {other:?}", ch.file, other.pos().line),
@@ -163,10 +161,8 @@ fn emendations(book: &Book) -> Vec<(String, String)> {
             Block::List { items, .. } if in_list => {
                 for item in items {
                     let Some(Block::Paragraph { inlines, .. }) = item.first() else { panic!("emendation item without text") };
-                    let ems: Vec<String> = inlines
-                        .iter()
-                        .filter_map(|i| if let Inline::Emph(c) = i { Some(plain_text(c)) } else { None })
-                        .collect();
+                    let ems: Vec<String> =
+                        inlines.iter().filter_map(|i| if let Inline::Emph(c) = i { Some(plain_text(c)) } else { None }).collect();
                     assert!(ems.len() >= 2, "emendation item needs *edition*] *source*: {inlines:?}");
                     out.push((ems[0].clone(), ems[1].clone()));
                 }

@@ -31,4 +31,3 @@ fn kitchen_sink_layout_is_unchanged() {
 fn german_layout_is_unchanged() {
     check("german");
 }
-

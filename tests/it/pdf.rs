@@ -42,10 +42,7 @@ fn text_of(pdf: &Path, page: Option<usize>) -> String {
 
 /// Words of the manuscript body text (letters and digits), lower-cased.
 fn words(s: &str) -> Vec<String> {
-    s.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect()
+    s.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect()
 }
 
 /// A number from the layout summary, e.g. `>1.5× 1.0%`.
@@ -114,7 +111,8 @@ fn the_book_pdf_is_valid_and_meets_the_typography_targets() {
     assert!(stat(summary, ">1.5×") <= 3.0, "{summary}");
     assert!(stat(summary, "<0.8×") <= 3.0, "{summary}");
     assert!(stat(summary, "hyphenated line ends") > 0.0, "hyphenation is on: {summary}");
-    let hyph_pct: f32 = summary.split("hyphenated line ends").nth(1).unwrap().split('(').nth(1).unwrap().split('%').next().unwrap().parse().unwrap();
+    let hyph_pct: f32 =
+        summary.split("hyphenated line ends").nth(1).unwrap().split('(').nth(1).unwrap().split('%').next().unwrap().parse().unwrap();
     assert!(hyph_pct <= 10.0, "{summary}");
     assert!(stat(summary, "longest run") <= 2.0, "{summary}");
     assert_eq!(stat(summary, "overfull"), 0.0, "{summary}");
@@ -162,7 +160,15 @@ fn kitchen_sink_pdf_sets_every_block_and_puts_notes_on_their_page() {
     assert_eq!(code, 0, "{out}");
     assert!(stderr.contains("SVG image `images/diagram.svg` is drawn as a framed placeholder"), "{stderr}");
     let all = text_of(&pdf, None);
-    for needle in ["First ordered item", "nested unordered", "Centre", "println!", "A nested quote.", "A Level-Four Heading", "A figure with a caption and a credit."] {
+    for needle in [
+        "First ordered item",
+        "nested unordered",
+        "Centre",
+        "println!",
+        "A nested quote.",
+        "A Level-Four Heading",
+        "A figure with a caption and a credit.",
+    ] {
         assert!(all.contains(needle), "PDF text lacks {needle}");
     }
     let (_, fonts) = tool("pdffonts", &[pdf.to_str().unwrap()]);

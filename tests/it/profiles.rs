@@ -19,7 +19,12 @@ fn out(cmd: &str, args: &[&str]) -> String {
 
 fn boxes(pdf: &str) -> (String, String, String) {
     let info = out("pdfinfo", &["-box", "-f", "1", "-l", "1", pdf]);
-    let get = |k: &str| info.lines().find(|l| l.contains(k)).map(|l| l.split(':').nth(1).unwrap().split_whitespace().collect::<Vec<_>>().join(" ")).unwrap_or_default();
+    let get = |k: &str| {
+        info.lines()
+            .find(|l| l.contains(k))
+            .map(|l| l.split(':').nth(1).unwrap().split_whitespace().collect::<Vec<_>>().join(" "))
+            .unwrap_or_default()
+    };
     (get("MediaBox"), get("TrimBox"), get("BleedBox"))
 }
 
@@ -45,7 +50,8 @@ fn every_profile_builds_with_the_right_pages() {
         if name == "trade" {
             assert_eq!(b, "0.00 0.00 449.01 665.01", "trade BleedBox is 3 mm around the trim");
         }
-        let summary = r.stderr.lines().find(|l| l.starts_with(&format!("layout[{name}]:"))).unwrap_or_else(|| panic!("no report for {name}"));
+        let summary =
+            r.stderr.lines().find(|l| l.starts_with(&format!("layout[{name}]:"))).unwrap_or_else(|| panic!("no report for {name}"));
         for clean in [">2× 0.0%", "overfull 0", "widows 0", "orphans 0", "stranded headings 0"] {
             assert!(summary.contains(clean), "{name}: {summary}");
         }
@@ -53,7 +59,15 @@ fn every_profile_builds_with_the_right_pages() {
     }
     // Screen: no blank pages.
     let screen = dir.join("kennedy-khrushchov-screen.pdf");
-    let pages: usize = out("pdfinfo", &[screen.to_str().unwrap()]).lines().find(|l| l.starts_with("Pages:")).unwrap().split_whitespace().nth(1).unwrap().parse().unwrap();
+    let pages: usize = out("pdfinfo", &[screen.to_str().unwrap()])
+        .lines()
+        .find(|l| l.starts_with("Pages:"))
+        .unwrap()
+        .split_whitespace()
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
     for p in 1..=pages {
         let t = out("pdftotext", &["-f", &p.to_string(), "-l", &p.to_string(), screen.to_str().unwrap(), "-"]);
         assert!(!t.trim().is_empty(), "screen page {p} is blank");
@@ -124,6 +138,16 @@ fn crop_marks_enlarge_the_media_box_beyond_the_bleed() {
 
 #[test]
 fn unknown_profile_is_an_error() {
-    let r = quire(&["build", "--format", "pdf", "--profile", "poster", "--book", repo().to_str().unwrap(), "--out", temp_dir("noprof").to_str().unwrap()]);
+    let r = quire(&[
+        "build",
+        "--format",
+        "pdf",
+        "--profile",
+        "poster",
+        "--book",
+        repo().to_str().unwrap(),
+        "--out",
+        temp_dir("noprof").to_str().unwrap(),
+    ]);
     assert_error(&r, &["no PDF profile `poster`", "classroom-a4, classroom-letter, screen, trade"]);
 }

@@ -141,4 +141,3 @@ fn most_random_books_reach_the_writers() {
     let rendered = RENDERED.load(std::sync::atomic::Ordering::SeqCst) - before;
     assert!(rendered >= 3, "only {rendered} of 10 random books were rendered: the generator makes too many errors");
 }
-

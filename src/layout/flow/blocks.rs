@@ -51,7 +51,13 @@ impl Flow<'_, '_> {
         let size = if f.x > 0.0 { g.body * 0.95 } else { g.body };
         self.spans(inlines, Style::new(Face::Regular, size), Some(f.ch), &mut spans);
         let indent = if first { 0.0 } else { EM_INDENT * g.body };
-        let mut v = self.para_lines(spans, ParaLook { width: f.width, indent: indent, align: Align::Justify, leading: g.leading, x: f.x }, p, Some((&f.ch.file, pos.line)), f.x == 0.0);
+        let mut v = self.para_lines(
+            spans,
+            ParaLook { width: f.width, indent: indent, align: Align::Justify, leading: g.leading, x: f.x },
+            p,
+            Some((&f.ch.file, pos.line)),
+            f.x == 0.0,
+        );
         let mut first_line = true;
         for it in &mut v {
             if let VItem::Line(l) = it {
@@ -74,10 +80,17 @@ impl Flow<'_, '_> {
         let lv = (f.level + (hl).max(2) - 1).min(6);
         let h = self.node(f.parent, SKind::H(lv, plain_text(inlines)));
         items.push(VItem::Space(g.leading));
-        let style = if hl <= 2 { Style::new(Face::Italic, g.body * 1.1) } else { Style { smcp: true, ..Style::new(Face::Regular, g.body) } };
+        let style =
+            if hl <= 2 { Style::new(Face::Italic, g.body * 1.1) } else { Style { smcp: true, ..Style::new(Face::Regular, g.body) } };
         let mut spans = Vec::new();
         self.spans(inlines, style, Some(f.ch), &mut spans);
-        let mut v = self.para_lines(spans, ParaLook { width: f.width, indent: 0.0, align: Align::Center, leading: g.leading, x: f.x }, h, Some((&f.ch.file, pos.line)), false);
+        let mut v = self.para_lines(
+            spans,
+            ParaLook { width: f.width, indent: 0.0, align: Align::Center, leading: g.leading, x: f.x },
+            h,
+            Some((&f.ch.file, pos.line)),
+            false,
+        );
         mark_heading(&mut v, id);
         items.extend(v);
         items.push(VItem::Space(g.leading * 0.5));
@@ -124,7 +137,9 @@ impl Flow<'_, '_> {
                     .collect();
                 let lw: f32 = glyphs.iter().map(|g| g.advance).sum();
                 let c = self.content(lbl);
-                first_line.runs.insert(0, (Run { x: -lw - 0.4 * g.body, style: st, link: None, glyphs, text: label.clone(), expand: 1.0 }, c));
+                first_line
+                    .runs
+                    .insert(0, (Run { x: -lw - 0.4 * g.body, style: st, link: None, glyphs, text: label.clone(), expand: 1.0 }, c));
             }
             if !tight {
                 items.push(VItem::Space(g.leading * 0.3));
@@ -145,13 +160,20 @@ impl Flow<'_, '_> {
         let per_line = ((f.width / cw).floor() as usize).max(8);
         for raw in text.trim_end_matches('\n').split('\n') {
             let chars: Vec<char> = raw.chars().collect();
-            let chunks: Vec<String> = if chars.is_empty() { vec![String::new()] } else { chars.chunks(per_line).map(|c| c.iter().collect()).collect() };
+            let chunks: Vec<String> =
+                if chars.is_empty() { vec![String::new()] } else { chars.chunks(per_line).map(|c| c.iter().collect()).collect() };
             for chunk in chunks {
                 let v = if chunk.trim().is_empty() {
                     vec![VItem::Space(g.leading * 0.85)]
                 } else {
                     let spans = vec![Span { text: chunk.replace(' ', "\u{a0}"), style: st, link: None, note: None, model_offset: None }];
-                    self.para_lines(spans, ParaLook { width: f.width, indent: 0.0, align: Align::Ragged, leading: g.leading * 0.85, x: f.x }, c, Some((&f.ch.file, pos.line)), false)
+                    self.para_lines(
+                        spans,
+                        ParaLook { width: f.width, indent: 0.0, align: Align::Ragged, leading: g.leading * 0.85, x: f.x },
+                        c,
+                        Some((&f.ch.file, pos.line)),
+                        false,
+                    )
                 };
                 items.extend(v);
             }
@@ -159,7 +181,15 @@ impl Flow<'_, '_> {
         items.push(VItem::Space(g.leading * 0.4));
     }
 
-    fn table(&mut self, f: &Frame, head: &[Vec<Inline>], rows: &[Vec<Vec<Inline>>], align: &[crate::model::Align], pos: crate::model::Pos, items: &mut Vec<VItem>) {
+    fn table(
+        &mut self,
+        f: &Frame,
+        head: &[Vec<Inline>],
+        rows: &[Vec<Vec<Inline>>],
+        align: &[crate::model::Align],
+        pos: crate::model::Pos,
+        items: &mut Vec<VItem>,
+    ) {
         let g = self.g;
         let t = self.node(f.parent, SKind::Table);
         items.push(VItem::Space(g.leading * 0.5));
@@ -185,7 +215,13 @@ impl Flow<'_, '_> {
                     Some(crate::model::Align::Center) => Align::Center,
                     _ => Align::Ragged,
                 };
-                let v = self.para_lines(spans, ParaLook { width: colw - 6.0, indent: 0.0, align: al, leading: g.leading * 0.9, x: f.x + ci as f32 * colw }, node, Some((&f.ch.file, pos.line)), false);
+                let v = self.para_lines(
+                    spans,
+                    ParaLook { width: colw - 6.0, indent: 0.0, align: al, leading: g.leading * 0.9, x: f.x + ci as f32 * colw },
+                    node,
+                    Some((&f.ch.file, pos.line)),
+                    false,
+                );
                 cells.push(v);
             }
             // Rows are laid line by line: merge the cells' first lines, then the rest.
@@ -217,5 +253,5 @@ impl Flow<'_, '_> {
             }
         }
         items.push(VItem::Space(g.leading * 0.5));
-            }
+    }
 }

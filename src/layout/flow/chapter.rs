@@ -30,7 +30,14 @@ impl Flow<'_, '_> {
             }
             if !l.salutation.is_empty() {
                 let p = self.node(sect, SKind::P);
-                let mut v = self.simple_lines(&l.salutation, Style { smcp: true, ..Style::new(Face::Regular, g.body) }, Align::Ragged, g.leading, p, Some(ch));
+                let mut v = self.simple_lines(
+                    &l.salutation,
+                    Style { smcp: true, ..Style::new(Face::Regular, g.body) },
+                    Align::Ragged,
+                    g.leading,
+                    p,
+                    Some(ch),
+                );
                 keep_all(&mut v);
                 items.extend(v);
             }
@@ -52,7 +59,13 @@ impl Flow<'_, '_> {
                     let p = self.node(sect, SKind::P);
                     let mut spans = Vec::new();
                     self.spans(inl, Style { smcp, ..Style::new(Face::Regular, g.body) }, Some(ch), &mut spans);
-                    let mut v = self.para_lines(spans, ParaLook { width: g.measure() * 0.5, indent: 0.0, align: Align::Ragged, leading: g.leading, x: x }, p, Some((&ch.file, ch.pos.line)), false);
+                    let mut v = self.para_lines(
+                        spans,
+                        ParaLook { width: g.measure() * 0.5, indent: 0.0, align: Align::Ragged, leading: g.leading, x: x },
+                        p,
+                        Some((&ch.file, ch.pos.line)),
+                        false,
+                    );
                     keep_all(&mut v);
                     items.extend(v);
                 }
@@ -82,11 +95,29 @@ impl Flow<'_, '_> {
                 if let Block::Paragraph { inlines, pos, .. } = b {
                     let mut spans = Vec::new();
                     if firstp {
-                        spans.push(Span { text: format!("{}. ", i + 1), style: small, link: Some(Link::Anchor(crate::model::anchors::note_ref_id(&note.id, 1))), note: None, model_offset: None });
+                        spans.push(Span {
+                            text: format!("{}. ", i + 1),
+                            style: small,
+                            link: Some(Link::Anchor(crate::model::anchors::note_ref_id(&note.id, 1))),
+                            note: None,
+                            model_offset: None,
+                        });
                     }
                     self.spans(inlines, small, Some(ch), &mut spans);
                     let p = self.node(nnode, SKind::P);
-                    let v = self.para_lines(spans, ParaLook { width: g.measure(), indent: if firstp { 0.0 } else { g.body }, align: Align::Justify, leading: g.leading * 0.82, x: 0.0 }, p, Some((&ch.file, pos.line)), false);
+                    let v = self.para_lines(
+                        spans,
+                        ParaLook {
+                            width: g.measure(),
+                            indent: if firstp { 0.0 } else { g.body },
+                            align: Align::Justify,
+                            leading: g.leading * 0.82,
+                            x: 0.0,
+                        },
+                        p,
+                        Some((&ch.file, pos.line)),
+                        false,
+                    );
                     lines.extend(v);
                     firstp = false;
                 }
@@ -101,5 +132,4 @@ impl Flow<'_, '_> {
         }
         items
     }
-
 }

@@ -10,7 +10,11 @@ impl Flow<'_, '_> {
         let at = Location { file: ch.file.clone(), line: f.pos.line as usize, column: f.pos.column as usize, line_text: String::new() };
         // Images are read and inspected at load; a book that loaded has every one of them.
         let Some((info, _)) = self.dir.image(&f.image) else {
-            self.warnings.push(Diagnostic::error(format!("image `{}` was not loaded", f.image)).at(at).help("check that the file exists and is a PNG, JPEG, GIF or SVG image"));
+            self.warnings.push(
+                Diagnostic::error(format!("image `{}` was not loaded", f.image))
+                    .at(at)
+                    .help("check that the file exists and is a PNG, JPEG, GIF or SVG image"),
+            );
             return None;
         };
         let (kind, pw, ph) = (info.kind, info.width, info.height);
@@ -38,7 +42,13 @@ impl Flow<'_, '_> {
                 spans.push(Span { text: " ".into(), style: small, link: None, note: None, model_offset: None });
                 self.spans(&f.credit, Style { smcp: true, ..small }, Some(ch), &mut spans);
             }
-            let v = self.para_lines(spans, ParaLook { width: width, indent: 0.0, align: Align::Center, leading: g.leading * 0.82, x: 0.0 }, cap, Some((&ch.file, f.pos.line)), false);
+            let v = self.para_lines(
+                spans,
+                ParaLook { width: width, indent: 0.0, align: Align::Center, leading: g.leading * 0.82, x: 0.0 },
+                cap,
+                Some((&ch.file, f.pos.line)),
+                false,
+            );
             for it in v {
                 if let VItem::Line(l) = it {
                     caption.push(l);

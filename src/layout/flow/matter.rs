@@ -16,7 +16,13 @@ impl Flow<'_, '_> {
     }
 
     /// Half-title (and its blank verso), title page, copyright page.
-    pub(in crate::layout) fn front_pages(&mut self, book: &Book, fonts: &crate::text::fonts::FontSet, extras: &super::super::book::Extras, seqs: &mut Vec<Sequence>) {
+    pub(in crate::layout) fn front_pages(
+        &mut self,
+        book: &Book,
+        fonts: &crate::text::fonts::FontSet,
+        extras: &super::super::book::Extras,
+        seqs: &mut Vec<Sequence>,
+    ) {
         let g = self.g;
         let m = &book.meta;
         let ht = self.node(0, SKind::Div);
@@ -50,7 +56,14 @@ impl Flow<'_, '_> {
         for c in &m.creators {
             let p = self.node(tp, SKind::P);
             let line = if c.role == "edt" { format!("{} {}", self.tr(Key::EditedBy), c.name) } else { c.name.clone() };
-            v.extend(self.simple_lines(&[Inline::SmallCaps(vec![Inline::Text(line)])], Style::new(Face::Regular, g.body * 1.1), Align::Center, g.leading * 1.3, p, None));
+            v.extend(self.simple_lines(
+                &[Inline::SmallCaps(vec![Inline::Text(line)])],
+                Style::new(Face::Regular, g.body * 1.1),
+                Align::Center,
+                g.leading * 1.3,
+                p,
+                None,
+            ));
         }
         if let Some(p) = &m.publisher {
             v.push(VItem::Space(g.leading * 6.0));
@@ -61,7 +74,12 @@ impl Flow<'_, '_> {
     }
 
     /// Copyright / colophon page: set at the foot of the page.
-    pub(super) fn copyright_page(&mut self, book: &Book, fonts: &crate::text::fonts::FontSet, extras: &super::super::book::Extras) -> Vec<VItem> {
+    pub(super) fn copyright_page(
+        &mut self,
+        book: &Book,
+        fonts: &crate::text::fonts::FontSet,
+        extras: &super::super::book::Extras,
+    ) -> Vec<VItem> {
         let g = self.g;
         let m = &book.meta;
         let cp = self.node(0, SKind::Div);
@@ -83,7 +101,12 @@ impl Flow<'_, '_> {
         }
         let families: BTreeSet<&str> = fonts.fonts.iter().map(|f| f.family.as_str()).collect();
         facts.extend(extras.colophon.iter().cloned());
-        facts.push(format!("{} {} (SIL Open Font License), quire {}.", self.tr(Key::SetIn), families.into_iter().collect::<Vec<_>>().join(" & "), env!("CARGO_PKG_VERSION")));
+        facts.push(format!(
+            "{} {} (SIL Open Font License), quire {}.",
+            self.tr(Key::SetIn),
+            families.into_iter().collect::<Vec<_>>().join(" & "),
+            env!("CARGO_PKG_VERSION")
+        ));
         let mut lines: Vec<VItem> = Vec::new();
         for f in facts {
             let p = self.node(cp, SKind::P);
@@ -141,19 +164,39 @@ impl Flow<'_, '_> {
         seqs.push(Sequence { items: v, head: Some(self.tr(Key::Contents).into()), plain: false, opens_recto: true, doc: DocId::Contents });
         if g.teacher_page {
             let v = self.teacher_page(book);
-            seqs.push(Sequence { items: v, head: Some(self.tr(Key::AboutEdition).into()), plain: false, opens_recto: true, doc: DocId::Contents });
+            seqs.push(Sequence {
+                items: v,
+                head: Some(self.tr(Key::AboutEdition).into()),
+                plain: false,
+                opens_recto: true,
+                doc: DocId::Contents,
+            });
         }
     }
 
     /// A part's title page; returns the part's structure node.
-    pub(in crate::layout) fn part_page(&mut self, pi: usize, id: &str, title: &str, outline: &mut Vec<OutlineItem>, seqs: &mut Vec<Sequence>) -> usize {
+    pub(in crate::layout) fn part_page(
+        &mut self,
+        pi: usize,
+        id: &str,
+        title: &str,
+        outline: &mut Vec<OutlineItem>,
+        seqs: &mut Vec<Sequence>,
+    ) -> usize {
         let g = self.g;
         let label = format!("{} {}", self.tr(Key::Part), crate::numbering::roman(pi + 1));
         let pn = self.node(0, SKind::Part);
         outline.push(OutlineItem { title: format!("{label}: {title}"), level: 0, anchor: id.to_string() });
         let h = self.node(pn, SKind::H(1, title.to_string()));
         let mut v = vec![VItem::Space(g.block_height() * 0.3)];
-        let mut l1 = self.simple_lines(&[Inline::SmallCaps(vec![Inline::Text(label)])], Style::new(Face::Regular, g.body * 1.2), Align::Center, g.leading * 1.6, h, None);
+        let mut l1 = self.simple_lines(
+            &[Inline::SmallCaps(vec![Inline::Text(label)])],
+            Style::new(Face::Regular, g.body * 1.2),
+            Align::Center,
+            g.leading * 1.6,
+            h,
+            None,
+        );
         mark_heading(&mut l1, id);
         v.extend(l1);
         let mut l2 = self.text_lines(title, Style::new(Face::Regular, g.body * 1.8), Align::Center, g.body * 2.3, h);
@@ -172,7 +215,13 @@ impl Flow<'_, '_> {
         let mut v = self.page_heading(sect, title, "how-to-cite");
         for (i, p) in paras.iter().enumerate() {
             let n = self.node(sect, SKind::P);
-            let spec = ParaLook { width: g.measure(), indent: if i == 0 { 0.0 } else { g.body }, align: Align::Justify, leading: g.leading, x: 0.0 };
+            let spec = ParaLook {
+                width: g.measure(),
+                indent: if i == 0 { 0.0 } else { g.body },
+                align: Align::Justify,
+                leading: g.leading,
+                x: 0.0,
+            };
             v.extend(self.para_lines(span(p.clone(), Style::new(Face::Regular, g.body)), spec, n, None, false));
         }
         seqs.push(Sequence { items: v, head: Some(title.into()), plain: false, opens_recto: true, doc: DocId::HowToCite });
@@ -192,7 +241,12 @@ impl Flow<'_, '_> {
             .chapters()
             .filter_map(|c| {
                 let l = c.letter.as_ref()?;
-                Some(format!("{} {} ({})", l.kind.name(), l.number.clone().unwrap_or_default(), l.date.map(|d| d.long(&book.meta.language)).unwrap_or_default()))
+                Some(format!(
+                    "{} {} ({})",
+                    l.kind.name(),
+                    l.number.clone().unwrap_or_default(),
+                    l.date.map(|d| d.long(&book.meta.language)).unwrap_or_default()
+                ))
             })
             .collect();
         let mut paras = vec![format!(
@@ -205,14 +259,23 @@ impl Flow<'_, '_> {
             paras.push(format!("Every {}th line of the text is numbered in the outer margin; the count starts again with each chapter and letter, so a passage can be found by its chapter and line.", g.line_numbers));
         }
         paras.push("The wide outer margin is left free for notes. Each letter ends with a note naming its source; the Note on the Text lists every change made to the source text.".into());
-        paras.push(format!("Cite this edition by its title, edition and identifier ({}), and cite a letter by its number, date and page.", book.meta.identifier));
+        paras.push(format!(
+            "Cite this edition by its title, edition and identifier ({}), and cite a letter by its number, date and page.",
+            book.meta.identifier
+        ));
         let mut first = true;
         for p in paras {
             let n = self.node(sect, SKind::P);
             let st = Style::new(Face::Regular, g.body);
             let indent = if first { 0.0 } else { g.body };
             first = false;
-            v.extend(self.para_lines(vec![Span { text: p, style: st, link: None, note: None, model_offset: None }], ParaLook { width: g.measure(), indent: indent, align: Align::Justify, leading: g.leading, x: 0.0 }, n, None, false));
+            v.extend(self.para_lines(
+                vec![Span { text: p, style: st, link: None, note: None, model_offset: None }],
+                ParaLook { width: g.measure(), indent: indent, align: Align::Justify, leading: g.leading, x: 0.0 },
+                n,
+                None,
+                false,
+            ));
         }
         v
     }
@@ -222,10 +285,17 @@ impl Flow<'_, '_> {
         let st = Style::new(Face::Regular, g.body);
         let num_w = text_width(&mut self.eng.shaper, page, st);
         let width = g.measure() - indent - num_w - 2.0 * g.body;
-        let spans = vec![Span { text: label.to_string(), style: st, link: Some(Link::Anchor(anchor.to_string())), note: None, model_offset: None }];
+        let spans =
+            vec![Span { text: label.to_string(), style: st, link: Some(Link::Anchor(anchor.to_string())), note: None, model_offset: None }];
         // Entries that wrap hang: continuation lines are indented by 1.5 em.
         let hang = 1.5 * g.body;
-        let mut v = self.para_lines(spans, ParaLook { width: width - hang, indent: -hang, align: Align::Ragged, leading: g.leading, x: indent + hang }, node, None, false);
+        let mut v = self.para_lines(
+            spans,
+            ParaLook { width: width - hang, indent: -hang, align: Align::Ragged, leading: g.leading, x: indent + hang },
+            node,
+            None,
+            false,
+        );
         keep_all(&mut v);
         if let Some(VItem::Line(last)) = v.last_mut() {
             // Leaders and the page number.
@@ -258,7 +328,10 @@ impl Flow<'_, '_> {
                 .map(|gl| PGlyph { id: gl.id, advance: gl.x_advance as f32 * scale, dx: 0.0, dy: 0.0, range: 0..page.len() })
                 .collect();
             let nx = g.measure() - indent - hang - num_w;
-            last.runs.push((Run { x: nx, style: st, link: Some(Link::Anchor(anchor.to_string())), glyphs, text: page.to_string(), expand: 1.0 }, c));
+            last.runs.push((
+                Run { x: nx, style: st, link: Some(Link::Anchor(anchor.to_string())), glyphs, text: page.to_string(), expand: 1.0 },
+                c,
+            ));
             last.links.push((nx, nx + num_w, Link::Anchor(anchor.to_string()), node));
         }
         v

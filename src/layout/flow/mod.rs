@@ -8,16 +8,16 @@ mod figure;
 mod matter;
 mod spans;
 
-use super::engine::{para_key, Engine};
+use super::engine::{Engine, para_key};
 use super::geometry::Geometry;
-use super::inline::{set_paragraph, Align, Link, PGlyph, ParaSpec, Problems, Run, SetLine, Span, Style};
+use super::inline::{Align, Link, PGlyph, ParaSpec, Problems, Run, SetLine, Span, Style, set_paragraph};
 use super::place::text_width;
-use super::vlist::{keep_all, mark_heading, VFigure, VItem, VLine};
+use super::vlist::{VFigure, VItem, VLine, keep_all, mark_heading};
 use super::*;
 use crate::diag::{Diagnostic, Location};
 use crate::i18n::Key;
 use crate::model::pagemap::DocId;
-use crate::model::{plain_text, Block, Book, Chapter, Figure, Inline};
+use crate::model::{Block, Book, Chapter, Figure, Inline, plain_text};
 use crate::source::{BookDir, ImageKind};
 use crate::text::fonts::Face;
 use std::collections::BTreeMap;
@@ -154,7 +154,14 @@ impl<'a, 'e> Flow<'a, 'e> {
     }
 
     /// Sets a paragraph and turns its lines into vertical-list lines tagged under `node`.
-    pub(super) fn para_lines(&mut self, spans: Vec<Span>, look: ParaLook, node: usize, source: Option<(&str, u32)>, body_stats: bool) -> Vec<VItem> {
+    pub(super) fn para_lines(
+        &mut self,
+        spans: Vec<Span>,
+        look: ParaLook,
+        node: usize,
+        source: Option<(&str, u32)>,
+        body_stats: bool,
+    ) -> Vec<VItem> {
         let ParaLook { width, indent, align, .. } = look;
         let spec = ParaSpec { spans, width, indent, align, hyphenate: align == Align::Justify || align == Align::Ragged };
         let mut problems = Problems { missing: Vec::new() };
@@ -210,17 +217,14 @@ impl<'a, 'e> Flow<'a, 'e> {
         let mut runs = Vec::new();
         for r in line.runs {
             let target = match &r.link {
-                Some(l) => {
-                    
-                    match link_nodes.iter().find(|(t, _)| t == l) {
-                        Some((_, id)) => *id,
-                        None => {
-                            let id = self.node(node, SKind::Link);
-                            link_nodes.push((l.clone(), id));
-                            id
-                        }
+                Some(l) => match link_nodes.iter().find(|(t, _)| t == l) {
+                    Some((_, id)) => *id,
+                    None => {
+                        let id = self.node(node, SKind::Link);
+                        link_nodes.push((l.clone(), id));
+                        id
                     }
-                }
+                },
                 None => node,
             };
             let c = self.content(target);
@@ -267,15 +271,28 @@ impl<'a, 'e> Flow<'a, 'e> {
         }
     }
 
-    pub(super) fn simple_lines(&mut self, inlines: &[Inline], style: Style, align: Align, leading: f32, node: usize, ch: Option<&Chapter>) -> Vec<VItem> {
+    pub(super) fn simple_lines(
+        &mut self,
+        inlines: &[Inline],
+        style: Style,
+        align: Align,
+        leading: f32,
+        node: usize,
+        ch: Option<&Chapter>,
+    ) -> Vec<VItem> {
         let mut spans = Vec::new();
         self.spans(inlines, style, ch, &mut spans);
         let src = ch.map(|c| (c.file.clone(), c.pos.line));
-        self.para_lines(spans, ParaLook { width: self.g.measure(), indent: 0.0, align: align, leading: leading, x: 0.0 }, node, src.as_ref().map(|(f, l)| (f.as_str(), *l)), false)
+        self.para_lines(
+            spans,
+            ParaLook { width: self.g.measure(), indent: 0.0, align: align, leading: leading, x: 0.0 },
+            node,
+            src.as_ref().map(|(f, l)| (f.as_str(), *l)),
+            false,
+        )
     }
 
     pub(super) fn text_lines(&mut self, text: &str, style: Style, align: Align, leading: f32, node: usize) -> Vec<VItem> {
         self.simple_lines(&[Inline::Text(text.to_string())], style, align, leading, node, None)
     }
-
 }

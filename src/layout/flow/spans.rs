@@ -4,7 +4,6 @@ use super::*;
 use crate::model::LinkTarget;
 
 impl Flow<'_, '_> {
-
     /// Inlines → spans in `base` style. Spans from manuscript text get their character offset
     /// within the paragraph's text (the EPUB counts the same characters).
     pub(super) fn spans(&self, inlines: &[Inline], base: Style, ch: Option<&Chapter>, out: &mut Vec<Span>) {
@@ -43,7 +42,13 @@ impl Flow<'_, '_> {
                 }
                 Inline::Strike(c) => self.spans_with(c, Style { strike: true, ..base }, link.clone(), ch, out),
                 Inline::SmallCaps(c) => self.spans_with(c, Style { smcp: true, ..base }, link.clone(), ch, out),
-                Inline::Code(t) => out.push(Span { text: t.clone(), style: Style { face: Face::Mono, size: base.size * 0.85, ..base }, link: link.clone(), note: None, model_offset: Some(0) }),
+                Inline::Code(t) => out.push(Span {
+                    text: t.clone(),
+                    style: Style { face: Face::Mono, size: base.size * 0.85, ..base },
+                    link: link.clone(),
+                    note: None,
+                    model_offset: Some(0),
+                }),
                 Inline::Link { target, children, .. } => {
                     let l = match target {
                         LinkTarget::External(u) => Some(Link::Url(u.clone())),
@@ -52,7 +57,13 @@ impl Flow<'_, '_> {
                     };
                     self.spans_with(children, base, l, ch, out)
                 }
-                Inline::Image { alt, .. } => out.push(Span { text: format!("[{alt}]"), style: Style { face: Face::Italic, ..base }, link: link.clone(), note: None, model_offset: None }),
+                Inline::Image { alt, .. } => out.push(Span {
+                    text: format!("[{alt}]"),
+                    style: Style { face: Face::Italic, ..base },
+                    link: link.clone(),
+                    note: None,
+                    model_offset: None,
+                }),
                 Inline::NoteRef { note, nth } => {
                     if let Some(n) = ch.and_then(|c| c.notes.get(*note)) {
                         out.push(Span {
@@ -68,5 +79,4 @@ impl Flow<'_, '_> {
             }
         }
     }
-
 }

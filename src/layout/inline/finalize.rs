@@ -97,7 +97,13 @@ fn line_fit(spec: &ParaSpec, p: &Prepared, start: usize, br: &Break, last: bool,
     };
     let e = br.ratio.clamp(-1.0, 1.0) * expansion;
     let slack = spec.width - indent_w - bsum * (1.0 + e) - gsum - pen_w;
-    let rg = if slack >= 0.0 { if ysum > 0.0 { slack / ysum } else { 0.0 } } else if zsum > 0.0 { slack / zsum } else { 0.0 };
+    let rg = if slack >= 0.0 {
+        if ysum > 0.0 { slack / ysum } else { 0.0 }
+    } else if zsum > 0.0 {
+        slack / zsum
+    } else {
+        0.0
+    };
     (1.0 + e, rg)
 }
 
@@ -111,7 +117,12 @@ fn set_items(b: &mut LineBuilder, p: &Prepared, start: usize, end: usize, ratio:
                 // Ranges are relative to the span text; rebase to this piece.
                 let glyphs: Vec<PGlyph> = glyphs
                     .iter()
-                    .map(|g| PGlyph { range: (g.range.start - text.start)..(g.range.end - text.start), advance: g.advance * b.expand, dx: g.dx * b.expand, ..g.clone() })
+                    .map(|g| PGlyph {
+                        range: (g.range.start - text.start)..(g.range.end - text.start),
+                        advance: g.advance * b.expand,
+                        dx: g.dx * b.expand,
+                        ..g.clone()
+                    })
                     .collect();
                 b.emit(*span, glyphs, t);
                 b.x += width * b.expand;
@@ -148,7 +159,17 @@ pub(super) fn finalize(spec: &ParaSpec, p: &Prepared, breaks: &[Break], shaper: 
         }
         let last = li + 1 == breaks.len();
         let (expand, ratio) = line_fit(spec, p, start, br, last, expansion);
-        let mut b = LineBuilder { spec, expand, x: 0.0, runs: Vec::new(), links: Vec::new(), notes: Vec::new(), space_sum: 0.0, space_nat: 0.0, spaces: 0 };
+        let mut b = LineBuilder {
+            spec,
+            expand,
+            x: 0.0,
+            runs: Vec::new(),
+            links: Vec::new(),
+            notes: Vec::new(),
+            space_sum: 0.0,
+            space_nat: 0.0,
+            spaces: 0,
+        };
         set_items(&mut b, p, start, br.pos, ratio, shaper);
         // Hyphen at a flagged break with width.
         if let (Elem::Penalty { width, .. }, Piece::Hyphen { span }) = (&p.elems[br.pos], &p.pieces[br.pos])
@@ -157,7 +178,10 @@ pub(super) fn finalize(spec: &ParaSpec, p: &Prepared, breaks: &[Break], shaper: 
             let st = spec.spans[*span].style;
             let hg = shaper.shape(st.face, st.smcp, "-");
             let scale = st.size / shaper.units_per_em(st.face);
-            let glyphs: Vec<PGlyph> = hg.iter().map(|g| PGlyph { id: g.id, advance: g.x_advance as f32 * scale * expand, dx: 0.0, dy: 0.0, range: 0..2 }).collect();
+            let glyphs: Vec<PGlyph> = hg
+                .iter()
+                .map(|g| PGlyph { id: g.id, advance: g.x_advance as f32 * scale * expand, dx: 0.0, dy: 0.0, range: 0..2 })
+                .collect();
             // The hyphen's text is a soft hyphen, so copying and searching recover the word.
             b.emit(*span, glyphs, "\u{ad}");
             b.x += width * expand;

@@ -4,8 +4,8 @@
 //! both sorted, so they are matched in one merge.
 
 use super::super::linebreak::{Elem, INF_PENALTY};
-use super::{Align, PGlyph, ParaSpec, Problems, HYPHEN_PENALTY};
-use crate::text::hyph::{is_unbreakable, Hyph};
+use super::{Align, HYPHEN_PENALTY, PGlyph, ParaSpec, Problems};
+use crate::text::hyph::{Hyph, is_unbreakable};
 use crate::text::shape::Shaper;
 use std::ops::Range;
 
@@ -206,7 +206,13 @@ fn word(p: &mut Prepared, spec: &ParaSpec, si: usize, at: Range<usize>, shaper: 
             count(1);
             let next_cluster = ends[gi].min(to);
             let adv = g.x_advance as f32 * scale;
-            pg.push(PGlyph { id: g.id, advance: adv, dx: g.x_offset as f32 * scale, dy: g.y_offset as f32 * scale, range: (i + clusters[gi])..(i + next_cluster.max(clusters[gi])) });
+            pg.push(PGlyph {
+                id: g.id,
+                advance: adv,
+                dx: g.x_offset as f32 * scale,
+                dy: g.y_offset as f32 * scale,
+                range: (i + clusters[gi])..(i + next_cluster.max(clusters[gi])),
+            });
             wsum += adv;
             gi += 1;
         }
