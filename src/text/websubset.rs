@@ -18,6 +18,9 @@ pub fn subset(data: &[u8], chars: &BTreeSet<char>) -> Option<Vec<u8>> {
     let loca = table(data, &tables, b"loca")?;
     let head = table(data, &tables, b"head")?;
     let num_glyphs = face.number_of_glyphs();
+    if head.len() < 54 {
+        return None;
+    }
     let long_loca = u16::from_be_bytes([head[50], head[51]]) == 1;
     let offsets: Vec<usize> = (0..=num_glyphs as usize)
         .map(|i| if long_loca { be32(loca, i * 4).map(|v| v as usize) } else { be16(loca, i * 2).map(|v| v as usize * 2) })
@@ -46,10 +49,12 @@ pub fn subset(data: &[u8], chars: &BTreeSet<char>) -> Option<Vec<u8>> {
             }
         }
     }
+    // A font's GSUB may name glyphs it does not have: keep only real ones.
+    keep.retain(|g| *g < num_glyphs);
     // Composite glyph components.
     let mut stack: Vec<u16> = keep.iter().copied().collect();
     while let Some(g) = stack.pop() {
-        let (s, e) = (offsets[g as usize], offsets[g as usize + 1]);
+        let (Some(&s), Some(&e)) = (offsets.get(g as usize), offsets.get(g as usize + 1)) else { continue };
         let Some(bytes) = glyf.get(s..e) else { continue };
         for comp in composite_components(bytes) {
             if comp < num_glyphs && keep.insert(comp) {
@@ -162,8 +167,7 @@ fn composite_components(g: &[u8]) -> Vec<u16> {
         return out;
     }
     let mut p = 10;
-    loop {
-        let (Some(flags), Some(idx)) = (be16(g, p), be16(g, p + 2)) else { break };
+    while let (Some(flags), Some(idx)) = (be16(g, p), be16(g, p + 2)) {
         out.push(idx);
         p += 4;
         p += if flags & 0x0001 != 0 { 4 } else { 2 };
@@ -184,7 +188,9 @@ fn composite_components(g: &[u8]) -> Vec<u16> {
 /// A cmap with a format 4 subtable (BMP) and a format 12 subtable (all), both Unicode.
 fn build_cmap(map: &BTreeMap<u32, u16>) -> Vec<u8> {
     // Format 4: one segment per character (the book uses a few hundred), plus the 0xFFFF end.
-    let bmp: Vec<(u16, u16)> = map.iter().filter(|(c, _)| **c < 0xFFFF).map(|(c, g)| (*c as u16, *g)).collect();
+    // Its 16-bit length holds at most 8,189 segments: beyond that (a CJK book) format 4 keeps the
+    // first 8,000 characters and format 12, which reading systems prefer, maps every one.
+    let bmp: Vec<(u16, u16)> = map.iter().filter(|(c, _)| **c < 0xFFFF).map(|(c, g)| (*c as u16, *g)).take(8000).collect();
     let seg_count = bmp.len() + 1;
     let mut f4 = Vec::new();
     let len4 = 16 + seg_count * 8;
@@ -253,7 +259,8 @@ fn read_directory(data: &[u8]) -> Option<BTreeMap<[u8; 4], (usize, usize)>> {
         if off.checked_add(len)? > data.len() {
             return None;
         }
-        map.insert(tag, (off, len));
+        // A duplicated record: the first counts, as for ttf-parser.
+        map.entry(tag).or_insert((off, len));
     }
     Some(map)
 }
@@ -322,6 +329,22 @@ fn be32(d: &[u8], at: usize) -> Option<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_cmap_for_thousands_of_characters_stays_consistent() {
+        // 10,000 BMP characters (a CJK book): the format 4 subtable must not overflow its
+        // 16-bit length; format 12 maps all of them.
+        let map: BTreeMap<u32, u16> = (0..10_000u32).map(|i| (0x4E00 + i, (i % 60_000) as u16 + 1)).collect();
+        let cmap = build_cmap(&map);
+        let sub = ttf_parser::cmap::Table::parse(&cmap).expect("cmap parses");
+        let mut counts = Vec::new();
+        for st in sub.subtables {
+            let is4 = matches!(st.format, ttf_parser::cmap::Format::SegmentMappingToDeltaValues(_));
+            counts.push((is4, (0..10_000u32).filter(|i| st.glyph_index(0x4E00 + i) == Some(GlyphId((i % 60_000) as u16 + 1))).count()));
+        }
+        assert!(counts.contains(&(true, 8000)), "{counts:?}");
+        assert!(counts.contains(&(false, 10_000)), "{counts:?}");
+    }
 
     #[test]
     fn subset_keeps_used_glyphs_and_ligatures_and_shrinks() {

@@ -53,7 +53,7 @@ impl Flow<'_, '_> {
         let indent = if first { 0.0 } else { EM_INDENT * g.body };
         let mut v = self.para_lines(
             spans,
-            ParaLook { width: f.width, indent: indent, align: Align::Justify, leading: g.leading, x: f.x },
+            ParaLook { width: f.width, indent, align: Align::Justify, leading: g.leading, x: f.x },
             p,
             Some((&f.ch.file, pos.line)),
             f.x == 0.0,

@@ -61,7 +61,7 @@ impl Flow<'_, '_> {
                     self.spans(inl, Style { smcp, ..Style::new(Face::Regular, g.body) }, Some(ch), &mut spans);
                     let mut v = self.para_lines(
                         spans,
-                        ParaLook { width: g.measure() * 0.5, indent: 0.0, align: Align::Ragged, leading: g.leading, x: x },
+                        ParaLook { width: g.measure() * 0.5, indent: 0.0, align: Align::Ragged, leading: g.leading, x },
                         p,
                         Some((&ch.file, ch.pos.line)),
                         false,

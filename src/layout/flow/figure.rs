@@ -44,7 +44,7 @@ impl Flow<'_, '_> {
             }
             let v = self.para_lines(
                 spans,
-                ParaLook { width: width, indent: 0.0, align: Align::Center, leading: g.leading * 0.82, x: 0.0 },
+                ParaLook { width, indent: 0.0, align: Align::Center, leading: g.leading * 0.82, x: 0.0 },
                 cap,
                 Some((&ch.file, f.pos.line)),
                 false,

@@ -271,7 +271,7 @@ impl Flow<'_, '_> {
             first = false;
             v.extend(self.para_lines(
                 vec![Span { text: p, style: st, link: None, note: None, model_offset: None }],
-                ParaLook { width: g.measure(), indent: indent, align: Align::Justify, leading: g.leading, x: 0.0 },
+                ParaLook { width: g.measure(), indent, align: Align::Justify, leading: g.leading, x: 0.0 },
                 n,
                 None,
                 false,

@@ -285,7 +285,7 @@ impl<'a, 'e> Flow<'a, 'e> {
         let src = ch.map(|c| (c.file.clone(), c.pos.line));
         self.para_lines(
             spans,
-            ParaLook { width: self.g.measure(), indent: 0.0, align: align, leading: leading, x: 0.0 },
+            ParaLook { width: self.g.measure(), indent: 0.0, align, leading, x: 0.0 },
             node,
             src.as_ref().map(|(f, l)| (f.as_str(), *l)),
             false,
