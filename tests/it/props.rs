@@ -141,3 +141,90 @@ fn most_random_books_reach_the_writers() {
     let rendered = RENDERED.load(std::sync::atomic::Ordering::SeqCst) - before;
     assert!(rendered >= 3, "only {rendered} of 10 random books were rendered: the generator makes too many errors");
 }
+
+/// Shapes random Markdown rarely reaches: deep nesting, long tokens, non-ASCII labels,
+/// colliding slugs, hostile links and ids, combining marks.
+fn hostile_token() -> impl Strategy<Value = String> {
+    prop_oneof![
+        (0usize..70).prop_map(|n| format!("\n\n{}deep\n\n", "> ".repeat(n))),
+        (0usize..200).prop_map(|n| format!("{}x{}", "*a _a ".repeat(n), "_ a* a".repeat(n))),
+        (1usize..4000).prop_map(|n| format!(" {} ", "a-".repeat(n))),
+        (1usize..4000).prop_map(|n| format!(" {} ", "x".repeat(n))),
+        (1usize..500).prop_map(|n| format!(" a{} ", "\u{301}".repeat(n))),
+        prop::sample::select(vec!["Title", "P2", "Intro", "Note 1", "ä", "—", "ref-1", "Ref"]).prop_map(|h| format!("\n\n## {h}\n\n")),
+        prop::sample::select(vec!["ä", "ü", "a b", "a-b", "x-ref-1", "1", "—"])
+            .prop_map(|l| format!(" claim.[^{l}]\n\n[^{l}]: Note {l}.\n\n")),
+        prop::sample::select(vec!["javascript:alert(1)", "data:text/html,x", "<https://e.org/a b>", "mailto:a@b.org", "ch1.md#ch1-title"])
+            .prop_map(|u| format!(" [l]({u}) ")),
+        Just("\n\n```figure\nimage = \"pic.png\"\nalt = \"A\"\nid = 'x\" onclick=\"y'\n```\n\n".to_string()),
+        md_token(),
+    ]
+}
+
+/// The `id` attributes of every XHTML document of an EPUB that occur twice in one document.
+fn duplicate_ids(epub: &[u8]) -> Vec<String> {
+    use std::io::Read;
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(epub)).unwrap();
+    let mut dups = Vec::new();
+    for i in 0..z.len() {
+        let mut e = z.by_index(i).unwrap();
+        let name = e.name().unwrap().to_string();
+        if !name.ends_with(".xhtml") {
+            continue;
+        }
+        let mut text = String::new();
+        e.read_to_string(&mut text).unwrap();
+        let mut seen = std::collections::BTreeSet::new();
+        for part in text.split(" id=\"").skip(1) {
+            let id = part.split('"').next().unwrap_or("");
+            if !seen.insert(id.to_string()) {
+                dups.push(format!("{name}: {id}"));
+            }
+        }
+        assert!(!text.contains("onclick") && !text.contains("javascript:"), "{name} carries script:\n{text}");
+    }
+    dups
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// Hostile shapes: outputs or diagnostics, never a panic; an EPUB never has a duplicate id
+    /// or a script.
+    #[test]
+    fn hostile_markdown_never_panics_and_ids_stay_unique(a in prop::collection::vec(hostile_token(), 1..12)) {
+        let toml = b"[metadata]\ntitle = \"T\"\n[contents]\nchapters = [\"ch1.md\"]\n[edition]\nparagraph-numbers = true\n";
+        let c1 = format!("# One\n\n{}", a.concat());
+        let dir = book("prop-hostile", &[("book.toml", toml), ("ch1.md", c1.as_bytes()), ("pic.png", &tiny_png())]);
+        if let Ok(loaded) = quire::load(&dir)
+            && let Ok(r) = quire::render(&loaded, &[quire::Target::Epub, quire::Target::Pdf], None)
+        {
+            let epub = &r.files.iter().find(|(n, _)| n.ends_with(".epub")).unwrap().1;
+            prop_assert_eq!(duplicate_ids(epub), Vec::<String>::new());
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
+
+#[test]
+fn many_hostile_books_reach_the_writers() {
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::TestRunner;
+    let mut runner = TestRunner::deterministic();
+    let (mut rendered, mut with_dup) = (0, 0);
+    for _ in 0..12 {
+        let toks = prop::collection::vec(hostile_token(), 1..8).new_tree(&mut runner).unwrap().current();
+        let c = format!("# One\n\n{}", toks.concat());
+        let dir =
+            book("prop-hostile-sample", &[("book.toml", MINIMAL_TOML.as_bytes()), ("ch1.md", c.as_bytes()), ("pic.png", &tiny_png())]);
+        if let Ok(loaded) = quire::load(&dir)
+            && let Ok(r) = quire::render(&loaded, &[quire::Target::Epub, quire::Target::Pdf], None)
+        {
+            rendered += 1;
+            with_dup += duplicate_ids(&r.files.iter().find(|(n, _)| n.ends_with(".epub")).unwrap().1).len();
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+    assert!(rendered >= 4, "only {rendered} of 12 hostile books were rendered: the generator makes too many errors");
+    assert_eq!(with_dup, 0);
+}
