@@ -41,7 +41,7 @@ pub fn load(book_dir: &Path) -> Result<Loaded, Diagnostics> {
     let file = match dir.read_text(config::CONFIG_FILE, None, &mut warnings) {
         Ok(f) => f,
         Err(mut d) => {
-            if d.message.contains("does not exist") {
+            if d.code == Some(diag::Code::MissingFile) {
                 d = Diagnostic::error(format!("no book.toml in `{}`", book_dir.display()))
                     .help("run quire in the book's directory or pass --book DIR; README.md shows a minimal book.toml");
             }

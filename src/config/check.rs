@@ -101,8 +101,9 @@ fn contents(config: &Config, e: &mut Errors) {
                 let l = e.loc(first.span());
                 let d = Diagnostic::error(format!("`{}` is listed twice in [contents]", f.get_ref()))
                     .at(e.loc(f.span()))
-                    .help(format!("remove one of the entries (the first is at line {})", l.line));
-                e.push(d);
+                    .help(format!("remove one of the entries (the first is at line {})", l.line))
+                    .related(l, "first listed here");
+                e.push(d.code(crate::diag::Code::Duplicate));
             }
             None => {
                 seen.insert(key, f);

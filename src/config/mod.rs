@@ -29,8 +29,22 @@ impl Errors<'_> {
     fn loc(&self, span: Range<usize>) -> Location {
         self.index.location(CONFIG_FILE, span.start)
     }
+    /// Records a problem; the caret underlines the whole value it points at (a quoted string
+    /// through its closing quote, anything else up to the next space, comma or bracket).
     fn push(&mut self, d: Diagnostic) {
-        self.list.push(d);
+        let len = d.location.as_ref().map(|l| value_len(&l.line_text, l.column)).unwrap_or(1);
+        let code = d.code.unwrap_or(crate::diag::Code::Invalid);
+        self.list.push(d.spanning(len).code(code));
+    }
+}
+
+/// Characters of the TOML value starting at 1-based `column` of `line`.
+fn value_len(line: &str, column: usize) -> usize {
+    let rest: Vec<char> = line.chars().skip(column.saturating_sub(1)).collect();
+    match rest.first() {
+        Some(&q @ ('"' | '\'')) => rest.iter().skip(1).position(|c| *c == q).map(|p| p + 2).unwrap_or(rest.len()),
+        Some(_) => rest.iter().position(|c| c.is_whitespace() || matches!(c, ',' | '}' | ']')).unwrap_or(rest.len()).max(1),
+        None => 1,
     }
 }
 

@@ -22,21 +22,65 @@ pub struct Location {
     pub line_text: String,
 }
 
+/// What kind of problem a diagnostic is, for code that must tell problems apart (never by
+/// their message text) and for users who look one up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Code {
+    /// A file the book names does not exist.
+    MissingFile,
+    /// A value or key that is invalid where it stands.
+    Invalid,
+    /// Something defined twice (a chapter id, a footnote, an entry of [contents]).
+    Duplicate,
+}
+
+impl Code {
+    pub fn name(self) -> &'static str {
+        match self {
+            Code::MissingFile => "missing-file",
+            Code::Invalid => "invalid",
+            Code::Duplicate => "duplicate",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
     pub severity: Severity,
+    pub code: Option<Code>,
     pub message: String,
     pub location: Option<Location>,
+    /// How many characters from the location the problem spans (the caret underlines them).
+    pub len: usize,
+    /// Other places that belong to the problem (the first definition of a duplicate…).
+    pub related: Vec<(Location, String)>,
     /// What the user should do about it.
     pub help: Option<String>,
 }
 
 impl Diagnostic {
+    fn new(severity: Severity, message: String) -> Self {
+        Diagnostic { severity, code: None, message, location: None, len: 1, related: Vec::new(), help: None }
+    }
     pub fn error(message: impl Into<String>) -> Self {
-        Diagnostic { severity: Severity::Error, message: message.into(), location: None, help: None }
+        Diagnostic::new(Severity::Error, message.into())
     }
     pub fn warning(message: impl Into<String>) -> Self {
-        Diagnostic { severity: Severity::Warning, message: message.into(), location: None, help: None }
+        Diagnostic::new(Severity::Warning, message.into())
+    }
+    pub fn code(mut self, code: Code) -> Self {
+        self.code = Some(code);
+        self
+    }
+    /// Underlines `len` characters from the location.
+    pub fn spanning(mut self, len: usize) -> Self {
+        self.len = len.max(1);
+        self
+    }
+    /// Adds a secondary place with a note.
+    pub fn related(mut self, at: Location, note: impl Into<String>) -> Self {
+        self.related.push((at, note.into()));
+        self
     }
     pub fn at(mut self, location: Location) -> Self {
         self.location = Some(location);
@@ -61,7 +105,10 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        writeln!(f, "{kind}: {}", self.message)?;
+        match self.code {
+            Some(c) => writeln!(f, "{kind}[{}]: {}", c.name(), self.message)?,
+            None => writeln!(f, "{kind}: {}", self.message)?,
+        }
         if let Some(loc) = &self.location {
             writeln!(f, "  --> {}:{}:{}", loc.file, loc.line, loc.column)?;
             if !loc.line_text.is_empty() {
@@ -74,8 +121,12 @@ impl fmt::Display for Diagnostic {
                 writeln!(f, "{num} | {shown}{ellipsis}")?;
                 let caret_col = loc.column.saturating_sub(1).min(200);
                 let lead: String = shown.chars().take(caret_col).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
-                writeln!(f, "{pad} | {lead}^")?;
+                let width = self.len.min(shown.chars().count().saturating_sub(caret_col).max(1));
+                writeln!(f, "{pad} | {lead}{}", "^".repeat(width))?;
             }
+        }
+        for (at, note) in &self.related {
+            writeln!(f, "  --> {}:{}:{}: {note}", at.file, at.line, at.column)?;
         }
         if let Some(help) = &self.help {
             writeln!(f, "  = help: {help}")?;
@@ -120,6 +171,10 @@ impl<'a> LineIndex<'a> {
     /// Location of byte `offset` (clamped to the text, snapped back to a char boundary).
     pub fn location(&self, file: &str, offset: usize) -> Location {
         self.starts.location(self.text, file, offset)
+    }
+
+    pub fn text(&self) -> &'a str {
+        self.text
     }
 }
 

@@ -60,8 +60,10 @@ pub fn parse_book(dir: &BookDir, cfg: &BookConfig) -> (Book, Diagnostics) {
         if let Some(first) = ids.get(&chapter.id) {
             diags.push(
                 Diagnostic::error(format!("two chapters have the id `{}`", chapter.id))
+                    .code(crate::diag::Code::Duplicate)
                     .at(Location { file: file.name.clone(), line: 1, column: 1, line_text: String::new() })
-                    .help(format!("set a different `id` in the front matter (the other is {}:{})", first.file, first.line)),
+                    .help(format!("set a different `id` in the front matter (the other is {}:{})", first.file, first.line))
+                    .related(first.clone(), "the other chapter with this id"),
             );
         } else {
             ids.insert(chapter.id.clone(), Location { file: file.name.clone(), line: 1, column: 1, line_text: String::new() });

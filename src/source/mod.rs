@@ -82,6 +82,7 @@ impl BookDir {
             Ok(real) if !real.starts_with(&self.canonical_root) => Err(fail("is a symbolic link that leads outside the book directory")),
             Ok(real) => Ok(real),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(Diagnostic::error(format!("file `{rel}` does not exist"))
+                .code(crate::diag::Code::MissingFile)
                 .at_opt(origin.cloned())
                 .help("check the spelling of the path, or create the file")),
             Err(e) => Err(Diagnostic::error(format!("cannot read `{rel}`: {e}")).at_opt(origin.cloned())),
