@@ -2,6 +2,10 @@
 //!
 //! Stages (see ARCHITECTURE.md): config → source → parse → model → writers.
 
+// A `Diagnostic` (message, location, help, related places) is the error of every fallible
+// function; it is built once on a rare path, so its size is not worth a box.
+#![allow(clippy::result_large_err)]
+
 pub mod bench;
 pub mod cite;
 pub mod config;

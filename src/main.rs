@@ -1,5 +1,7 @@
 //! The `quire` command line.
 
+#![allow(clippy::result_large_err)] // see lib.rs
+
 use clap::{Parser, Subcommand, ValueEnum};
 use quire::Target;
 use quire::diag::Diagnostics;
