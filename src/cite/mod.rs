@@ -286,68 +286,44 @@ impl Edition {
         let _ = writeln!(s, "  note = {{{}}}", bq(&self.identifier));
     }
 
+    /// CSL-JSON, written by serde_json from typed records (valid by construction).
     pub fn csl_json(&self) -> String {
-        let mut entries = Vec::new();
-        let mut e = vec![
-            format!("\"id\": {}", jq(&self.key)),
-            "\"type\": \"book\"".to_string(),
-            format!("\"title\": {}", jq(&self.full_title())),
-            format!("\"language\": {}", jq(&self.language)),
-            format!("\"note\": {}", jq(&self.identifier)),
-        ];
-        if !self.authors.is_empty() {
-            e.push(format!("\"author\": [{}]", self.authors.iter().map(|a| csl_name(a)).collect::<Vec<_>>().join(", ")));
-        }
-        if !self.editors.is_empty() {
-            e.push(format!("\"editor\": [{}]", self.editors.iter().map(|a| csl_name(a)).collect::<Vec<_>>().join(", ")));
-        }
-        if let Some(p) = &self.publisher {
-            e.push(format!("\"publisher\": {}", jq(p)));
-        }
-        if let Some(d) = self.date {
-            e.push(format!("\"issued\": {{\"date-parts\": [[{}, {}, {}]]}}", d.year, d.month, d.day));
-        }
-        if let Some(x) = &self.edition {
-            e.push(format!("\"edition\": {}", jq(x)));
-        }
-        if let Some(v) = &self.version {
-            e.push(format!("\"version\": {}", jq(v)));
-        }
-        if let Some(u) = &self.url {
-            e.push(format!("\"URL\": {}", jq(u)));
-        }
-        entries.push(format!("  {{\n    {}\n  }}", e.join(",\n    ")));
+        let names = |v: &[String]| v.iter().map(|n| csl_name(n)).collect::<Vec<_>>();
+        let issued = |d: Option<crate::model::date::Date>| d.map(|d| CslDate { date_parts: [[d.year, d.month as i32, d.day as i32]] });
+        let mut records = vec![CslItem {
+            id: self.key.clone(),
+            kind: "book",
+            title: self.full_title(),
+            language: Some(self.language.clone()),
+            note: Some(self.identifier.clone()),
+            author: names(&self.authors),
+            editor: names(&self.editors),
+            publisher: self.publisher.clone(),
+            issued: issued(self.date),
+            edition: self.edition.clone(),
+            version: self.version.clone(),
+            url: self.url.clone(),
+            ..CslItem::default()
+        }];
         for it in &self.items {
-            let mut e = vec![
-                format!("\"id\": {}", jq(&format!("{}_{}", self.key, it.id.replace('-', "_")))),
-                "\"type\": \"letter\"".to_string(),
-                format!("\"title\": {}", jq(&it.title)),
-                format!("\"container-title\": {}", jq(&self.full_title())),
-            ];
-            if let Some(a) = &it.sender {
-                e.push(format!("\"author\": [{}]", csl_name(a)));
-            }
-            if !it.recipients.is_empty() {
-                e.push(format!("\"recipient\": [{}]", it.recipients.iter().map(|a| csl_name(a)).collect::<Vec<_>>().join(", ")));
-            }
-            if !self.editors.is_empty() {
-                e.push(format!("\"editor\": [{}]", self.editors.iter().map(|a| csl_name(a)).collect::<Vec<_>>().join(", ")));
-            }
-            if let Some(d) = it.date {
-                e.push(format!("\"issued\": {{\"date-parts\": [[{}, {}, {}]]}}", d.year, d.month, d.day));
-            }
-            if let Some((a, b)) = &it.pages {
-                e.push(format!("\"page\": {}", jq(&format!("{a}-{b}"))));
-            }
-            if let Some(n) = &it.number {
-                e.push(format!("\"number\": {}", jq(n)));
-            }
-            if let Some(p) = &self.publisher {
-                e.push(format!("\"publisher\": {}", jq(p)));
-            }
-            entries.push(format!("  {{\n    {}\n  }}", e.join(",\n    ")));
+            records.push(CslItem {
+                id: format!("{}_{}", self.key, it.id.replace('-', "_")),
+                kind: "letter",
+                title: it.title.clone(),
+                container_title: Some(self.full_title()),
+                author: it.sender.iter().map(|a| csl_name(a)).collect(),
+                recipient: names(&it.recipients),
+                editor: names(&self.editors),
+                issued: issued(it.date),
+                page: it.pages.as_ref().map(|(a, b)| format!("{a}-{b}")),
+                number: it.number.clone(),
+                publisher: self.publisher.clone(),
+                ..CslItem::default()
+            });
         }
-        format!("[\n{}\n]\n", entries.join(",\n"))
+        let mut out = serde_json::to_string_pretty(&records).unwrap_or_else(|_| "[]".into());
+        out.push('\n');
+        out
     }
 
     pub fn ris(&self) -> String {
@@ -462,10 +438,59 @@ fn bib_name(n: &str) -> String {
     }
 }
 
-fn csl_name(n: &str) -> String {
+/// One CSL-JSON record (the fields quire fills, in CSL's names).
+#[derive(serde::Serialize, Default)]
+#[serde(rename_all = "kebab-case")]
+struct CslItem {
+    id: String,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    title: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    container_title: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    language: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    note: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    author: Vec<CslName>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    recipient: Vec<CslName>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    editor: Vec<CslName>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    publisher: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    issued: Option<CslDate>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    edition: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    version: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    page: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    number: Option<String>,
+    #[serde(rename = "URL", skip_serializing_if = "Option::is_none")]
+    url: Option<String>,
+}
+
+#[derive(serde::Serialize)]
+#[serde(untagged)]
+enum CslName {
+    Person { family: String, given: String },
+    Literal { literal: String },
+}
+
+#[derive(serde::Serialize)]
+struct CslDate {
+    #[serde(rename = "date-parts")]
+    date_parts: [[i32; 3]; 1],
+}
+
+fn csl_name(n: &str) -> CslName {
     match split_name(n) {
-        Some((g, f)) => format!("{{\"family\": {}, \"given\": {}}}", jq(&f), jq(&g)),
-        None => format!("{{\"literal\": {}}}", jq(n)),
+        Some((g, f)) => CslName::Person { family: f, given: g },
+        None => CslName::Literal { literal: n.to_string() },
     }
 }
 
@@ -478,7 +503,19 @@ fn ris_name(n: &str) -> String {
 
 /// YAML double-quoted scalar.
 fn yq(s: &str) -> String {
-    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 || c == '\u{7f}' => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// JSON string.
@@ -504,15 +541,26 @@ fn bq(s: &str) -> String {
     let mut out = String::new();
     for c in s.chars() {
         match c {
-            '&' | '%' | '$' | '#' | '_' => {
+            '&' | '%' | '$' | '#' | '_' | '{' | '}' => {
                 out.push('\\');
                 out.push(c);
             }
-            '{' | '}' => {}
+            '\\' => out.push_str("\\textbackslash{}"),
+            '~' => out.push_str("\\textasciitilde{}"),
+            '^' => out.push_str("\\textasciicircum{}"),
             c => out.push(c),
         }
     }
     out
+}
+
+#[cfg(test)]
+mod quoting_tests {
+    #[test]
+    fn bibtex_and_yaml_quote_everything() {
+        assert_eq!(super::bq(r"a\b~c^d{e}f&g"), r"a\textbackslash{}b\textasciitilde{}c\textasciicircum{}d\{e\}f\&g");
+        assert_eq!(super::yq("a\"b\\c\nd\u{1}"), r#""a\"b\\c\nd\x01""#);
+    }
 }
 
 #[cfg(test)]
@@ -525,6 +573,6 @@ mod tests {
         assert_eq!(split_name("The quire editors"), None);
         assert_eq!(yq("a \"b\""), "\"a \\\"b\\\"\"");
         assert_eq!(jq("x\ny"), "\"x\\ny\"");
-        assert_eq!(bq("A & B_1 {x}"), "A \\& B\\_1 x");
+        assert_eq!(bq("A & B_1 {x}"), "A \\& B\\_1 \\{x\\}");
     }
 }
