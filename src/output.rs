@@ -2,7 +2,8 @@
 //! place, under a lock on the output directory; a failed or killed build never leaves a
 //! truncated file, a mix of two builds, or a replaced good output.
 
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::{BuildReport, Loaded, Rendered, Target, ids, render};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -171,4 +172,79 @@ pub fn publish(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<Vec<PathBuf>, 
     }
     let _ = std::fs::remove_dir_all(&stage);
     Ok(written)
+}
+
+/// Renders every requested output in memory (nothing is written): the files, with
+/// `SHA256SUMS` listing them, and the layout report.
+pub fn prepare(loaded: &Loaded, out_dir: &Path, targets: &[Target], profile: Option<&str>) -> Result<Rendered, Diagnostics> {
+    check_out_dir(loaded, out_dir).map_err(|d| Diagnostics(vec![d]))?;
+    let mut files = render(loaded, targets, profile)?;
+    let sums = sha256sums(&files.files);
+    files.files.push((SUMS_FILE.to_string(), sums.into_bytes()));
+    Ok(files)
+}
+
+/// Writes rendered outputs into `out_dir` as one change (see [`output::publish`]).
+pub fn write(rendered: Rendered, out_dir: &Path) -> Result<Vec<std::path::PathBuf>, Diagnostics> {
+    publish(out_dir, &rendered.files).map_err(|d| Diagnostics(vec![d]))
+}
+
+/// Builds the requested outputs into `out_dir`: every output is produced in memory first, then
+/// all are written as one change. Besides the EPUB and PDFs, the citation files and
+/// `SHA256SUMS` (listing every output) are written.
+pub fn build(loaded: &Loaded, out_dir: &Path, targets: &[Target], profile: Option<&str>) -> Result<BuildReport, Diagnostics> {
+    let rendered = prepare(loaded, out_dir, targets, profile)?;
+    let mut report =
+        BuildReport { layouts: rendered.report.layouts.clone(), warnings: rendered.report.warnings.clone(), written: Vec::new() };
+    report.written = write(rendered, out_dir)?;
+    Ok(report)
+}
+
+/// The output directory book.toml names (`[output] dir`), which must stay inside the book
+/// directory even through symbolic links: a downloaded book may not write elsewhere. (The
+/// command line's `--out` may point anywhere.)
+pub fn configured_out_dir(loaded: &Loaded) -> Result<std::path::PathBuf, Diagnostic> {
+    let rel = loaded.config.config.output.dir.get_ref();
+    let dir = loaded.dir.root().join(rel);
+    let real = resolve_lexically(&dir);
+    if !real.starts_with(loaded.dir.canonical_root()) {
+        return Err(Diagnostic::error(format!("[output] dir `{rel}` leads outside the book directory (to `{}`)", real.display()))
+            .at(loaded.config.location(loaded.config.config.output.dir.span()))
+            .help("make it a plain folder inside the book, or pass --out DIR to write elsewhere on purpose"));
+    }
+    Ok(dir)
+}
+
+/// Refuses an output directory that is the book directory or lies among the manuscript files
+/// (a build there would mix outputs into the sources, and a later build could read them).
+pub fn check_out_dir(loaded: &Loaded, out_dir: &Path) -> Result<(), Diagnostic> {
+    let out = resolve_lexically(out_dir);
+    let root = loaded.dir.canonical_root().to_path_buf();
+    if out == root {
+        return Err(Diagnostic::error(format!("output directory `{}` is the book directory", out_dir.display()))
+            .help("write outputs to a directory of their own, e.g. --out out"));
+    }
+    for ch in loaded.book.chapters() {
+        let dir = root.join(&ch.file).parent().map(Path::to_path_buf).unwrap_or_else(|| root.clone());
+        let inside = if dir == root { out == root } else { out.starts_with(&dir) };
+        if inside {
+            return Err(Diagnostic::error(format!(
+                "output directory `{}` is inside the manuscript (beside `{}`)",
+                out_dir.display(),
+                ch.file
+            ))
+            .help("choose an output directory outside the manuscript folders, e.g. --out out"));
+        }
+    }
+    Ok(())
+}
+
+/// The name of the checksum file written beside the outputs.
+pub const SUMS_FILE: &str = "SHA256SUMS";
+
+/// `sha256sum`-compatible lines for the files, sorted by name.
+pub fn sha256sums(files: &[(String, Vec<u8>)]) -> String {
+    let mut lines: Vec<String> = files.iter().map(|(n, b)| format!("{}  {n}\n", ids::sha256_hex(b))).collect();
+    lines.sort_by(|a, b| a[66..].cmp(&b[66..]));
+    lines.concat()
 }

@@ -19,73 +19,93 @@ impl Flow<'_, '_> {
         mark_heading(&mut head, &ch.id);
         items.extend(head);
         items.push(VItem::Space(g.leading * 1.5));
-        let mut first = true;
         if let Some(l) = &ch.letter {
-            if !l.dateline.is_empty() {
-                let p = self.node(sect, SKind::P);
-                let mut v = self.simple_lines(&l.dateline, Style::new(Face::Italic, g.body), Align::Right, g.leading, p, Some(ch));
-                keep_all(&mut v);
-                items.extend(v);
-                items.push(VItem::Space(g.leading * 0.5));
+            self.letter_head(ch, l, sect, &mut items);
+        }
+        let frame = blocks::Frame { ch, parent: sect, level, width: g.measure(), x: 0.0 };
+        self.blocks(&ch.blocks, frame, &mut items, &mut true);
+        if let Some(l) = &ch.letter {
+            self.letter_end(ch, l, sect, &mut items);
+        }
+        self.notes(ch, sect);
+        if let Some(VItem::Line(l)) = items.iter_mut().find(|i| matches!(i, VItem::Line(_))) {
+            l.anchors.insert(0, ch.id.clone());
+        }
+        items
+    }
+
+    /// Dateline and salutation, kept with what follows.
+    fn letter_head(&mut self, ch: &Chapter, l: &crate::model::Letter, sect: usize, items: &mut Vec<VItem>) {
+        let g = self.g;
+        if !l.dateline.is_empty() {
+            let p = self.node(sect, SKind::P);
+            let mut v = self.simple_lines(&l.dateline, Style::new(Face::Italic, g.body), Align::Right, g.leading, p, Some(ch));
+            keep_all(&mut v);
+            items.extend(v);
+            items.push(VItem::Space(g.leading * 0.5));
+        }
+        if !l.salutation.is_empty() {
+            let p = self.node(sect, SKind::P);
+            let mut v = self.simple_lines(
+                &l.salutation,
+                Style { smcp: true, ..Style::new(Face::Regular, g.body) },
+                Align::Ragged,
+                g.leading,
+                p,
+                Some(ch),
+            );
+            keep_all(&mut v);
+            items.extend(v);
+        }
+    }
+
+    /// Closing and signature (kept with the letter's last lines), then the source note.
+    fn letter_end(&mut self, ch: &Chapter, l: &crate::model::Letter, sect: usize, items: &mut Vec<VItem>) {
+        let g = self.g;
+        if !l.closing.is_empty() || !l.signature.is_empty() {
+            items.push(VItem::Space(g.leading * 0.5));
+            // The closing stays with the last lines of the letter and with the signature.
+            if let Some(VItem::Line(last)) = items.iter_mut().rev().find(|i| matches!(i, VItem::Line(_))) {
+                last.keep_with_next = true;
             }
-            if !l.salutation.is_empty() {
+            let x = g.measure() * 0.5;
+            for (inl, smcp) in [(&l.closing, false), (&l.signature, true)] {
+                if inl.is_empty() {
+                    continue;
+                }
                 let p = self.node(sect, SKind::P);
-                let mut v = self.simple_lines(
-                    &l.salutation,
-                    Style { smcp: true, ..Style::new(Face::Regular, g.body) },
-                    Align::Ragged,
-                    g.leading,
+                let mut spans = Vec::new();
+                self.spans(inl, Style { smcp, ..Style::new(Face::Regular, g.body) }, Some(ch), &mut spans);
+                let mut v = self.para_lines(
+                    spans,
+                    ParaLook { width: g.measure() * 0.5, indent: 0.0, align: Align::Ragged, leading: g.leading, x },
                     p,
-                    Some(ch),
+                    Some((&ch.file, ch.pos.line)),
+                    false,
                 );
                 keep_all(&mut v);
                 items.extend(v);
             }
-        }
-        let frame = blocks::Frame { ch, parent: sect, level, width: g.measure(), x: 0.0 };
-        self.blocks(&ch.blocks, frame, &mut items, &mut first);
-        if let Some(l) = &ch.letter {
-            if !l.closing.is_empty() || !l.signature.is_empty() {
-                items.push(VItem::Space(g.leading * 0.5));
-                // The closing stays with the last lines of the letter and with the signature.
-                if let Some(VItem::Line(last)) = items.iter_mut().rev().find(|i| matches!(i, VItem::Line(_))) {
-                    last.keep_with_next = true;
-                }
-                let x = g.measure() * 0.5;
-                for (inl, smcp) in [(&l.closing, false), (&l.signature, true)] {
-                    if inl.is_empty() {
-                        continue;
-                    }
-                    let p = self.node(sect, SKind::P);
-                    let mut spans = Vec::new();
-                    self.spans(inl, Style { smcp, ..Style::new(Face::Regular, g.body) }, Some(ch), &mut spans);
-                    let mut v = self.para_lines(
-                        spans,
-                        ParaLook { width: g.measure() * 0.5, indent: 0.0, align: Align::Ragged, leading: g.leading, x },
-                        p,
-                        Some((&ch.file, ch.pos.line)),
-                        false,
-                    );
-                    keep_all(&mut v);
-                    items.extend(v);
-                }
-                if let Some(VItem::Line(last)) = items.iter_mut().rev().find(|i| matches!(i, VItem::Line(_))) {
-                    last.keep_with_next = false;
-                }
-            }
-            if !l.source.is_empty() {
-                items.push(VItem::Space(g.leading));
-                items.push(VItem::Rule { width: 36.0, height: g.leading * 0.5, left: true });
-                let p = self.node(sect, SKind::P);
-                let mut inl = vec![Inline::SmallCaps(vec![Inline::Text(format!("{}: ", crate::i18n::t(&self.lang, Key::Source)))])];
-                inl.extend(l.source.iter().cloned());
-                let small = Style::new(Face::Regular, g.body * 0.82);
-                let mut v = self.simple_lines(&inl, small, Align::Ragged, g.leading * 0.82, p, Some(ch));
-                keep_all(&mut v);
-                items.extend(v);
+            if let Some(VItem::Line(last)) = items.iter_mut().rev().find(|i| matches!(i, VItem::Line(_))) {
+                last.keep_with_next = false;
             }
         }
-        // Footnotes of this chapter, laid out for the page foot.
+        if !l.source.is_empty() {
+            items.push(VItem::Space(g.leading));
+            items.push(VItem::Rule { width: 36.0, height: g.leading * 0.5, left: true });
+            let p = self.node(sect, SKind::P);
+            let mut inl = vec![Inline::SmallCaps(vec![Inline::Text(format!("{}: ", crate::i18n::t(&self.lang, Key::Source)))])];
+            inl.extend(l.source.iter().cloned());
+            let small = Style::new(Face::Regular, g.body * 0.82);
+            let mut v = self.simple_lines(&inl, small, Align::Ragged, g.leading * 0.82, p, Some(ch));
+            keep_all(&mut v);
+            items.extend(v);
+        }
+    }
+
+    /// The chapter's footnotes, set for the page foot (pagination places them).
+    fn notes(&mut self, ch: &Chapter, sect: usize) {
+        let g = self.g;
         for (i, note) in ch.notes.iter().enumerate() {
             let nnode = self.node(sect, SKind::Note);
             let small = Style::new(Face::Regular, g.body * 0.82);
@@ -127,9 +147,5 @@ impl Flow<'_, '_> {
             }
             self.notes.insert(note.id.clone(), lines);
         }
-        if let Some(VItem::Line(l)) = items.iter_mut().find(|i| matches!(i, VItem::Line(_))) {
-            l.anchors.insert(0, ch.id.clone());
-        }
-        items
     }
 }

@@ -1,0 +1,215 @@
+//! Rendering in memory: the reference layout, then the EPUB and each PDF as independent jobs
+//! on all cores (collected in job order, so outputs never depend on scheduling), then the
+//! citation files. Nothing here writes a file.
+
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::{Loaded, cite, config, epub, i18n, layout, pdf, stats, text};
+
+/// What `quire build` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    Epub,
+    Pdf,
+}
+
+/// What a build produced besides the files: the PDF's layout report.
+#[derive(Default)]
+pub struct BuildReport {
+    pub written: Vec<std::path::PathBuf>,
+    /// Layout report and conformance of each PDF profile built, by profile name.
+    pub layouts: Vec<(String, layout::Report, pdf::Conformance)>,
+    pub warnings: Diagnostics,
+}
+
+/// The page geometry of a PDF profile.
+pub fn geometry(p: &config::PdfProfile) -> layout::Geometry {
+    layout::Geometry {
+        width: p.width,
+        height: p.height,
+        top: p.margins[0],
+        bottom: p.margins[1],
+        inner: p.margins[2],
+        outer: p.margins[3],
+        body: p.body,
+        leading: p.leading,
+        recto_openings: p.recto_openings,
+        blank_pages: p.blank_pages,
+        pad_to: p.pad_to,
+        line_numbers: p.line_numbers,
+        teacher_page: p.teacher_page,
+        paragraph_numbers: false,
+    }
+}
+
+/// Lays out the book for print in the reference profile.
+pub fn typeset(loaded: &Loaded, fonts: &text::fonts::FontSet) -> Result<layout::Layout, Diagnostics> {
+    typeset_profile(loaded, fonts, &loaded.config.profiles[loaded.config.reference])
+}
+
+/// Lays out the book for print in one profile.
+pub fn typeset_profile(loaded: &Loaded, fonts: &text::fonts::FontSet, p: &config::PdfProfile) -> Result<layout::Layout, Diagnostics> {
+    let mut g = geometry(p);
+    g.paragraph_numbers = loaded.config.config.edition.paragraph_numbers;
+    let ed = cite::Edition::new(&loaded.book, &loaded.config, None);
+    let extras = layout::book::Extras { colophon: colophon_facts(loaded, &ed), cite: ed.how_to_cite(&loaded.book) };
+    let before = stats::get();
+    let t = std::time::Instant::now();
+    let r = layout::book::layout(&loaded.book, &loaded.dir, fonts, g, loaded.config.config.typography.min_hyphenate_name, &extras)
+        .map_err(Diagnostics);
+    let after = stats::get();
+    let inner: std::time::Duration = [stats::Stage::Shaping, stats::Stage::LineBreaking, stats::Stage::Setting]
+        .iter()
+        .map(|s| after[*s as usize] - before[*s as usize])
+        .sum();
+    stats::add(stats::Stage::Layout, t.elapsed().saturating_sub(inner));
+    r
+}
+
+/// Colophon facts shared by the EPUB and the PDF: version, source, print edition, fingerprint.
+pub fn colophon_facts(loaded: &Loaded, ed: &cite::Edition) -> Vec<String> {
+    colophon_pairs(loaded, ed).into_iter().map(|(k, v)| format!("{k}: {v}")).collect()
+}
+
+fn colophon_pairs(loaded: &Loaded, ed: &cite::Edition) -> Vec<(String, String)> {
+    let mut v = Vec::new();
+    if let Some(ver) = &ed.version {
+        v.push((i18n::t(&loaded.book.meta.language, i18n::Key::Version).to_string(), ver.clone()));
+    }
+    if let Some(src) = &ed.source {
+        v.push((i18n::t(&loaded.book.meta.language, i18n::Key::Source).to_string(), src.clone()));
+    }
+    v.push((i18n::t(&loaded.book.meta.language, i18n::Key::ReferencePrint).to_string(), ed.print.clone()));
+    v.push((i18n::t(&loaded.book.meta.language, i18n::Key::Fingerprint).to_string(), loaded.book.meta.fingerprint.clone()));
+    v
+}
+
+/// Outputs rendered in memory.
+pub struct Rendered {
+    pub files: Vec<(String, Vec<u8>)>,
+    pub report: BuildReport,
+}
+
+/// Renders the requested outputs in memory.
+/// The PDF profiles to build: all, one by name (`--profile`), or none without a PDF target.
+fn select_profiles<'c>(
+    cfg: &'c config::BookConfig,
+    targets: &[Target],
+    profile: Option<&str>,
+) -> Result<Vec<&'c config::PdfProfile>, Diagnostics> {
+    if !targets.contains(&Target::Pdf) {
+        return Ok(Vec::new());
+    }
+    let Some(name) = profile else { return Ok(cfg.profiles.iter().collect()) };
+    let found: Vec<_> = cfg.profiles.iter().filter(|p| p.name == name).collect();
+    if found.is_empty() {
+        let names: Vec<&str> = cfg.profiles.iter().map(|p| p.name.as_str()).collect();
+        let list = if names.iter().all(|n| n.is_empty()) { "none (drop --profile)".to_string() } else { names.join(", ") };
+        return Err(Diagnostics(vec![
+            Diagnostic::error(format!("no PDF profile `{name}` in book.toml")).help(format!("profiles of this book: {list}")),
+        ]));
+    }
+    Ok(found)
+}
+
+/// Runs `jobs` on up to `workers` threads; results in job order.
+fn run_jobs<J: Sync, R: Send>(jobs: &[J], workers: usize, run: impl Fn(&J) -> R + Sync) -> Vec<R> {
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let results: std::sync::Mutex<Vec<(usize, R)>> = std::sync::Mutex::new(Vec::new());
+    std::thread::scope(|sc| {
+        for _ in 0..workers.max(1) {
+            sc.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    let Some(job) = jobs.get(i) else { break };
+                    let r = run(job);
+                    if let Ok(mut v) = results.lock() {
+                        v.push((i, r));
+                    }
+                }
+            });
+        }
+    });
+    let mut results = results.into_inner().unwrap_or_default();
+    results.sort_by_key(|(i, _)| *i);
+    results.into_iter().map(|(_, r)| r).collect()
+}
+
+/// How many threads: `QUIRE_THREADS`, else the cores. With one PDF the EPUB is the short job,
+/// and on long books the EPUB and PDF writers compete for memory bandwidth (the PDF slows by a
+/// third, BENCHMARKS.md): two threads only for short books; several profiles always in parallel.
+fn workers(jobs: usize, pages: usize) -> usize {
+    let cores = std::env::var("QUIRE_THREADS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .or_else(|| std::thread::available_parallelism().map(|n| n.get()).ok())
+        .unwrap_or(1);
+    if jobs >= 3 || pages < 100 { cores.min(jobs).max(1) } else { 1 }
+}
+
+/// One output rendered by a job: file name, bytes, and for a PDF its profile's report.
+type Done = Result<(String, Vec<u8>, Option<(String, layout::Report, pdf::Conformance)>), Diagnostics>;
+
+/// Renders the requested outputs in memory.
+pub fn render(loaded: &Loaded, targets: &[Target], profile: Option<&str>) -> Result<Rendered, Diagnostics> {
+    let fonts = &loaded.fonts;
+    let cfg = &loaded.config;
+    let stem = cfg.stem();
+    let profiles = select_profiles(cfg, targets, profile)?;
+    // The reference print edition is laid out first: the EPUB's page list and the citations'
+    // page ranges come from it.
+    let reference = &cfg.profiles[cfg.reference];
+    let ref_layout = typeset_profile(loaded, fonts, reference)?;
+    let ed = cite::Edition::new(&loaded.book, cfg, Some(&ref_layout));
+    let cite_text = ed.how_to_cite(&loaded.book);
+    // The EPUB and each PDF are independent jobs.
+    let mut jobs: Vec<Option<&config::PdfProfile>> = Vec::new();
+    if targets.contains(&Target::Epub) {
+        jobs.push(None);
+    }
+    jobs.extend(profiles.iter().map(|p| Some(*p)));
+    let run = |job: &Option<&config::PdfProfile>| -> Done {
+        let Some(p) = job else {
+            let edition = epub::Edition {
+                paragraph_numbers: cfg.config.edition.paragraph_numbers,
+                pages: Some(&ref_layout.map),
+                page_source: Some(format!("{}, {}", loaded.book.meta.identifier, ed.print)),
+                colophon: colophon_pairs(loaded, &ed),
+                cite: cite_text.clone(),
+            };
+            let bytes = stats::time(stats::Stage::Epub, || epub::build(&loaded.book, &loaded.dir, fonts, &edition))
+                .map_err(|d| Diagnostics(vec![d]))?;
+            return Ok((format!("{stem}.epub"), bytes, None));
+        };
+        let owned;
+        let lay = if std::ptr::eq(*p, reference) {
+            &ref_layout
+        } else {
+            owned = typeset_profile(loaded, fonts, p)?;
+            &owned
+        };
+        let (bytes, conf) =
+            stats::time(stats::Stage::Pdf, || pdf::write(&loaded.book, &loaded.dir, fonts, lay, p)).map_err(|d| Diagnostics(vec![d]))?;
+        Ok((cfg.pdf_name(p), bytes, Some((p.name.clone(), lay.report.clone(), conf))))
+    };
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut report = BuildReport::default();
+    for r in run_jobs(&jobs, workers(jobs.len(), ref_layout.pages.len()), run) {
+        let (name, bytes, lay) = r?;
+        files.push((name, bytes));
+        if let Some(l) = lay {
+            if report.layouts.is_empty() {
+                // Warnings about the manuscript are the same in every profile.
+                report.warnings.0.extend(l.1.warnings.clone());
+            }
+            report.layouts.push(l);
+        }
+    }
+    // Citation files for the edition and each letter.
+    stats::time(stats::Stage::Citations, || {
+        files.push(("CITATION.cff".to_string(), ed.cff().into_bytes()));
+        files.push((format!("{stem}.bib"), ed.bibtex().into_bytes()));
+        files.push((format!("{stem}.csl.json"), ed.csl_json().into_bytes()));
+        files.push((format!("{stem}.ris"), ed.ris().into_bytes()));
+    });
+    Ok(Rendered { files, report })
+}
