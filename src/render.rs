@@ -52,11 +52,11 @@ pub fn typeset_profile(loaded: &Loaded, fonts: &text::fonts::FontSet, p: &config
     g.paragraph_numbers = loaded.config.config.edition.paragraph_numbers;
     let ed = cite::Edition::new(&loaded.book, &loaded.config, None);
     let extras = layout::book::Extras { colophon: colophon_facts(loaded, &ed), cite: ed.how_to_cite(&loaded.book) };
-    let before = stats::get();
+    let before = stats::this_thread();
     let t = std::time::Instant::now();
     let r = layout::book::layout(&loaded.book, &loaded.dir, fonts, g, loaded.config.config.typography.min_hyphenate_name, &extras)
         .map_err(Diagnostics);
-    let after = stats::get();
+    let after = stats::this_thread();
     let inner: std::time::Duration = [stats::Stage::Shaping, stats::Stage::LineBreaking, stats::Stage::Setting]
         .iter()
         .map(|s| after[*s as usize] - before[*s as usize])

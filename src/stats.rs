@@ -1,5 +1,7 @@
-//! Time spent per stage, for `quire bench`. Process-wide accumulators (summed over threads):
-//! cheap enough to stay on in normal builds (a few clock reads per paragraph).
+//! Time spent per stage, for `quire bench`: a sum over the process (what the benchmark
+//! reports) and one per thread (so a stage can subtract the time its own inner stages took on
+//! its thread, even while other profiles are laid out in parallel). Cheap enough to stay on in
+//! normal builds (a few clock reads per paragraph).
 
 use std::sync::Mutex;
 use std::time::Duration;
@@ -38,10 +40,24 @@ impl Stage {
 
 static TIMES: Mutex<[Duration; 8]> = Mutex::new([Duration::ZERO; 8]);
 
+thread_local! {
+    static THREAD: std::cell::Cell<[Duration; 8]> = const { std::cell::Cell::new([Duration::ZERO; 8]) };
+}
+
 pub fn add(stage: Stage, d: Duration) {
     if let Ok(mut t) = TIMES.lock() {
         t[stage as usize] += d;
     }
+    THREAD.with(|c| {
+        let mut t = c.get();
+        t[stage as usize] += d;
+        c.set(t);
+    });
+}
+
+/// This thread's totals so far.
+pub fn this_thread() -> [Duration; 8] {
+    THREAD.with(|c| c.get())
 }
 
 /// Times the closure under `stage`.
@@ -50,10 +66,6 @@ pub fn time<T>(stage: Stage, f: impl FnOnce() -> T) -> T {
     let r = f();
     add(stage, t.elapsed());
     r
-}
-
-pub fn get() -> [Duration; 8] {
-    TIMES.lock().map(|t| *t).unwrap_or_default()
 }
 
 pub fn take() -> [Duration; 8] {

@@ -100,18 +100,9 @@ impl Xml {
         self
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
     /// The finished document's text.
     pub fn into_string(self) -> String {
         self.0
-    }
-
-    /// The text so far (for counting the characters a document uses).
-    pub fn as_str(&self) -> &str {
-        &self.0
     }
 }
 
