@@ -1,6 +1,6 @@
 //! Golden layout dumps (page, label, baseline, x, text) of small fixture books. A change in
 //! line breaking, pagination or furniture shows up as a diff. After an intended change, run
-//! `QUIRE_BLESS=1 cargo test --test golden` and review the diff of tests/fixtures/golden/.
+//! `QUIRE_BLESS=1 cargo test --test it golden` and review the diff of tests/fixtures/golden/.
 
 use std::path::Path;
 
