@@ -83,5 +83,5 @@ pub fn load(book_dir: &Path) -> Result<Loaded, Diagnostics> {
 }
 
 pub use output::{SUMS_FILE, build, check_out_dir, configured_out_dir, prepare, sha256sums, write};
-pub use render::{BuildReport, Rendered, Target, colophon_facts, geometry, render, typeset, typeset_profile};
+pub use render::{BuildReport, Rendered, Target, colophon_facts, render, typeset, typeset_profile};
 pub use verify::{Verdict, verify};

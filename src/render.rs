@@ -21,26 +21,6 @@ pub struct BuildReport {
     pub warnings: Diagnostics,
 }
 
-/// The page geometry of a PDF profile.
-pub fn geometry(p: &config::PdfProfile) -> layout::Geometry {
-    layout::Geometry {
-        width: p.width,
-        height: p.height,
-        top: p.margins[0],
-        bottom: p.margins[1],
-        inner: p.margins[2],
-        outer: p.margins[3],
-        body: p.body,
-        leading: p.leading,
-        recto_openings: p.recto_openings,
-        blank_pages: p.blank_pages,
-        pad_to: p.pad_to,
-        line_numbers: p.line_numbers,
-        teacher_page: p.teacher_page,
-        paragraph_numbers: false,
-    }
-}
-
 /// Lays out the book for print in the reference profile.
 pub fn typeset(loaded: &Loaded, fonts: &text::fonts::FontSet) -> Result<layout::Layout, Diagnostics> {
     typeset_profile(loaded, fonts, &loaded.config.profiles[loaded.config.reference])
@@ -48,8 +28,7 @@ pub fn typeset(loaded: &Loaded, fonts: &text::fonts::FontSet) -> Result<layout::
 
 /// Lays out the book for print in one profile.
 pub fn typeset_profile(loaded: &Loaded, fonts: &text::fonts::FontSet, p: &config::PdfProfile) -> Result<layout::Layout, Diagnostics> {
-    let mut g = geometry(p);
-    g.paragraph_numbers = loaded.config.config.edition.paragraph_numbers;
+    let g = layout::Geometry::from(p);
     let ed = cite::Edition::new(&loaded.book, &loaded.config, None);
     let extras = layout::book::Extras { colophon: colophon_facts(loaded, &ed), cite: ed.how_to_cite(&loaded.book) };
     let before = stats::this_thread();

@@ -49,9 +49,9 @@ impl Edition {
         let e = &cfg.config.edition;
         let p = &cfg.profiles[cfg.reference];
         let print = if p.name.is_empty() {
-            format!("the PDF ({:.0} × {:.0} mm)", p.width / 72.0 * 25.4, p.height / 72.0 * 25.4)
+            format!("the PDF ({:.0} × {:.0} mm)", p.page.width / 72.0 * 25.4, p.page.height / 72.0 * 25.4)
         } else {
-            format!("the {} PDF ({:.0} × {:.0} mm)", p.name, p.width / 72.0 * 25.4, p.height / 72.0 * 25.4)
+            format!("the {} PDF ({:.0} × {:.0} mm)", p.name, p.page.width / 72.0 * 25.4, p.page.height / 72.0 * 25.4)
         };
         let items = book
             .chapters()

@@ -10,7 +10,7 @@ pub mod units;
 
 pub use crate::model::date::Date;
 pub use identifier::check_identifier;
-pub use profile::PdfProfile;
+pub use profile::{Furniture, PageGeometry, PdfOptions, PdfProfile, TypeSpec};
 pub use schema::*;
 pub use units::{parse_length, parse_page_size};
 
@@ -126,7 +126,8 @@ pub fn parse(source: &str) -> Result<BookConfig, Vec<Diagnostic>> {
     let mut e = Errors { index, list: Vec::new() };
     let checked = check::all(&config, &mut e);
     let ty = &config.typography;
-    let base = PdfProfile::base(checked.page_size, checked.margins, *ty.body_size.get_ref(), *ty.leading.get_ref());
+    let text = TypeSpec { body: *ty.body_size.get_ref(), leading: *ty.leading.get_ref() };
+    let base = PdfProfile::base(checked.page_size, checked.margins, text, config.edition.paragraph_numbers);
     let (profiles, reference) = profile::profiles(&config, base, &mut e);
     if !e.list.is_empty() {
         return Err(e.list);

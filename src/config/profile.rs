@@ -7,47 +7,84 @@ use super::units::{parse_length, parse_page_size};
 use crate::diag::{Diagnostic, nearest};
 use toml::Spanned;
 
-/// A resolved PDF profile: every setting known.
+/// The page: trimmed size and margins, in points.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PageGeometry {
+    pub width: f32,
+    pub height: f32,
+    pub top: f32,
+    pub bottom: f32,
+    pub inner: f32,
+    pub outer: f32,
+}
+
+impl PageGeometry {
+    fn margins_mut(&mut self) -> [&mut f32; 4] {
+        [&mut self.top, &mut self.bottom, &mut self.inner, &mut self.outer]
+    }
+}
+
+/// The body type: size and leading, in points.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TypeSpec {
+    pub body: f32,
+    pub leading: f32,
+}
+
+/// What the pages carry and how they follow each other, besides the text.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Furniture {
+    /// Chapters, letters and parts open on rectos.
+    pub recto_openings: bool,
+    /// Blank pages may be inserted (half-title verso, front matter padding).
+    pub blank_pages: bool,
+    /// Pad the page count to a multiple of this.
+    pub pad_to: usize,
+    /// Number every Nth body line (0: none), restarting per chapter or letter.
+    pub line_numbers: usize,
+    /// Add an "About this edition" page after the contents.
+    pub teacher_page: bool,
+    /// Print paragraph numbers in the margin (from `[edition]`).
+    pub paragraph_numbers: bool,
+}
+
+/// What only the PDF file has: bleed, crop marks, link colour, the outline's state.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PdfOptions {
+    pub bleed: f32,
+    pub crop_marks: bool,
+    pub link_color: bool,
+    pub outline_open: bool,
+}
+
+/// A resolved PDF profile: every setting known, grouped as layout and the PDF writer use them.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PdfProfile {
     /// Profile name ("" for the single PDF of a book without profiles).
     pub name: String,
-    pub width: f32,
-    pub height: f32,
-    /// top, bottom, inner, outer
-    pub margins: [f32; 4],
-    pub body: f32,
-    pub leading: f32,
-    pub recto_openings: bool,
-    pub blank_pages: bool,
-    pub pad_to: usize,
-    pub bleed: f32,
-    pub crop_marks: bool,
-    pub line_numbers: usize,
-    pub link_color: bool,
-    pub outline_open: bool,
-    pub teacher_page: bool,
+    pub page: PageGeometry,
+    pub text: TypeSpec,
+    pub furniture: Furniture,
+    pub pdf: PdfOptions,
 }
 
 impl PdfProfile {
     /// The profile of a book without `[profiles]`: the typography as given.
-    pub fn base(page_size: (f32, f32), margins: [f32; 4], body: f32, leading: f32) -> PdfProfile {
+    pub fn base(page_size: (f32, f32), margins: [f32; 4], text: TypeSpec, paragraph_numbers: bool) -> PdfProfile {
+        let [top, bottom, inner, outer] = margins;
         PdfProfile {
             name: String::new(),
-            width: page_size.0,
-            height: page_size.1,
-            margins,
-            body,
-            leading,
-            recto_openings: false,
-            blank_pages: true,
-            pad_to: 1,
-            bleed: 0.0,
-            crop_marks: false,
-            line_numbers: 0,
-            link_color: false,
-            outline_open: false,
-            teacher_page: false,
+            page: PageGeometry { width: page_size.0, height: page_size.1, top, bottom, inner, outer },
+            text,
+            furniture: Furniture {
+                recto_openings: false,
+                blank_pages: true,
+                pad_to: 1,
+                line_numbers: 0,
+                teacher_page: false,
+                paragraph_numbers,
+            },
+            pdf: PdfOptions { bleed: 0.0, crop_marks: false, link_color: false, outline_open: false },
         }
     }
 }
@@ -67,45 +104,44 @@ fn resolve(config: &Config, name: &Spanned<String>, p: &ProfileCfg, base: &PdfPr
     let mut r = PdfProfile { name: name.clone(), ..base.clone() };
     if let Some(ps) = &p.page_size {
         match parse_page_size(ps.get_ref()) {
-            Ok((w, h)) => (r.width, r.height) = (w, h),
+            Ok((w, h)) => (r.page.width, r.page.height) = (w, h),
             Err(msg) => e.push(Diagnostic::error(msg).at(e.loc(ps.span())).help("use A4, A5, letter, 6x9in or `WIDTHxHEIGHT`")),
         }
     }
     if let Some(m) = &p.margins {
-        for (i, v) in [&m.top, &m.bottom, &m.inner, &m.outer].into_iter().enumerate() {
+        for (slot, v) in r.page.margins_mut().into_iter().zip([&m.top, &m.bottom, &m.inner, &m.outer]) {
             match parse_length(v.get_ref()) {
-                Ok(x) => r.margins[i] = x,
+                Ok(x) => *slot = x,
                 Err(msg) => e.push(Diagnostic::error(msg).at(e.loc(v.span())).help("write a length such as \"18mm\"")),
             }
         }
     }
-    r.body = p.body_size.as_ref().map(|b| *b.get_ref()).unwrap_or(r.body);
-    let scaled = if p.body_size.is_some() { r.body * ty.leading.get_ref() / ty.body_size.get_ref() } else { r.leading };
-    r.leading = p.leading.as_ref().map(|l| *l.get_ref()).unwrap_or(scaled);
-    let sane = (4.0..=72.0).contains(&r.body) && r.leading >= r.body && r.leading <= 3.0 * r.body;
+    let t = &mut r.text;
+    t.body = p.body_size.as_ref().map(|b| *b.get_ref()).unwrap_or(t.body);
+    let scaled = if p.body_size.is_some() { t.body * ty.leading.get_ref() / ty.body_size.get_ref() } else { t.leading };
+    t.leading = p.leading.as_ref().map(|l| *l.get_ref()).unwrap_or(scaled);
+    let sane = (4.0..=72.0).contains(&t.body) && t.leading >= t.body && t.leading <= 3.0 * t.body;
     if !sane {
         let span = p.leading.as_ref().map(|l| l.span()).or(p.body_size.as_ref().map(|b| b.span()));
-        let d = Diagnostic::error(format!("profile `{name}`: body size {} pt with leading {} pt is out of range", r.body, r.leading))
-            .at(span.map(|s| e.loc(s)).unwrap_or(at.clone()))
-            .help("body-size 4–72 pt; leading between the body size and three times it");
+        let d =
+            Diagnostic::error(format!("profile `{name}`: body size {} pt with leading {} pt is out of range", r.text.body, r.text.leading))
+                .at(span.map(|s| e.loc(s)).unwrap_or(at.clone()))
+                .help("body-size 4–72 pt; leading between the body size and three times it");
         e.push(d);
     }
     if let Some(b) = &p.bleed {
         match parse_length(b.get_ref()) {
-            Ok(x) if x <= 36.0 => r.bleed = x,
+            Ok(x) if x <= 36.0 => r.pdf.bleed = x,
             Ok(_) => e.push(Diagnostic::error("bleed is larger than half an inch").at(e.loc(b.span())).help("3mm (0.125in) is usual")),
             Err(msg) => e.push(Diagnostic::error(msg).at(e.loc(b.span())).help("write a length such as \"3mm\"")),
         }
     }
-    r.recto_openings = p.recto_openings;
-    r.blank_pages = p.blank_pages;
-    r.pad_to = p.pad_to.clamp(1, 64);
-    r.crop_marks = p.crop_marks;
-    r.line_numbers = p.line_numbers;
-    r.link_color = p.link_color;
-    r.outline_open = p.outline_open;
-    r.teacher_page = p.teacher_page;
-    if r.margins[0] + r.margins[1] > r.height * 0.6 || r.margins[2] + r.margins[3] > r.width * 0.6 {
+    let f = &mut r.furniture;
+    (f.recto_openings, f.blank_pages, f.pad_to, f.line_numbers, f.teacher_page) =
+        (p.recto_openings, p.blank_pages, p.pad_to.clamp(1, 64), p.line_numbers, p.teacher_page);
+    (r.pdf.crop_marks, r.pdf.link_color, r.pdf.outline_open) = (p.crop_marks, p.link_color, p.outline_open);
+    let g = &r.page;
+    if g.top + g.bottom > g.height * 0.6 || g.inner + g.outer > g.width * 0.6 {
         e.push(
             Diagnostic::error(format!("profile `{name}`: the margins leave too little room for text"))
                 .at(at)

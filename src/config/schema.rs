@@ -81,28 +81,6 @@ fn one() -> usize {
     1
 }
 
-/// A resolved PDF profile: every setting known.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PdfProfile {
-    /// Profile name ("" for the single PDF of a book without profiles).
-    pub name: String,
-    pub width: f32,
-    pub height: f32,
-    /// top, bottom, inner, outer
-    pub margins: [f32; 4],
-    pub body: f32,
-    pub leading: f32,
-    pub recto_openings: bool,
-    pub blank_pages: bool,
-    pub pad_to: usize,
-    pub bleed: f32,
-    pub crop_marks: bool,
-    pub line_numbers: usize,
-    pub link_color: bool,
-    pub outline_open: bool,
-    pub teacher_page: bool,
-}
-
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct Metadata {

@@ -108,8 +108,8 @@ fn layout_once<'a>(
     let flowed = flow.finish()?;
     let pages = pages::assemble(seqs, first_body, &book.meta.title, &flowed, g, eng);
     Ok(Layout {
-        width: g.width,
-        height: g.height,
+        width: g.page.width,
+        height: g.page.height,
         pages: pages.pages,
         nodes: flowed.nodes,
         contents: flowed.contents,

@@ -25,13 +25,21 @@ pub(super) fn head_and_folio(
     }
     let sh = &mut eng.shaper;
     let folio = page.label.text();
-    let hs = Style::new(Face::Italic, g.body * 0.82);
-    let fs = Style::new(Face::Regular, g.body * 0.82);
-    let head_y = g.top - g.leading * 1.1;
+    let hs = Style::new(Face::Italic, g.text.body * 0.82);
+    let fs = Style::new(Face::Regular, g.text.body * 0.82);
+    let head_y = g.page.top - g.text.leading * 1.1;
     let left = g.left(index);
     if opening || plain {
         let w = text_width(sh, &folio, fs);
-        push_text(page, sh, &folio, fs, g.width / 2.0 - w / 2.0, g.height - g.bottom + g.leading * 1.6, Artifact::Footer);
+        push_text(
+            page,
+            sh,
+            &folio,
+            fs,
+            g.page.width / 2.0 - w / 2.0,
+            g.page.height - g.page.bottom + g.text.leading * 1.6,
+            Artifact::Footer,
+        );
         return;
     }
     let recto = index.is_multiple_of(2);
@@ -47,17 +55,17 @@ pub(super) fn head_and_folio(
 /// A paragraph number in the left margin, next to the text: placed before the line, it never
 /// comes between a hyphenated word's halves when the text is copied or extracted.
 pub(super) fn paragraph_number(page: &mut PageOut, n: u32, left: f32, baseline: f32, g: Geometry, eng: &mut Engine) {
-    let st = Style::new(Face::Italic, g.body * 0.72);
+    let st = Style::new(Face::Italic, g.text.body * 0.72);
     let t = n.to_string();
     let w = text_width(&mut eng.shaper, &t, st);
-    push_text(page, &mut eng.shaper, &t, st, left - 0.6 * g.body - w, baseline, Artifact::ParagraphNumber);
+    push_text(page, &mut eng.shaper, &t, st, left - 0.6 * g.text.body - w, baseline, Artifact::ParagraphNumber);
 }
 
 /// A line number in the left margin (for the same reason as paragraph numbers).
 pub(super) fn line_number(page: &mut PageOut, n: usize, left: f32, baseline: f32, g: Geometry, eng: &mut Engine) {
-    let st = Style::new(Face::Regular, g.body * 0.7);
+    let st = Style::new(Face::Regular, g.text.body * 0.7);
     let t = n.to_string();
     let w = text_width(&mut eng.shaper, &t, st);
-    let gap = if g.paragraph_numbers { 2.6 * g.body } else { 0.8 * g.body };
+    let gap = if g.furniture.paragraph_numbers { 2.6 * g.text.body } else { 0.8 * g.text.body };
     push_text(page, &mut eng.shaper, &t, st, left - gap - w, baseline, Artifact::LineNumber);
 }

@@ -52,9 +52,9 @@ pub(super) fn assemble(seqs: Vec<Sequence>, first_body: usize, book_title: &str,
     let mut out = Pages { pages: Vec::new(), anchors: BTreeMap::new(), report: Report::default(), map: PageMap::default() };
     let mut starts: Vec<PageStart> = Vec::new();
     let mut labels = Labels { roman: 0, arabic: 0 };
-    let paginator = Paginator { avail: g.block_height(), sep: g.leading, notes: &flowed.notes };
+    let paginator = Paginator { avail: g.block_height(), sep: g.text.leading, notes: &flowed.notes };
     for (si, mut seq) in seqs.into_iter().enumerate() {
-        let needs_recto = (si == first_body && g.blank_pages) || (seq.opens_recto && g.recto_openings);
+        let needs_recto = (si == first_body && g.furniture.blank_pages) || (seq.opens_recto && g.furniture.recto_openings);
         if needs_recto && out.pages.len() % 2 == 1 {
             // A truly blank verso: no head, no folio. Before the body it ends the front matter.
             out.pages.push(PageOut { label: labels.next(si > first_body), items: Vec::new() });
@@ -85,7 +85,7 @@ pub(super) fn assemble(seqs: Vec<Sequence>, first_body: usize, book_title: &str,
         }
     }
     // Pad the page count (print on demand wants a multiple of 4).
-    while !out.pages.len().is_multiple_of(g.pad_to.max(1)) {
+    while !out.pages.len().is_multiple_of(g.furniture.pad_to.max(1)) {
         out.pages.push(PageOut { label: labels.next(true), items: Vec::new() });
         starts.push(PageStart::Follow);
     }
@@ -119,7 +119,7 @@ fn place_body(
     g: Geometry,
     eng: &mut Engine,
 ) {
-    let mut y = g.top;
+    let mut y = g.page.top;
     for &k in plan.floats.iter().chain(plan.items.iter()) {
         let top = y;
         let Some(item) = slots[k].take() else { continue };
@@ -130,13 +130,13 @@ fn place_body(
         place(page, item, ctx.left, &mut y, ctx.index, &mut out.anchors, &mut out.report, &g);
         let baseline = top + leading * 0.78;
         if let Some(pn) = para_number
-            && g.paragraph_numbers
+            && g.furniture.paragraph_numbers
         {
             furniture::paragraph_number(page, pn, ctx.left, baseline, g, eng);
         }
-        if numbered && g.line_numbers > 0 {
+        if numbered && g.furniture.line_numbers > 0 {
             *line_no += 1;
-            if line_no.is_multiple_of(g.line_numbers) {
+            if line_no.is_multiple_of(g.furniture.line_numbers) {
                 furniture::line_number(page, *line_no, ctx.left, baseline, g, eng);
             }
         }
@@ -149,8 +149,8 @@ fn place_notes(page: &mut PageOut, plan: &Plan, flowed: &Flowed, ctx: &PageCtx, 
     }
     let lines = |n: &String, f: usize, t: usize| flowed.notes.get(n).map(|v| &v[f..t]).unwrap_or(&[]);
     let nh: f32 = plan.notes.iter().map(|(n, f, t)| lines(n, *f, *t).iter().map(VItem::height).sum::<f32>()).sum();
-    let mut ny = g.height - g.bottom - nh;
-    page.items.push(Placed::Rule { x0: ctx.left, x1: ctx.left + 48.0, y: ny - g.leading * 0.45, width: 0.4 });
+    let mut ny = g.page.height - g.page.bottom - nh;
+    page.items.push(Placed::Rule { x0: ctx.left, x1: ctx.left + 48.0, y: ny - g.text.leading * 0.45, width: 0.4 });
     for (n, f, t) in &plan.notes {
         for it in lines(n, *f, *t) {
             place(page, it.clone(), ctx.left, &mut ny, ctx.index, &mut out.anchors, &mut out.report, &g);

@@ -47,7 +47,7 @@ pub(super) fn text(
         None => ContentTag::Span(SpanTag::empty()),
     };
     let id = surface.start_tagged(tag);
-    let coloured = w.profile.link_color && run.link.is_some();
+    let coloured = w.profile.pdf.link_color && run.link.is_some();
     if coloured {
         surface.set_fill(Some(Fill { paint: krilla::color::rgb::Color::new(0x1d, 0x4e, 0x89).into(), ..Fill::default() }));
     }

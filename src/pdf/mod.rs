@@ -120,8 +120,8 @@ fn write_page(w: &mut Writer, doc: &mut Document, page: &crate::layout::PageOut)
         Label::Arabic(n) => PageLabel::new(Some(NumberingStyle::Arabic), None, NonZeroU32::new(n as u32)),
     };
     // The trimmed page sits inside the bleed, and crop marks (if any) outside that.
-    let slug = if profile.crop_marks { 30.0 } else { 0.0 };
-    let off = profile.bleed + slug;
+    let slug = if profile.pdf.crop_marks { 30.0 } else { 0.0 };
+    let off = profile.pdf.bleed + slug;
     let (mw, mh) = (layout.width + 2.0 * off, layout.height + 2.0 * off);
     let Some(size) = Size::from_wh(mw, mh) else {
         return Err(Diagnostic::error(format!("the page size {mw} × {mh} pt is not usable"))
@@ -130,18 +130,18 @@ fn write_page(w: &mut Writer, doc: &mut Document, page: &crate::layout::PageOut)
     let mut settings = PageSettings::new(size).with_page_label(label);
     if off > 0.0 {
         settings = settings.with_trim_box(Rect::from_xywh(off, off, layout.width, layout.height)).with_bleed_box(Rect::from_xywh(
-            off - profile.bleed,
-            off - profile.bleed,
-            layout.width + 2.0 * profile.bleed,
-            layout.height + 2.0 * profile.bleed,
+            off - profile.pdf.bleed,
+            off - profile.pdf.bleed,
+            layout.width + 2.0 * profile.pdf.bleed,
+            layout.height + 2.0 * profile.pdf.bleed,
         ));
     }
     let mut p = doc.start_page_with(settings);
     let mut links: Vec<(Rect, Link, usize)> = Vec::new();
     {
         let mut surface = p.surface();
-        if profile.crop_marks {
-            crop_marks(&mut surface, off, layout.width, layout.height, profile.bleed);
+        if profile.pdf.crop_marks {
+            crop_marks(&mut surface, off, layout.width, layout.height, profile.pdf.bleed);
         }
         surface.push_transform(&krilla::geom::Transform::from_translate(off, off));
         for item in &page.items {
@@ -189,7 +189,7 @@ fn set_outline(w: &Writer, doc: &mut Document) {
     let mut stack: Vec<OutlineNode> = Vec::new();
     for item in &layout.outline {
         let Some(d) = dest(&item.anchor) else { continue };
-        let node = OutlineNode::new(item.title.clone(), d).with_open(profile.outline_open);
+        let node = OutlineNode::new(item.title.clone(), d).with_open(profile.pdf.outline_open);
         if item.level == 0 {
             if let Some(n) = stack.pop() {
                 outline.push_child(n);

@@ -30,9 +30,9 @@ impl Flow<'_, '_> {
                 Block::CodeBlock { text, pos, .. } => self.code(&f, text, *pos, items),
                 Block::Table { head, rows, pos, align } => self.table(&f, head, rows, align, *pos, items),
                 Block::ThematicBreak { .. } => {
-                    items.push(VItem::Space(g.leading * 0.5));
-                    items.push(VItem::Rule { width: 3.0 * g.body, height: g.leading * 0.5, left: false });
-                    items.push(VItem::Space(g.leading * 0.5));
+                    items.push(VItem::Space(g.text.leading * 0.5));
+                    items.push(VItem::Rule { width: 3.0 * g.text.body, height: g.text.leading * 0.5, left: false });
+                    items.push(VItem::Space(g.text.leading * 0.5));
                 }
                 Block::Figure(fig) => {
                     if let Some(v) = self.figure(fig, f.ch, f.parent, f.width) {
@@ -48,12 +48,12 @@ impl Flow<'_, '_> {
         let g = self.g;
         let p = self.node(f.parent, SKind::P);
         let mut spans = Vec::new();
-        let size = if f.x > 0.0 { g.body * 0.95 } else { g.body };
+        let size = if f.x > 0.0 { g.text.body * 0.95 } else { g.text.body };
         self.spans(inlines, Style::new(Face::Regular, size), Some(f.ch), &mut spans);
-        let indent = if first { 0.0 } else { EM_INDENT * g.body };
+        let indent = if first { 0.0 } else { EM_INDENT * g.text.body };
         let mut v = self.para_lines(
             spans,
-            ParaLook { width: f.width, indent, align: Align::Justify, leading: g.leading, x: f.x },
+            ParaLook { width: f.width, indent, align: Align::Justify, leading: g.text.leading, x: f.x },
             p,
             Some((&f.ch.file, pos.line)),
             f.x == 0.0,
@@ -79,42 +79,45 @@ impl Flow<'_, '_> {
         let g = self.g;
         let lv = (f.level + (hl).max(2) - 1).min(6);
         let h = self.node(f.parent, SKind::H(lv, plain_text(inlines)));
-        items.push(VItem::Space(g.leading));
-        let style =
-            if hl <= 2 { Style::new(Face::Italic, g.body * 1.1) } else { Style { smcp: true, ..Style::new(Face::Regular, g.body) } };
+        items.push(VItem::Space(g.text.leading));
+        let style = if hl <= 2 {
+            Style::new(Face::Italic, g.text.body * 1.1)
+        } else {
+            Style { smcp: true, ..Style::new(Face::Regular, g.text.body) }
+        };
         let mut spans = Vec::new();
         self.spans(inlines, style, Some(f.ch), &mut spans);
         let mut v = self.para_lines(
             spans,
-            ParaLook { width: f.width, indent: 0.0, align: Align::Center, leading: g.leading, x: f.x },
+            ParaLook { width: f.width, indent: 0.0, align: Align::Center, leading: g.text.leading, x: f.x },
             h,
             Some((&f.ch.file, pos.line)),
             false,
         );
         mark_heading(&mut v, id);
         items.extend(v);
-        items.push(VItem::Space(g.leading * 0.5));
+        items.push(VItem::Space(g.text.leading * 0.5));
     }
 
     fn quote(&mut self, f: &Frame, blocks: &[Block], pos: crate::model::Pos, items: &mut Vec<VItem>) {
         let g = self.g;
         let q = self.node(f.parent, SKind::BlockQuote);
-        items.push(VItem::Space(g.leading * 0.5));
+        items.push(VItem::Space(g.text.leading * 0.5));
         let start = items.len();
         let mut first = true;
-        let inset = self.inset(f.width, 3.0 * g.body, f.ch, pos) / 2.0;
+        let inset = self.inset(f.width, 3.0 * g.text.body, f.ch, pos) / 2.0;
         self.blocks(blocks, Frame { parent: q, width: f.width - 2.0 * inset, x: f.x + inset, ..*f }, items, &mut first);
         // Short quotations are kept whole.
         if items.len() - start <= 5 {
             keep_all(&mut items[start..]);
         }
-        items.push(VItem::Space(g.leading * 0.5));
+        items.push(VItem::Space(g.text.leading * 0.5));
     }
 
     fn list(&mut self, f: &Frame, start: Option<u64>, list: &[Vec<Block>], tight: bool, pos: crate::model::Pos, items: &mut Vec<VItem>) {
         let g = self.g;
         let l = self.node(f.parent, SKind::L(start.is_some()));
-        let inset = self.inset(f.width, 1.5 * g.body, f.ch, pos);
+        let inset = self.inset(f.width, 1.5 * g.text.body, f.ch, pos);
         for (k, item) in list.iter().enumerate() {
             let li = self.node(l, SKind::LI);
             let label = match start {
@@ -128,7 +131,7 @@ impl Flow<'_, '_> {
             self.blocks(item, Frame { parent: body, width: f.width - inset, x: f.x + inset, ..*f }, items, &mut first);
             // The label hangs in the indent of the item's first line.
             if let Some(VItem::Line(first_line)) = items[before..].iter_mut().find(|i| matches!(i, VItem::Line(_))) {
-                let st = Style::new(Face::Regular, g.body);
+                let st = Style::new(Face::Regular, g.text.body);
                 let gl = self.eng.shaper.shape(st.face, false, &label);
                 let scale = st.size / self.eng.shaper.units_per_em(st.face);
                 let glyphs: Vec<PGlyph> = gl
@@ -139,20 +142,20 @@ impl Flow<'_, '_> {
                 let c = self.content(lbl);
                 first_line
                     .runs
-                    .insert(0, (Run { x: -lw - 0.4 * g.body, style: st, link: None, glyphs, text: label.clone(), expand: 1.0 }, c));
+                    .insert(0, (Run { x: -lw - 0.4 * g.text.body, style: st, link: None, glyphs, text: label.clone(), expand: 1.0 }, c));
             }
             if !tight {
-                items.push(VItem::Space(g.leading * 0.3));
+                items.push(VItem::Space(g.text.leading * 0.3));
             }
         }
-        items.push(VItem::Space(g.leading * 0.3));
+        items.push(VItem::Space(g.text.leading * 0.3));
     }
 
     fn code(&mut self, f: &Frame, text: &str, pos: crate::model::Pos, items: &mut Vec<VItem>) {
         let g = self.g;
         let c = self.node(f.parent, SKind::Code);
-        items.push(VItem::Space(g.leading * 0.4));
-        let st = Style::new(Face::Mono, g.body * 0.8);
+        items.push(VItem::Space(g.text.leading * 0.4));
+        let st = Style::new(Face::Mono, g.text.body * 0.8);
         let cw = {
             let gl = self.eng.shaper.shape(Face::Mono, false, "0");
             crate::text::shape::width(&gl) as f32 * st.size / self.eng.shaper.units_per_em(Face::Mono)
@@ -164,12 +167,12 @@ impl Flow<'_, '_> {
                 if chars.is_empty() { vec![String::new()] } else { chars.chunks(per_line).map(|c| c.iter().collect()).collect() };
             for chunk in chunks {
                 let v = if chunk.trim().is_empty() {
-                    vec![VItem::Space(g.leading * 0.85)]
+                    vec![VItem::Space(g.text.leading * 0.85)]
                 } else {
                     let spans = vec![Span { text: chunk.replace(' ', "\u{a0}"), style: st, link: None, note: None, model_offset: None }];
                     self.para_lines(
                         spans,
-                        ParaLook { width: f.width, indent: 0.0, align: Align::Ragged, leading: g.leading * 0.85, x: f.x },
+                        ParaLook { width: f.width, indent: 0.0, align: Align::Ragged, leading: g.text.leading * 0.85, x: f.x },
                         c,
                         Some((&f.ch.file, pos.line)),
                         false,
@@ -178,7 +181,7 @@ impl Flow<'_, '_> {
                 items.extend(v);
             }
         }
-        items.push(VItem::Space(g.leading * 0.4));
+        items.push(VItem::Space(g.text.leading * 0.4));
     }
 
     fn table(
@@ -192,7 +195,7 @@ impl Flow<'_, '_> {
     ) {
         let g = self.g;
         let t = self.node(f.parent, SKind::Table);
-        items.push(VItem::Space(g.leading * 0.5));
+        items.push(VItem::Space(g.text.leading * 0.5));
         let ncol = head.len().max(rows.iter().map(Vec::len).max().unwrap_or(0)).max(1);
         let colw = f.width / ncol as f32;
         let mut all_rows: Vec<(bool, &[Vec<Inline>])> = Vec::new();
@@ -209,7 +212,7 @@ impl Flow<'_, '_> {
                 let node = self.node(tr, if is_head { SKind::TH } else { SKind::TD });
                 let face = if is_head { Face::Bold } else { Face::Regular };
                 let mut spans = Vec::new();
-                self.spans(cell, Style::new(face, g.body * 0.9), Some(f.ch), &mut spans);
+                self.spans(cell, Style::new(face, g.text.body * 0.9), Some(f.ch), &mut spans);
                 let al = match align.get(ci) {
                     Some(crate::model::Align::Right) => Align::Right,
                     Some(crate::model::Align::Center) => Align::Center,
@@ -217,7 +220,7 @@ impl Flow<'_, '_> {
                 };
                 let v = self.para_lines(
                     spans,
-                    ParaLook { width: colw - 6.0, indent: 0.0, align: al, leading: g.leading * 0.9, x: f.x + ci as f32 * colw },
+                    ParaLook { width: colw - 6.0, indent: 0.0, align: al, leading: g.text.leading * 0.9, x: f.x + ci as f32 * colw },
                     node,
                     Some((&f.ch.file, pos.line)),
                     false,
@@ -249,9 +252,9 @@ impl Flow<'_, '_> {
                 }
             }
             if is_head {
-                items.push(VItem::Rule { width: f.width, height: g.leading * 0.3, left: true });
+                items.push(VItem::Rule { width: f.width, height: g.text.leading * 0.3, left: true });
             }
         }
-        items.push(VItem::Space(g.leading * 0.5));
+        items.push(VItem::Space(g.text.leading * 0.5));
     }
 }

@@ -8,17 +8,18 @@ impl Flow<'_, '_> {
     pub(in crate::layout) fn chapter(&mut self, ch: &Chapter, parent: usize, level: u8) -> Vec<VItem> {
         let g = self.g;
         let sect = self.node(parent, SKind::Sect);
-        let mut items = vec![VItem::Space(g.leading * 3.0)];
+        let mut items = vec![VItem::Space(g.text.leading * 3.0)];
         let mut title_inl = Vec::new();
         if let Some(n) = ch.letter.as_ref().and_then(|l| l.number.as_ref()) {
             title_inl.push(Inline::Text(format!("{n}. ")));
         }
         title_inl.extend(ch.title.iter().filter(|i| !matches!(i, Inline::NoteRef { .. })).cloned());
         let h = self.node(sect, SKind::H(level, plain_text(&title_inl)));
-        let mut head = self.simple_lines(&title_inl, Style::new(Face::Regular, g.body * 1.36), Align::Center, g.body * 1.75, h, Some(ch));
+        let mut head =
+            self.simple_lines(&title_inl, Style::new(Face::Regular, g.text.body * 1.36), Align::Center, g.text.body * 1.75, h, Some(ch));
         mark_heading(&mut head, &ch.id);
         items.extend(head);
-        items.push(VItem::Space(g.leading * 1.5));
+        items.push(VItem::Space(g.text.leading * 1.5));
         if let Some(l) = &ch.letter {
             self.letter_head(ch, l, sect, &mut items);
         }
@@ -39,18 +40,18 @@ impl Flow<'_, '_> {
         let g = self.g;
         if !l.dateline.is_empty() {
             let p = self.node(sect, SKind::P);
-            let mut v = self.simple_lines(&l.dateline, Style::new(Face::Italic, g.body), Align::Right, g.leading, p, Some(ch));
+            let mut v = self.simple_lines(&l.dateline, Style::new(Face::Italic, g.text.body), Align::Right, g.text.leading, p, Some(ch));
             keep_all(&mut v);
             items.extend(v);
-            items.push(VItem::Space(g.leading * 0.5));
+            items.push(VItem::Space(g.text.leading * 0.5));
         }
         if !l.salutation.is_empty() {
             let p = self.node(sect, SKind::P);
             let mut v = self.simple_lines(
                 &l.salutation,
-                Style { smcp: true, ..Style::new(Face::Regular, g.body) },
+                Style { smcp: true, ..Style::new(Face::Regular, g.text.body) },
                 Align::Ragged,
-                g.leading,
+                g.text.leading,
                 p,
                 Some(ch),
             );
@@ -63,7 +64,7 @@ impl Flow<'_, '_> {
     fn letter_end(&mut self, ch: &Chapter, l: &crate::model::Letter, sect: usize, items: &mut Vec<VItem>) {
         let g = self.g;
         if !l.closing.is_empty() || !l.signature.is_empty() {
-            items.push(VItem::Space(g.leading * 0.5));
+            items.push(VItem::Space(g.text.leading * 0.5));
             // The closing stays with the last lines of the letter and with the signature.
             if let Some(VItem::Line(last)) = items.iter_mut().rev().find(|i| matches!(i, VItem::Line(_))) {
                 last.keep_with_next = true;
@@ -75,10 +76,10 @@ impl Flow<'_, '_> {
                 }
                 let p = self.node(sect, SKind::P);
                 let mut spans = Vec::new();
-                self.spans(inl, Style { smcp, ..Style::new(Face::Regular, g.body) }, Some(ch), &mut spans);
+                self.spans(inl, Style { smcp, ..Style::new(Face::Regular, g.text.body) }, Some(ch), &mut spans);
                 let mut v = self.para_lines(
                     spans,
-                    ParaLook { width: g.measure() * 0.5, indent: 0.0, align: Align::Ragged, leading: g.leading, x },
+                    ParaLook { width: g.measure() * 0.5, indent: 0.0, align: Align::Ragged, leading: g.text.leading, x },
                     p,
                     Some((&ch.file, ch.pos.line)),
                     false,
@@ -91,13 +92,13 @@ impl Flow<'_, '_> {
             }
         }
         if !l.source.is_empty() {
-            items.push(VItem::Space(g.leading));
-            items.push(VItem::Rule { width: 36.0, height: g.leading * 0.5, left: true });
+            items.push(VItem::Space(g.text.leading));
+            items.push(VItem::Rule { width: 36.0, height: g.text.leading * 0.5, left: true });
             let p = self.node(sect, SKind::P);
             let mut inl = vec![Inline::SmallCaps(vec![Inline::Text(format!("{}: ", crate::i18n::t(&self.lang, Key::Source)))])];
             inl.extend(l.source.iter().cloned());
-            let small = Style::new(Face::Regular, g.body * 0.82);
-            let mut v = self.simple_lines(&inl, small, Align::Ragged, g.leading * 0.82, p, Some(ch));
+            let small = Style::new(Face::Regular, g.text.body * 0.82);
+            let mut v = self.simple_lines(&inl, small, Align::Ragged, g.text.leading * 0.82, p, Some(ch));
             keep_all(&mut v);
             items.extend(v);
         }
@@ -108,7 +109,7 @@ impl Flow<'_, '_> {
         let g = self.g;
         for (i, note) in ch.notes.iter().enumerate() {
             let nnode = self.node(sect, SKind::Note);
-            let small = Style::new(Face::Regular, g.body * 0.82);
+            let small = Style::new(Face::Regular, g.text.body * 0.82);
             let mut lines = Vec::new();
             let mut firstp = true;
             for b in &note.blocks {
@@ -129,9 +130,9 @@ impl Flow<'_, '_> {
                         spans,
                         ParaLook {
                             width: g.measure(),
-                            indent: if firstp { 0.0 } else { g.body },
+                            indent: if firstp { 0.0 } else { g.text.body },
                             align: Align::Justify,
-                            leading: g.leading * 0.82,
+                            leading: g.text.leading * 0.82,
                             x: 0.0,
                         },
                         p,

@@ -35,7 +35,7 @@ impl Flow<'_, '_> {
         let mut caption = Vec::new();
         if !f.caption.is_empty() || !f.credit.is_empty() {
             let cap = self.node(node, SKind::Caption);
-            let small = Style::new(Face::Regular, g.body * 0.82);
+            let small = Style::new(Face::Regular, g.text.body * 0.82);
             let mut spans = Vec::new();
             self.spans(&f.caption, small, Some(ch), &mut spans);
             if !f.credit.is_empty() {
@@ -44,7 +44,7 @@ impl Flow<'_, '_> {
             }
             let v = self.para_lines(
                 spans,
-                ParaLook { width, indent: 0.0, align: Align::Center, leading: g.leading * 0.82, x: 0.0 },
+                ParaLook { width, indent: 0.0, align: Align::Center, leading: g.text.leading * 0.82, x: 0.0 },
                 cap,
                 Some((&ch.file, f.pos.line)),
                 false,

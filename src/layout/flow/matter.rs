@@ -27,9 +27,9 @@ impl Flow<'_, '_> {
         let m = &book.meta;
         let ht = self.node(0, SKind::Div);
         let mut v = vec![VItem::Space(g.block_height() * 0.28)];
-        v.extend(self.text_lines(&m.title, Style::new(Face::Italic, g.body * 1.3), Align::Center, g.body * 1.7, ht));
+        v.extend(self.text_lines(&m.title, Style::new(Face::Italic, g.text.body * 1.3), Align::Center, g.text.body * 1.7, ht));
         seqs.push(Sequence { items: v, head: None, plain: true, opens_recto: false, doc: DocId::TitlePage });
-        if g.blank_pages {
+        if g.furniture.blank_pages {
             seqs.push(Sequence { items: vec![VItem::Space(1.0)], head: None, plain: true, opens_recto: false, doc: DocId::TitlePage });
         }
         let v = self.title_page(book);
@@ -44,31 +44,31 @@ impl Flow<'_, '_> {
         let tp = self.node(0, SKind::Div);
         let mut v = vec![VItem::Space(g.block_height() * 0.18)];
         let th = self.node(tp, SKind::H(1, m.title.clone()));
-        let mut t = self.text_lines(&m.title, Style::new(Face::Regular, g.body * 2.0), Align::Center, g.body * 2.5, th);
+        let mut t = self.text_lines(&m.title, Style::new(Face::Regular, g.text.body * 2.0), Align::Center, g.text.body * 2.5, th);
         mark_heading(&mut t, "title-page");
         v.extend(t);
         if let Some(sub) = &m.subtitle {
-            v.push(VItem::Space(g.leading));
+            v.push(VItem::Space(g.text.leading));
             let p = self.node(tp, SKind::P);
-            v.extend(self.text_lines(sub, Style::new(Face::Italic, g.body * 1.2), Align::Center, g.body * 1.6, p));
+            v.extend(self.text_lines(sub, Style::new(Face::Italic, g.text.body * 1.2), Align::Center, g.text.body * 1.6, p));
         }
-        v.push(VItem::Space(g.leading * 4.0));
+        v.push(VItem::Space(g.text.leading * 4.0));
         for c in &m.creators {
             let p = self.node(tp, SKind::P);
             let line = if c.role == "edt" { format!("{} {}", self.tr(Key::EditedBy), c.name) } else { c.name.clone() };
             v.extend(self.simple_lines(
                 &[Inline::SmallCaps(vec![Inline::Text(line)])],
-                Style::new(Face::Regular, g.body * 1.1),
+                Style::new(Face::Regular, g.text.body * 1.1),
                 Align::Center,
-                g.leading * 1.3,
+                g.text.leading * 1.3,
                 p,
                 None,
             ));
         }
         if let Some(p) = &m.publisher {
-            v.push(VItem::Space(g.leading * 6.0));
+            v.push(VItem::Space(g.text.leading * 6.0));
             let n = self.node(tp, SKind::P);
-            v.extend(self.text_lines(p, Style::new(Face::Regular, g.body), Align::Center, g.leading, n));
+            v.extend(self.text_lines(p, Style::new(Face::Regular, g.text.body), Align::Center, g.text.leading, n));
         }
         v
     }
@@ -83,7 +83,7 @@ impl Flow<'_, '_> {
         let g = self.g;
         let m = &book.meta;
         let cp = self.node(0, SKind::Div);
-        let small = Style::new(Face::Regular, g.body * 0.8);
+        let small = Style::new(Face::Regular, g.text.body * 0.8);
         let mut facts: Vec<String> = Vec::new();
         facts.push(format!("{}{}", m.title, m.subtitle.as_deref().map(|x| format!(": {x}")).unwrap_or_default()));
         if let Some(e) = &m.edition {
@@ -110,9 +110,9 @@ impl Flow<'_, '_> {
         let mut lines: Vec<VItem> = Vec::new();
         for f in facts {
             let p = self.node(cp, SKind::P);
-            let spec = ParaLook { width: g.measure(), indent: 0.0, align: Align::Ragged, leading: g.leading * 0.8, x: 0.0 };
+            let spec = ParaLook { width: g.measure(), indent: 0.0, align: Align::Ragged, leading: g.text.leading * 0.8, x: 0.0 };
             lines.extend(self.para_lines(span(f, small), spec, p, None, false));
-            lines.push(VItem::Space(g.leading * 0.4));
+            lines.push(VItem::Space(g.text.leading * 0.4));
         }
         let total: f32 = lines.iter().map(VItem::height).sum();
         let mut v = vec![VItem::Space((g.block_height() - total - 1.0).max(0.0))];
@@ -123,12 +123,12 @@ impl Flow<'_, '_> {
     /// A display heading opening a generated page: space, the title centred, space.
     pub(super) fn page_heading(&mut self, sect: usize, title: &str, anchor: &str) -> Vec<VItem> {
         let g = self.g;
-        let mut v = vec![VItem::Space(g.leading * 3.0)];
+        let mut v = vec![VItem::Space(g.text.leading * 3.0)];
         let h = self.node(sect, SKind::H(1, title.into()));
-        let mut t = self.text_lines(title, Style::new(Face::Regular, g.body * 1.36), Align::Center, g.body * 1.75, h);
+        let mut t = self.text_lines(title, Style::new(Face::Regular, g.text.body * 1.36), Align::Center, g.text.body * 1.75, h);
         mark_heading(&mut t, anchor);
         v.extend(t);
-        v.push(VItem::Space(g.leading * 1.5));
+        v.push(VItem::Space(g.text.leading * 1.5));
         v
     }
 
@@ -147,7 +147,7 @@ impl Flow<'_, '_> {
                 entries.push((format!("{} {}: {t}", self.tr(Key::Part), crate::numbering::roman(pi + 1)), part.id.clone(), 0.0, true));
             }
             for ch in &part.chapters {
-                entries.push((ch.label(), ch.id.clone(), if has_parts { g.body * 1.5 } else { 0.0 }, false));
+                entries.push((ch.label(), ch.id.clone(), if has_parts { g.text.body * 1.5 } else { 0.0 }, false));
             }
         }
         for ch in &book.back {
@@ -157,12 +157,12 @@ impl Flow<'_, '_> {
             let item = self.node(tocn, SKind::TocItem);
             let page = toc.get(&anchor).cloned().unwrap_or_else(|| "00".into());
             if part {
-                v.push(VItem::Space(g.leading * 0.5));
+                v.push(VItem::Space(g.text.leading * 0.5));
             }
             v.extend(self.toc_entry(&label, &page, &anchor, indent, item));
         }
         seqs.push(Sequence { items: v, head: Some(self.tr(Key::Contents).into()), plain: false, opens_recto: true, doc: DocId::Contents });
-        if g.teacher_page {
+        if g.furniture.teacher_page {
             let v = self.teacher_page(book);
             seqs.push(Sequence {
                 items: v,
@@ -191,15 +191,15 @@ impl Flow<'_, '_> {
         let mut v = vec![VItem::Space(g.block_height() * 0.3)];
         let mut l1 = self.simple_lines(
             &[Inline::SmallCaps(vec![Inline::Text(label)])],
-            Style::new(Face::Regular, g.body * 1.2),
+            Style::new(Face::Regular, g.text.body * 1.2),
             Align::Center,
-            g.leading * 1.6,
+            g.text.leading * 1.6,
             h,
             None,
         );
         mark_heading(&mut l1, id);
         v.extend(l1);
-        let mut l2 = self.text_lines(title, Style::new(Face::Regular, g.body * 1.8), Align::Center, g.body * 2.3, h);
+        let mut l2 = self.text_lines(title, Style::new(Face::Regular, g.text.body * 1.8), Align::Center, g.text.body * 2.3, h);
         mark_heading(&mut l2, &crate::model::anchors::title_id(id));
         v.extend(l2);
         seqs.push(Sequence { items: v, head: None, plain: true, opens_recto: true, doc: DocId::Part(id.to_string()) });
@@ -217,12 +217,12 @@ impl Flow<'_, '_> {
             let n = self.node(sect, SKind::P);
             let spec = ParaLook {
                 width: g.measure(),
-                indent: if i == 0 { 0.0 } else { g.body },
+                indent: if i == 0 { 0.0 } else { g.text.body },
                 align: Align::Justify,
-                leading: g.leading,
+                leading: g.text.leading,
                 x: 0.0,
             };
-            v.extend(self.para_lines(span(p.clone(), Style::new(Face::Regular, g.body)), spec, n, None, false));
+            v.extend(self.para_lines(span(p.clone(), Style::new(Face::Regular, g.text.body)), spec, n, None, false));
         }
         seqs.push(Sequence { items: v, head: Some(title.into()), plain: false, opens_recto: true, doc: DocId::HowToCite });
     }
@@ -230,13 +230,13 @@ impl Flow<'_, '_> {
     pub(super) fn teacher_page(&mut self, book: &Book) -> Vec<VItem> {
         let g = self.g;
         let sect = self.node(0, SKind::Sect);
-        let mut v = vec![VItem::Space(g.leading * 3.0)];
+        let mut v = vec![VItem::Space(g.text.leading * 3.0)];
         let title = crate::i18n::t(&self.lang, Key::AboutEdition);
         let h = self.node(sect, SKind::H(1, title.into()));
-        let mut t = self.text_lines(title, Style::new(Face::Regular, g.body * 1.36), Align::Center, g.body * 1.75, h);
+        let mut t = self.text_lines(title, Style::new(Face::Regular, g.text.body * 1.36), Align::Center, g.text.body * 1.75, h);
         mark_heading(&mut t, "about-this-edition");
         v.extend(t);
-        v.push(VItem::Space(g.leading * 1.5));
+        v.push(VItem::Space(g.text.leading * 1.5));
         let letters: Vec<String> = book
             .chapters()
             .filter_map(|c| {
@@ -255,8 +255,8 @@ impl Flow<'_, '_> {
             book.chapters().count(),
             if letters.is_empty() { String::new() } else { format!(", among them {}", letters.join(", ")) }
         )];
-        if g.line_numbers > 0 {
-            paras.push(format!("Every {}th line of the text is numbered in the outer margin; the count starts again with each chapter and letter, so a passage can be found by its chapter and line.", g.line_numbers));
+        if g.furniture.line_numbers > 0 {
+            paras.push(format!("Every {}th line of the text is numbered in the outer margin; the count starts again with each chapter and letter, so a passage can be found by its chapter and line.", g.furniture.line_numbers));
         }
         paras.push("The wide outer margin is left free for notes. Each letter ends with a note naming its source; the Note on the Text lists every change made to the source text.".into());
         paras.push(format!(
@@ -266,12 +266,12 @@ impl Flow<'_, '_> {
         let mut first = true;
         for p in paras {
             let n = self.node(sect, SKind::P);
-            let st = Style::new(Face::Regular, g.body);
-            let indent = if first { 0.0 } else { g.body };
+            let st = Style::new(Face::Regular, g.text.body);
+            let indent = if first { 0.0 } else { g.text.body };
             first = false;
             v.extend(self.para_lines(
                 vec![Span { text: p, style: st, link: None, note: None, model_offset: None }],
-                ParaLook { width: g.measure(), indent, align: Align::Justify, leading: g.leading, x: 0.0 },
+                ParaLook { width: g.measure(), indent, align: Align::Justify, leading: g.text.leading, x: 0.0 },
                 n,
                 None,
                 false,
@@ -282,16 +282,16 @@ impl Flow<'_, '_> {
 
     pub(super) fn toc_entry(&mut self, label: &str, page: &str, anchor: &str, indent: f32, node: usize) -> Vec<VItem> {
         let g = self.g;
-        let st = Style::new(Face::Regular, g.body);
+        let st = Style::new(Face::Regular, g.text.body);
         let num_w = text_width(&mut self.eng.shaper, page, st);
-        let width = g.measure() - indent - num_w - 2.0 * g.body;
+        let width = g.measure() - indent - num_w - 2.0 * g.text.body;
         let spans =
             vec![Span { text: label.to_string(), style: st, link: Some(Link::Anchor(anchor.to_string())), note: None, model_offset: None }];
         // Entries that wrap hang: continuation lines are indented by 1.5 em.
-        let hang = 1.5 * g.body;
+        let hang = 1.5 * g.text.body;
         let mut v = self.para_lines(
             spans,
-            ParaLook { width: width - hang, indent: -hang, align: Align::Ragged, leading: g.leading, x: indent + hang },
+            ParaLook { width: width - hang, indent: -hang, align: Align::Ragged, leading: g.text.leading, x: indent + hang },
             node,
             None,
             false,

@@ -140,7 +140,7 @@ impl<'a, 'e> Flow<'a, 'e> {
     /// The inset a nested quotation or list may take from `width`: `wanted`, or nothing when
     /// that would leave less than the narrowest measure (reported once per chapter).
     pub(super) fn inset(&mut self, width: f32, wanted: f32, ch: &Chapter, pos: crate::model::Pos) -> f32 {
-        if width - wanted >= MIN_MEASURE_EM * self.g.body {
+        if width - wanted >= MIN_MEASURE_EM * self.g.text.body {
             return wanted;
         }
         if self.narrowed.insert(ch.id.clone()) {
