@@ -138,6 +138,7 @@ fn write_page(w: &mut Writer, doc: &mut Document, page: &crate::layout::PageOut)
     }
     let mut p = doc.start_page_with(settings);
     let mut links: Vec<(Rect, Link, usize)> = Vec::new();
+    let mut failed: Option<Diagnostic> = None;
     {
         let mut surface = p.surface();
         if profile.pdf.crop_marks {
@@ -147,7 +148,12 @@ fn write_page(w: &mut Writer, doc: &mut Document, page: &crate::layout::PageOut)
         for item in &page.items {
             match item {
                 Placed::Text { x, y, run, content, artifact } => draw::text(w, &mut surface, (x, y), run, content, artifact),
-                Placed::Image { x, y, w: wd, h, path, content } => draw::image(w, &mut surface, (x, y, wd, h), path, *content)?,
+                Placed::Image { x, y, w: wd, h, path, content } => {
+                    // The surface must be finished even when an image fails: report after.
+                    if let Err(d) = draw::image(w, &mut surface, (x, y, wd, h), path, *content) {
+                        failed.get_or_insert(d);
+                    }
+                }
                 Placed::Frame { x, y, w: wd, h, content } => draw::frame(w, &mut surface, (x, y, wd, h), *content),
                 Placed::Rule { x0, x1, y, width } => draw::rule(&mut surface, (x0, x1, y, width)),
                 Placed::Link { x0, y0, x1, y1, target, node } => {
@@ -178,7 +184,7 @@ fn write_page(w: &mut Writer, doc: &mut Document, page: &crate::layout::PageOut)
         w.annots.entry(node).or_default().push(id);
     }
     p.finish();
-    Ok(())
+    failed.map_or(Ok(()), Err)
 }
 
 fn set_outline(w: &Writer, doc: &mut Document) {

@@ -61,7 +61,47 @@ pub fn inspect(bytes: &[u8]) -> Result<ImageInfo, Refusal> {
             "scale the picture down; 300 dpi at the page width needs far fewer pixels",
         ));
     }
+    complete(bytes, kind).map_err(|why| {
+        refuse(format!("is corrupt: {why}"), "replace the file with a valid PNG, JPEG or GIF (open and save it again in an image editor)")
+    })?;
     Ok(ImageInfo { kind, width: w, height: h })
+}
+
+/// Checks the file's structure without decoding it: every PNG chunk whole with a matching
+/// checksum and an `IEND`; a JPEG's end-of-image marker; a GIF's trailer.
+fn complete(b: &[u8], kind: ImageKind) -> Result<(), String> {
+    match kind {
+        ImageKind::Png => {
+            let mut i = 8;
+            loop {
+                let Some(len) = b.get(i..i + 4).map(|l| u32::from_be_bytes([l[0], l[1], l[2], l[3]]) as usize) else {
+                    return Err("it ends before its last chunk (truncated)".into());
+                };
+                let Some(end) = i.checked_add(12).and_then(|e| e.checked_add(len)).filter(|e| *e <= b.len()) else {
+                    return Err("it ends inside a chunk (truncated)".into());
+                };
+                let body = &b[i + 4..end - 4];
+                let mut crc = flate2::Crc::new();
+                crc.update(body);
+                if crc.sum().to_be_bytes() != b[end - 4..end] {
+                    return Err(format!("its `{}` chunk has a bad checksum", String::from_utf8_lossy(&body[..4])));
+                }
+                if &body[..4] == b"IEND" {
+                    return Ok(());
+                }
+                i = end;
+            }
+        }
+        ImageKind::Jpeg => {
+            let tail = &b[b.len().saturating_sub(4096)..];
+            if tail.windows(2).any(|w| w == [0xFF, 0xD9]) { Ok(()) } else { Err("it has no end-of-image marker (truncated)".into()) }
+        }
+        ImageKind::Gif => {
+            let tail = &b[b.len().saturating_sub(64)..];
+            if tail.contains(&0x3B) { Ok(()) } else { Err("it has no trailer (truncated)".into()) }
+        }
+        ImageKind::Svg => Ok(()),
+    }
 }
 
 /// A reference that leaves the SVG: anything but a fragment (`#id`) or embedded `data:`.
@@ -165,6 +205,17 @@ mod tests {
         ] {
             assert!(inspect(bad.as_bytes()).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn truncated_and_damaged_pngs_are_refused() {
+        let good = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/books/kitchen-sink/images/plate.png")).unwrap();
+        assert!(inspect(&good).is_ok());
+        assert!(inspect(&good[..good.len() / 2]).unwrap_err().why.contains("truncated"));
+        let mut bad = good.clone();
+        let n = bad.len();
+        bad[n - 20] ^= 0xFF;
+        assert!(inspect(&bad).unwrap_err().why.contains("checksum"));
     }
 
     #[test]

@@ -91,6 +91,40 @@ impl OutlineBuilder for SvgPath<'_> {
     }
 }
 
+/// Longest text rustybuzz shapes in one call (bytes).
+const MAX_SHAPED: usize = 16 * 1024;
+
+/// Where the piece of `text` starting at `start` ends: at most `MAX_SHAPED` bytes on, cut before
+/// a character that is not a combining mark when there is one in the last quarter.
+fn piece_end(text: &str, start: usize) -> usize {
+    if text.len() - start <= MAX_SHAPED {
+        return text.len();
+    }
+    let mut end = start + MAX_SHAPED;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let floor = start + MAX_SHAPED * 3 / 4;
+    let mut k = end;
+    while k > floor {
+        if let Some(c) = text[k..].chars().next()
+            && !is_mark(c)
+        {
+            return k;
+        }
+        k -= 1;
+        while !text.is_char_boundary(k) {
+            k -= 1;
+        }
+    }
+    end
+}
+
+/// Combining marks of the common blocks (enough to prefer cutting before a base character).
+fn is_mark(c: char) -> bool {
+    matches!(c as u32, 0x0300..=0x036F | 0x1AB0..=0x1AFF | 0x1DC0..=0x1DFF | 0x20D0..=0x20FF | 0xFE20..=0xFE2F)
+}
+
 /// Shapes words in the book's fonts, each distinct (face, features, text) once.
 pub struct Shaper<'a> {
     faces: Vec<(crate::text::fonts::Face, rustybuzz::Face<'a>)>,
@@ -114,12 +148,29 @@ impl<'a> Shaper<'a> {
         self.face(face).units_per_em() as f32
     }
 
-    /// Shaped glyphs of `text` (cached).
+    /// Shaped glyphs of `text` (cached). Text longer than `MAX_SHAPED` bytes is shaped in
+    /// pieces cut at character boundaries (preferably before a base character): rustybuzz
+    /// mis-handles (and asserts on) attachment chains of more than 32,767 marks, and no real
+    /// word is that long.
     pub fn shape(&mut self, face: crate::text::fonts::Face, smcp: bool, text: &str) -> std::rc::Rc<Vec<Glyph>> {
         let key = (face, smcp, text.to_string());
         if let Some(g) = self.cache.get(&key) {
             return g.clone();
         }
+        let mut g: Vec<Glyph> = Vec::new();
+        let mut start = 0;
+        while start < text.len() {
+            let end = piece_end(text, start);
+            let base = start as u32;
+            g.extend(self.shape_piece(face, smcp, &text[start..end]).into_iter().map(|x| Glyph { cluster: x.cluster + base, ..x }));
+            start = end;
+        }
+        let g = std::rc::Rc::new(g);
+        self.cache.insert(key, g.clone());
+        g
+    }
+
+    fn shape_piece(&mut self, face: crate::text::fonts::Face, smcp: bool, text: &str) -> Vec<Glyph> {
         let mut buf = rustybuzz::UnicodeBuffer::new();
         buf.push_str(text);
         buf.guess_segment_properties();
@@ -143,8 +194,6 @@ impl<'a> Shaper<'a> {
                 cluster: i.cluster,
             })
             .collect();
-        let g = std::rc::Rc::new(g);
-        self.cache.insert(key, g.clone());
         g
     }
 

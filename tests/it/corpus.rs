@@ -29,6 +29,21 @@ fn figure(image: &str) -> String {
     format!("# T\n\nText.\n\n```figure\nimage = \"{image}\"\nalt = \"A picture\"\n```\n")
 }
 
+fn svg_case(svg: &str) -> Vec<(&'static str, Vec<u8>)> {
+    vec![("book.toml", MINIMAL_TOML.into()), ("ch1.md", figure("pic.svg").into()), ("pic.svg", svg.as_bytes().to_vec())]
+}
+
+fn good_png() -> Vec<u8> {
+    std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/books/kitchen-sink/images/plate.png")).unwrap()
+}
+
+fn damaged_png() -> Vec<u8> {
+    let mut b = good_png();
+    let n = b.len();
+    b[n - 20] ^= 0xFF;
+    b
+}
+
 fn cases() -> Vec<Case> {
     let fig = figure("pic.png");
     vec![
@@ -304,13 +319,137 @@ fn cases() -> Vec<Case> {
             vec![],
             vec!["link `other.md` leads to no chapter of this book", "ch1.md:3:1"],
         ),
+        // Issue 16: hostile input, second round.
+        (
+            "svg-script",
+            svg_case("<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>"),
+            vec![],
+            vec!["contains a `<script>` element", "ch1.md:5:1"],
+        ),
+        (
+            "svg-event-handler",
+            svg_case("<svg xmlns=\"http://www.w3.org/2000/svg\" onload=\"alert(1)\"/>"),
+            vec![],
+            vec!["has an event handler (`onload`)", "ch1.md:5:1"],
+        ),
+        (
+            "svg-href-with-spaces",
+            svg_case("<svg xmlns=\"http://www.w3.org/2000/svg\"><image href = \"https://e.org/x.png\"/></svg>"),
+            vec![],
+            vec!["refers to `https://e.org/x.png`", "ch1.md:5:1"],
+        ),
+        (
+            "svg-css-url",
+            svg_case("<svg xmlns=\"http://www.w3.org/2000/svg\"><rect style=\"fill:url('http://e.org/p')\"/></svg>"),
+            vec![],
+            vec!["refers to `http://e.org/p`", "ch1.md:5:1"],
+        ),
+        (
+            "svg-css-import",
+            svg_case("<svg xmlns=\"http://www.w3.org/2000/svg\"><style>@import url(http://e.org/a.css);</style></svg>"),
+            vec![],
+            vec!["refers to `http://e.org/a.css`", "ch1.md:5:1"],
+        ),
+        (
+            "svg-not-well-formed",
+            svg_case("<svg xmlns=\"http://www.w3.org/2000/svg\"><rect"),
+            vec![],
+            vec!["is not a well-formed SVG", "ch1.md:5:1"],
+        ),
+        (
+            "png-bad-crc",
+            vec![("book.toml", MINIMAL_TOML.into()), ("ch1.md", fig.clone().into()), ("pic.png", damaged_png())],
+            vec![],
+            vec!["has a bad checksum", "ch1.md:5:1"],
+        ),
+        (
+            "png-truncated",
+            vec![("book.toml", MINIMAL_TOML.into()), ("ch1.md", fig.clone().into()), ("pic.png", good_png()[..60].to_vec())],
+            vec![],
+            vec!["truncated", "ch1.md:5:1"],
+        ),
+        (
+            "leading-nan",
+            vec![("book.toml", toml_with("", "[typography]\nleading = nan\n")), ("ch1.md", CH.into())],
+            vec![],
+            vec!["leading NaN pt", "book.toml:6:11"],
+        ),
+        (
+            "stem-with-newline",
+            vec![("book.toml", toml_with("", "[output]\nstem = \"a\\nb\"\n")), ("ch1.md", CH.into())],
+            vec![],
+            vec!["is not a plain file name", "book.toml:6:8"],
+        ),
+        (
+            "stem-with-nul",
+            vec![("book.toml", toml_with("", "[output]\nstem = \"a\\u0000b\"\n")), ("ch1.md", CH.into())],
+            vec![],
+            vec!["is not a plain file name", "book.toml:6:8"],
+        ),
+        (
+            "output-dir-absolute",
+            vec![("book.toml", toml_with("", "[output]\ndir = \"/tmp/quire-elsewhere\"\n")), ("ch1.md", CH.into())],
+            vec![],
+            vec!["leaves the book directory", "book.toml:6:7"],
+        ),
+        (
+            "output-dir-parent",
+            vec![("book.toml", toml_with("", "[output]\ndir = \"../elsewhere\"\n")), ("ch1.md", CH.into())],
+            vec![],
+            vec!["leaves the book directory", "book.toml:6:7"],
+        ),
+        (
+            "modified-garbage",
+            vec![("book.toml", toml_with("modified = \"2024-01-01T99:99:99Z\"\n", "")), ("ch1.md", CH.into())],
+            vec![],
+            vec!["bad date", "book.toml:3:12"],
+        ),
+        (
+            "date-year-zero",
+            vec![("book.toml", toml_with("date = \"0000-01-01\"\n", "")), ("ch1.md", CH.into())],
+            vec![],
+            vec!["year 0", "book.toml:3:8"],
+        ),
+        (
+            "profile-name-with-slash",
+            vec![("book.toml", toml_with("", "[profiles.\"a/b\"]\n")), ("ch1.md", CH.into())],
+            vec![],
+            vec!["profile name `a/b` is not a plain name", "book.toml:5:"],
+        ),
+        (
+            "same-chapter-twice-with-dot-slash",
+            vec![
+                ("book.toml", b"[metadata]\ntitle = \"A\"\n[contents]\nchapters = [\"ch1.md\", \"./ch1.md\"]\n".to_vec()),
+                ("ch1.md", CH.into()),
+            ],
+            vec![],
+            vec!["listed twice", "book.toml:4:23"],
+        ),
+        (
+            "figure-id-reserved",
+            minimal("# T\n\n```figure\nimage = \"pic.png\"\nalt = \"A\"\nid = \"ch1-p3\"\n```\n"),
+            vec![],
+            vec!["figure id `ch1-p3` is an id quire generates", "ch1.md:3:1"],
+        ),
+        (
+            "chapter-id-reserved",
+            minimal("+++\nid = \"cover\"\ntitle = \"T\"\n+++\n\nText.\n"),
+            vec![],
+            vec!["id `cover` is the name of a page quire makes itself", "ch1.md:2:6"],
+        ),
+        (
+            "script-link-denied",
+            minimal("# T\n\n[x](javascript:alert(1))\n"),
+            vec!["--deny-warnings"],
+            vec!["uses the scheme `javascript:`", "ch1.md:3:1", "warnings are denied"],
+        ),
     ]
 }
 
 #[test]
 fn every_broken_book_is_reported_with_its_location() {
     let cases = cases();
-    assert!(cases.len() >= 40, "the corpus has {} books", cases.len());
+    assert!(cases.len() >= 68, "the corpus has {} books", cases.len());
     let mut failures = Vec::new();
     for (name, files, args, needles) in cases {
         let files: Vec<(&str, &[u8])> = files.iter().map(|(n, b)| (*n, b.as_slice())).collect();
@@ -399,4 +538,61 @@ fn huge_but_valid_inputs_do_not_blow_up() {
     let r = quire(&["build", "--quiet", "--book", dir.to_str().unwrap()]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(dir.join("out/a-book.pdf").exists() && dir.join("out/a-book.epub").exists());
+}
+
+#[test]
+fn a_fifo_or_device_is_refused_not_read() {
+    let dir = book("corpus-fifo", &[("book.toml", MINIMAL_TOML.as_bytes()), ("ch1.md", figure("pic.png").as_bytes())]);
+    let made = std::process::Command::new("mkfifo").arg(dir.join("pic.png")).status().is_ok_and(|s| s.success());
+    assert!(made, "mkfifo");
+    let start = std::time::Instant::now();
+    assert_error(&check(&dir), &["`pic.png` is not a regular file", "ch1.md:5:1"]);
+    assert!(start.elapsed().as_secs() < 20, "it must not block");
+    std::os::unix::fs::symlink("/dev/zero", dir.join("zero.png")).unwrap();
+    std::fs::write(dir.join("ch1.md"), figure("zero.png")).unwrap();
+    let r = check(&dir);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(!r.stderr.contains("panicked"));
+}
+
+#[test]
+fn an_output_dir_symlinked_out_of_the_book_is_refused() {
+    let outside = temp_dir("corpus-outside-out");
+    let dir = book("corpus-out-link", &[("book.toml", MINIMAL_TOML.as_bytes()), ("ch1.md", CH.as_bytes())]);
+    std::os::unix::fs::symlink(&outside, dir.join("out")).unwrap();
+    let r = quire(&["build", "--book", dir.to_str().unwrap()]);
+    assert_error(&r, &["[output] dir `out` leads outside the book directory"]);
+    assert_eq!(std::fs::read_dir(&outside).unwrap().count(), 0, "nothing was written outside the book");
+    // The command line may point anywhere, on purpose.
+    let r = quire(&["build", "--quiet", "--book", dir.to_str().unwrap(), "--out", outside.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
+
+#[test]
+fn unusual_but_valid_books_build() {
+    let ok = |name: &str, files: &[(&str, &[u8])]| {
+        let dir = book(name, files);
+        let r = quire(&["build", "--quiet", "--book", dir.to_str().unwrap()]);
+        assert_eq!(r.code, 0, "{name}: {}", r.stderr);
+        assert!(!r.stderr.contains("panicked"));
+    };
+    // Chapter files named like quire's own documents.
+    let toml = b"[metadata]\ntitle = \"A\"\n[contents]\nchapters = [\"cover.md\", \"colophon.md\", \"titlepage.md\", \"how-to-cite.md\"]\n";
+    ok(
+        "names-of-own-docs",
+        &[
+            ("book.toml", toml),
+            ("cover.md", CH.as_bytes()),
+            ("colophon.md", CH.as_bytes()),
+            ("titlepage.md", CH.as_bytes()),
+            ("how-to-cite.md", CH.as_bytes()),
+        ],
+    );
+    let toml = b"[metadata]\ntitle = \"A\"\n[[contents.parts]]\ntitle = \"P\"\nchapters = [\"part-1.md\"]\n";
+    ok("part-named-file", &[("book.toml", toml), ("part-1.md", CH.as_bytes())]);
+    // Thousands of nested emphasis markers, a line of 100,000 combining marks.
+    let deep = format!("# T\n\n{}x{}\n", "*a _a ".repeat(5000), "_ a* a".repeat(5000));
+    ok("deep-emphasis", &[("book.toml", MINIMAL_TOML.as_bytes()), ("ch1.md", deep.as_bytes())]);
+    let marks = format!("# T\n\na{}\n", "\u{301}".repeat(100_000));
+    ok("combining-marks", &[("book.toml", MINIMAL_TOML.as_bytes()), ("ch1.md", marks.as_bytes())]);
 }
