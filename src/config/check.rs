@@ -86,6 +86,12 @@ fn contents(config: &Config, e: &mut Errors) {
             .help("put every chapter inside a [[contents.parts]] table, or drop the parts");
         e.push(d);
     }
+    for part in ct.parts.iter().filter(|p| p.chapters.is_empty()) {
+        let d = Diagnostic::error(format!("part `{}` has no chapters", part.title))
+            .at(e.loc(config.contents.span()))
+            .help("list its manuscript files in `chapters = [\"…\"]`, or remove the part");
+        e.push(d);
+    }
     if ct.chapters.is_empty() && ct.parts.iter().all(|p| p.chapters.is_empty()) {
         let d = Diagnostic::error("the book has no chapters")
             .at(e.loc(config.contents.span()))

@@ -46,23 +46,28 @@ pub fn parse_chapter(dir: &BookDir, file: &SourceFile, matter: Matter, language:
     let mut blocks = p.parse_blocks(body);
 
     // Title: front matter, else a leading level-1 heading.
-    let title = match &fm.title {
-        Some(t) => p.inline_markdown(t, 0),
-        None => match blocks.first() {
-            Some(Block::Heading { level: 1, .. }) => match blocks.remove(0) {
-                Block::Heading { inlines, .. } => inlines,
-                _ => unreachable!(),
-            },
-            _ => {
-                p.diags.push(
-                    Diagnostic::error(format!("`{}` has no title", file.name))
-                        .at(loc(0))
-                        .help("add `title = \"…\"` to the front matter, or begin the file with a `# Title` line"),
-                );
-                vec![Inline::Text(id.clone())]
-            }
+    let title = match (&fm.title, blocks.first()) {
+        (Some(t), _) => p.inline_markdown(t, 0),
+        (None, Some(Block::Heading { level: 1, .. })) => match blocks.remove(0) {
+            Block::Heading { inlines, .. } => inlines,
+            _ => Vec::new(),
         },
+        (None, _) => {
+            p.diags.push(
+                Diagnostic::error(format!("`{}` has no title", file.name))
+                    .at(loc(0))
+                    .help("add `title = \"…\"` to the front matter, or begin the file with a `# Title` line"),
+            );
+            vec![Inline::Text(id.clone())]
+        }
     };
+    if plain_text(&title).trim().is_empty() {
+        p.diags.push(
+            Diagnostic::error(format!("`{}` has an empty title", file.name))
+                .at(loc(body_start))
+                .help("write the chapter's title after the `#`, or set `title = \"…\"` in the front matter"),
+        );
+    }
 
     let letter = letter(&mut p, &fm, kind, number, &loc, text, language);
     // A chapter that is not a letter may still carry a source note.

@@ -439,9 +439,11 @@ impl BodyParser<'_> {
             }
             Frame::Skip { .. } => {}
             Frame::Inlines { kind, inlines, start } => {
-                let pos = self.pos(start);
+                // Positions only for blocks: working one out counts the characters of its line,
+                // and a paragraph of 100,000 links is one line.
                 match kind {
                     InlineFrame::Paragraph { implicit } => {
+                        let pos = self.pos(start);
                         if !implicit
                             && let Some(Frame::Blocks { .. }) = stack.last()
                             && let Some(Frame::List { tight, .. }) = stack.iter_mut().rev().nth(1)
@@ -462,6 +464,7 @@ impl BodyParser<'_> {
                         self.push_block(stack, Block::Paragraph { inlines, pos, n: 0 });
                     }
                     InlineFrame::Heading(level) => {
+                        let pos = self.pos(start);
                         let id = self.anchors.mint(&plain_text(&inlines), "section");
                         let inlines = trim_inlines(inlines);
                         if level > 4 {

@@ -201,7 +201,8 @@ impl<'a, 'e> Flow<'a, 'e> {
         let serial = self.para_serial;
         let n = lines.len();
         let mut out = Vec::new();
-        let mut link_nodes: Vec<(Link, usize)> = Vec::new();
+        // Link → its structure node (a map: a paragraph may hold 100,000 links).
+        let mut link_nodes: std::collections::HashMap<Link, usize> = std::collections::HashMap::new();
         for (li, line) in lines.into_iter().enumerate() {
             let origin = LineOrigin { serial, index: li, count: n, look, node, source, body_stats };
             let mut v = self.vline(line, &origin, &mut link_nodes);
@@ -211,17 +212,17 @@ impl<'a, 'e> Flow<'a, 'e> {
         out
     }
 
-    fn vline(&mut self, line: SetLine, o: &LineOrigin, link_nodes: &mut Vec<(Link, usize)>) -> VLine {
+    fn vline(&mut self, line: SetLine, o: &LineOrigin, link_nodes: &mut std::collections::HashMap<Link, usize>) -> VLine {
         let LineOrigin { serial, index: li, count: n, node, source, body_stats, .. } = *o;
         let ParaLook { leading, x, .. } = o.look;
         let mut runs = Vec::new();
         for r in line.runs {
             let target = match &r.link {
-                Some(l) => match link_nodes.iter().find(|(t, _)| t == l) {
+                Some(l) => match link_nodes.get(l).map(|id| (l, id)) {
                     Some((_, id)) => *id,
                     None => {
                         let id = self.node(node, SKind::Link);
-                        link_nodes.push((l.clone(), id));
+                        link_nodes.insert(l.clone(), id);
                         id
                     }
                 },
@@ -232,13 +233,13 @@ impl<'a, 'e> Flow<'a, 'e> {
         }
         let mut links = Vec::new();
         for (x0, x1, l) in line.links {
-            let ln = link_nodes.iter().find(|(t, _)| *t == l).map(|(_, id)| *id).unwrap_or(node);
+            let ln = link_nodes.get(&l).copied().unwrap_or(node);
             links.push((x0, x1, l, ln));
         }
         // Note references are links to the notes.
         for (note, _r, nx) in &line.notes {
             let l = Link::Anchor(note.clone());
-            let ln = link_nodes.iter().find(|(t, _)| *t == l).map(|(_, id)| *id).unwrap_or(node);
+            let ln = link_nodes.get(&l).copied().unwrap_or(node);
             let w = runs.iter().find(|(r, _)| (r.x - nx).abs() < 0.01).map(|(r, _)| r.width()).unwrap_or(4.0);
             links.push((*nx, nx + w, l, ln));
         }

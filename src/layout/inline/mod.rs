@@ -30,7 +30,7 @@ impl Style {
 }
 
 /// Where a piece of text links to.
-#[derive(Debug, Clone, PartialEq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Link {
     Url(String),
     /// An anchor in the book (chapter id, heading id, figure id, note id…).
