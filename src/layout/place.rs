@@ -18,15 +18,20 @@ pub(crate) fn fit_text(sh: &mut Shaper, text: &str, st: Style, max: f32) -> Stri
     if text_width(sh, text, st) <= max {
         return text.to_string();
     }
-    let mut words: Vec<&str> = text.split_whitespace().collect();
-    while words.len() > 1 {
-        words.pop();
-        let t = format!("{}…", words.join(" ").trim_end_matches([',', ';', ':']));
-        if text_width(sh, &t, st) <= max {
-            return t;
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let cut = |k: usize| format!("{}…", words[..k].join(" ").trim_end_matches([',', ';', ':']));
+    // The most words that fit with an ellipsis, by bisection (widths grow with the words): a
+    // title of thousands of words is measured a dozen times, not once per word.
+    let (mut lo, mut hi) = (0usize, words.len().saturating_sub(1));
+    while lo < hi {
+        let mid = (lo + hi).div_ceil(2);
+        if text_width(sh, &cut(mid), st) <= max {
+            lo = mid;
+        } else {
+            hi = mid - 1;
         }
     }
-    text.to_string()
+    if lo == 0 { text.to_string() } else { cut(lo) }
 }
 
 pub(crate) fn push_text(page: &mut PageOut, sh: &mut Shaper, text: &str, st: Style, x: f32, y: f32, artifact: Artifact) {
