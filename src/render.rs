@@ -92,6 +92,10 @@ fn select_profiles<'c>(
 
 /// Runs `jobs` on up to `workers` threads; results in job order.
 fn run_jobs<J: Sync, R: Send>(jobs: &[J], workers: usize, run: impl Fn(&J) -> R + Sync) -> Vec<R> {
+    if workers <= 1 {
+        // On this thread: a second thread brings a second allocator arena (tens of MB of RSS).
+        return jobs.iter().map(run).collect();
+    }
     let next = std::sync::atomic::AtomicUsize::new(0);
     let results: std::sync::Mutex<Vec<(usize, R)>> = std::sync::Mutex::new(Vec::new());
     std::thread::scope(|sc| {
