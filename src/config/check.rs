@@ -68,7 +68,31 @@ fn metadata(config: &Config, e: &mut Errors) -> Option<Date> {
             e.push(Diagnostic::error("a creator has an empty name").at(e.loc(c.role.span())).help("give every creator a `name`"));
         }
     }
+    pdf_string_limits(config, e);
     date
+}
+
+/// PDF/A limits a string to 32,767 bytes; the document metadata (title, authors, description,
+/// keywords) must fit, with room for escaping.
+const MAX_META_BYTES: usize = 30_000;
+
+fn pdf_string_limits(config: &Config, e: &mut Errors) {
+    let md = &config.metadata;
+    let names: usize = md.creators.iter().map(|c| c.name.len() + 2).sum();
+    let checks = [
+        ("title", md.title.get_ref().len() + md.subtitle.as_ref().map_or(0, |s| s.len())),
+        ("creators", names),
+        ("description", md.description.as_ref().map_or(0, |d| d.len())),
+        ("subjects", md.subjects.iter().map(|s| s.len() + 2).sum()),
+    ];
+    for (key, len) in checks {
+        if len > MAX_META_BYTES {
+            let d = Diagnostic::error(format!("[metadata] {key} is {len} bytes, more than a PDF's metadata can hold ({MAX_META_BYTES})"))
+                .at(e.loc(md.title.span()))
+                .help(format!("shorten `{key}` in [metadata]"));
+            e.push(d);
+        }
+    }
 }
 
 /// `hh:mm:ss` with hours 0–23, minutes and seconds 0–59.

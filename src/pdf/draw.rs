@@ -10,7 +10,49 @@ use krilla::geom::{PathBuilder, Point, Rect, Size};
 use krilla::paint::{Fill, Stroke};
 use krilla::surface::Surface;
 use krilla::tagging::{ArtifactType, ContentTag, SpanTag};
-use krilla::text::{GlyphId, KrillaGlyph};
+use krilla::text::{Glyph as _, GlyphId, KrillaGlyph};
+
+/// Glyphs per drawing call: PDF/A limits a string to 32,767 bytes, and a run's glyphs become one
+/// string in the content stream, so a long run (an overlong word) is drawn in pieces.
+const MAX_GLYPHS_PER_CALL: usize = 4000;
+
+/// Draws `glyphs` (advances in ems) at (x, y), in pieces cut where a glyph's text starts after
+/// the previous piece's text (so every piece keeps its own text for extraction).
+fn draw_pieces(surface: &mut Surface, x: f32, y: f32, glyphs: &[KrillaGlyph], font: &krilla::text::Font, text: &str, size: f32) {
+    if glyphs.len() <= MAX_GLYPHS_PER_CALL {
+        surface.draw_glyphs(Point::from_xy(x, y), glyphs, font.clone(), text, size, false);
+        return;
+    }
+    let mut start = 0;
+    let mut pen = x;
+    while start < glyphs.len() {
+        let mut end = (start + MAX_GLYPHS_PER_CALL).min(glyphs.len());
+        // Cut only between clusters: the next glyph's text must begin after this piece's text.
+        while end < glyphs.len() && end > start + 1 && glyphs[end].text_range().start < glyphs[end - 1].text_range().end {
+            end -= 1;
+        }
+        let (t0, t1) = (glyphs[start].text_range().start, glyphs[end - 1].text_range().end.max(glyphs[start].text_range().start));
+        let piece: Vec<KrillaGlyph> = glyphs[start..end]
+            .iter()
+            .map(|g| {
+                let r = g.text_range();
+                KrillaGlyph::new(
+                    g.glyph_id(),
+                    g.x_advance(size) / size,
+                    g.x_offset(size) / size,
+                    g.y_offset(size) / size,
+                    0.0,
+                    (r.start - t0)..(r.end - t0),
+                    None,
+                )
+            })
+            .collect();
+        let Some(t) = text.get(t0..t1) else { return };
+        surface.draw_glyphs(Point::from_xy(pen, y), &piece, font.clone(), t, size, false);
+        pen += piece.iter().map(|g| g.x_advance(size)).sum::<f32>();
+        start = end;
+    }
+}
 
 /// A run of glyphs with its baseline at (x, y).
 pub(super) fn text(
@@ -53,10 +95,10 @@ pub(super) fn text(
     }
     if (sx - 1.0).abs() > 1e-4 {
         surface.push_transform(&krilla::geom::Transform::from_row(sx, 0.0, 0.0, 1.0, *x, *y));
-        surface.draw_glyphs(Point::from_xy(0.0, 0.0), &glyphs, font.clone(), &run.text, size, false);
+        draw_pieces(surface, 0.0, 0.0, &glyphs, font, &run.text, size);
         surface.pop();
     } else {
-        surface.draw_glyphs(Point::from_xy(*x, *y), &glyphs, font.clone(), &run.text, size, false);
+        draw_pieces(surface, *x, *y, &glyphs, font, &run.text, size);
     }
     if coloured {
         surface.set_fill(Some(Fill::default()));

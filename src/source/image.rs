@@ -64,6 +64,12 @@ pub fn inspect(bytes: &[u8]) -> Result<ImageInfo, Refusal> {
     complete(bytes, kind).map_err(|why| {
         refuse(format!("is corrupt: {why}"), "replace the file with a valid PNG, JPEG or GIF (open and save it again in an image editor)")
     })?;
+    if kind == ImageKind::Jpeg && jpeg_components(bytes) == Some(4) {
+        return Err(refuse(
+            "is a CMYK JPEG; quire embeds RGB and greyscale images only (a CMYK image needs its printer's colour profile)",
+            "convert it to RGB (e.g. `magick in.jpg -colorspace sRGB out.jpg`), or ask the printer for an RGB-ready file",
+        ));
+    }
     Ok(ImageInfo { kind, width: w, height: h })
 }
 
@@ -102,6 +108,28 @@ fn complete(b: &[u8], kind: ImageKind) -> Result<(), String> {
         }
         ImageKind::Svg => Ok(()),
     }
+}
+
+/// The number of colour components of a JPEG (1 grey, 3 YCbCr/RGB, 4 CMYK), from its frame header.
+fn jpeg_components(b: &[u8]) -> Option<u8> {
+    let mut i = 2;
+    while i + 9 < b.len() {
+        if b[i] != 0xFF {
+            i += 1;
+            continue;
+        }
+        let m = b[i + 1];
+        if m == 0xFF {
+            i += 1;
+            continue;
+        }
+        let len = u16::from_be_bytes([b[i + 2], b[i + 3]]) as usize;
+        if (0xC0..=0xCF).contains(&m) && !matches!(m, 0xC4 | 0xC8 | 0xCC) {
+            return b.get(i + 9).copied();
+        }
+        i += 2 + len;
+    }
+    None
 }
 
 /// A reference that leaves the SVG: anything but a fragment (`#id`) or embedded `data:`.
@@ -216,6 +244,18 @@ mod tests {
         let n = bad.len();
         bad[n - 20] ^= 0xFF;
         assert!(inspect(&bad).unwrap_err().why.contains("checksum"));
+    }
+
+    #[test]
+    fn cmyk_jpegs_are_refused_with_advice() {
+        // SOI, SOF0 with 4 components (CMYK), EOI: enough structure for the checks.
+        let mut b = vec![0xFF, 0xD8, 0xFF, 0xC0, 0x00, 0x14, 0x08, 0x00, 0x10, 0x00, 0x10, 0x04];
+        b.extend([1, 0x11, 0, 2, 0x11, 0, 3, 0x11, 0, 4, 0x11, 0]);
+        b.extend([0xFF, 0xD9]);
+        let r = inspect(&b).unwrap_err();
+        assert!(r.why.contains("CMYK"), "{r:?}");
+        b[11] = 3;
+        assert!(inspect(&b).is_ok());
     }
 
     #[test]
