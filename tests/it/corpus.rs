@@ -438,6 +438,26 @@ fn cases() -> Vec<Case> {
             vec!["id `cover` is the name of a page quire makes itself", "ch1.md:2:6"],
         ),
         (
+            "gif-truncated",
+            vec![
+                ("book.toml", MINIMAL_TOML.into()),
+                ("ch1.md", figure("t.gif").into()),
+                ("t.gif", b"GIF89a\x01\x00\x01\x00\x00\x00\x00".to_vec()),
+            ],
+            vec![],
+            vec!["image `t.gif` is corrupt", "truncated", "ch1.md:5:1"],
+        ),
+        (
+            "font-truncated",
+            vec![
+                ("book.toml", toml_with("", "[fonts]\nregular = \"bad.ttf\"\n")),
+                ("ch1.md", CH.into()),
+                ("bad.ttf", std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/fonts/EBGaramond-Regular.ttf")).unwrap()[..5000].to_vec()),
+            ],
+            vec![],
+            vec!["font `bad.ttf` cannot be read", "truncated", "book.toml:6:11"],
+        ),
+        (
             "script-link-denied",
             minimal("# T\n\n[x](javascript:alert(1))\n"),
             vec!["--deny-warnings"],
