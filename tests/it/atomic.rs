@@ -178,3 +178,64 @@ fn a_closed_pipe_ends_quietly() {
     let o = Command::new(exe).args(["check", "--book", dir.to_str().unwrap()]).stdout(full).output().unwrap();
     assert!(!String::from_utf8_lossy(&o.stderr).contains("panicked"), "{}", String::from_utf8_lossy(&o.stderr));
 }
+
+/// A valid PNG of noise (incompressible): `side` × `side` RGB pixels.
+fn noise_png(side: u32) -> Vec<u8> {
+    use std::io::Write;
+    let chunk = |out: &mut Vec<u8>, kind: &[u8], data: &[u8]| {
+        out.extend((data.len() as u32).to_be_bytes());
+        let mut crc = flate2::Crc::new();
+        crc.update(kind);
+        crc.update(data);
+        out.extend(kind);
+        out.extend(data);
+        out.extend(crc.sum().to_be_bytes());
+    };
+    let mut x: u32 = 12345;
+    let mut noise = || {
+        x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
+        (x >> 16) as u8
+    };
+    // Each row: filter byte 0, then the pixels.
+    let raw: Vec<u8> = (0..side).flat_map(|_| std::iter::once(0).chain((0..side * 3).map(|_| noise()).collect::<Vec<u8>>())).collect();
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast());
+    z.write_all(&raw).unwrap();
+    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut ihdr = side.to_be_bytes().to_vec();
+    ihdr.extend(side.to_be_bytes());
+    ihdr.extend([8, 2, 0, 0, 0]);
+    chunk(&mut out, b"IHDR", &ihdr);
+    chunk(&mut out, b"IDAT", &z.finish().unwrap());
+    chunk(&mut out, b"IEND", &[]);
+    out
+}
+
+#[test]
+fn a_full_disk_changes_no_output() {
+    // A small tmpfs as the output directory (needs root and tmpfs; elsewhere the test says so).
+    let mnt = temp_dir("full-disk");
+    let mounted = Command::new("mount").args(["-t", "tmpfs", "-o", "size=400k", "tmpfs"]).arg(&mnt).status().is_ok_and(|s| s.success());
+    if !mounted {
+        eprintln!("a_full_disk_changes_no_output: cannot mount a tmpfs here; not run");
+        return;
+    }
+    let dir = book("full-disk-book", &[("book.toml", MINIMAL_TOML.as_bytes()), ("ch1.md", b"# T\n\nSmall text.\n")]);
+    let b = dir.to_str().unwrap();
+    let out = mnt.to_str().unwrap();
+    let r = quire(&["build", "--quiet", "--format", "epub", "--book", b, "--out", out]);
+    let result = std::panic::catch_unwind(|| {
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let before = snapshot(&mnt);
+        // A picture of noise makes the new EPUB too large for the disk.
+        std::fs::write(dir.join("noise.png"), noise_png(260)).unwrap();
+        std::fs::write(dir.join("ch1.md"), b"# T\n\nSmall text.\n\n![Noise](noise.png)\n").unwrap();
+        let r = quire(&["build", "--quiet", "--format", "epub", "--book", b, "--out", out]);
+        assert_eq!(r.code, 1, "{}", r.stderr);
+        assert!(r.stderr.contains("os error 28") && r.stderr.contains("nothing in the output directory was changed"), "{}", r.stderr);
+        assert_eq!(snapshot(&mnt), before, "a full disk changed the outputs");
+    });
+    let _ = Command::new("umount").arg(&mnt).status();
+    if let Err(e) = result {
+        std::panic::resume_unwind(e);
+    }
+}
