@@ -60,7 +60,7 @@ pub struct ProfileCfg {
     /// Draw crop marks outside the bleed.
     #[serde(default)]
     pub crop_marks: bool,
-    /// Number every Nth line of body text in the outer margin, restarting per chapter/letter.
+    /// Number every Nth line of body text in the left margin, restarting per chapter/letter.
     #[serde(default)]
     pub line_numbers: usize,
     /// Colour links (for screens).

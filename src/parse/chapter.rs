@@ -36,6 +36,7 @@ pub fn parse_chapter(dir: &BookDir, file: &SourceFile, matter: Matter, language:
         note_defs: BTreeMap::new(),
         anchors: Anchors::new(""),
         inline_depth_reported: false,
+        fixed: None,
         chapter_id: String::new(),
     };
 

@@ -24,6 +24,8 @@ pub(super) struct BodyParser<'a> {
     pub(super) chapter_id: String,
     /// Whether too deep inline nesting was reported in this chapter.
     pub(super) inline_depth_reported: bool,
+    /// While a front-matter or figure string is parsed: where its problems are reported.
+    pub(super) fixed: Option<Location>,
 }
 
 pub(super) enum Frame {
@@ -113,6 +115,9 @@ fn skipping(st: &mut Walk, event: &Event) -> bool {
 
 impl BodyParser<'_> {
     pub(super) fn loc(&self, body_offset: usize) -> Location {
+        if let Some(l) = &self.fixed {
+            return l.clone();
+        }
         self.index.location(&self.file.name, self.base + body_offset)
     }
     pub(super) fn pos(&self, body_offset: usize) -> Pos {
@@ -125,12 +130,12 @@ impl BodyParser<'_> {
     }
 
     /// Inline Markdown from a front matter string (title, salutation, source note…).
-    pub(super) fn inline_markdown(&mut self, s: &str, offset: usize) -> Vec<Inline> {
-        let saved = self.base;
-        // Positions inside front matter strings are reported at the string's chapter start.
-        let _ = offset;
+    pub(super) fn inline_markdown(&mut self, s: &str, at: usize) -> Vec<Inline> {
+        // Offsets inside the string are not offsets of the body: every problem in it is
+        // reported at `at` (the figure block, or the start of the chapter's text).
+        let saved = self.fixed.replace(self.loc(at));
         let blocks = self.parse_blocks(s);
-        self.base = saved;
+        self.fixed = saved;
         let mut out = Vec::new();
         for b in blocks {
             if let Block::Paragraph { inlines, .. } = b {

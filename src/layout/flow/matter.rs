@@ -256,7 +256,7 @@ impl Flow<'_, '_> {
             if letters.is_empty() { String::new() } else { format!(", among them {}", letters.join(", ")) }
         )];
         if g.furniture.line_numbers > 0 {
-            paras.push(format!("Every {}th line of the text is numbered in the outer margin; the count starts again with each chapter and letter, so a passage can be found by its chapter and line.", g.furniture.line_numbers));
+            paras.push(format!("Every {}th line of the text is numbered in the left margin; the count starts again with each chapter and letter, so a passage can be found by its chapter and line.", g.furniture.line_numbers));
         }
         paras.push("The wide outer margin is left free for notes. Each letter ends with a note naming its source; the Note on the Text lists every change made to the source text.".into());
         paras.push(format!(
