@@ -9,6 +9,9 @@ use rustybuzz::ttf_parser;
 
 struct Checker<'f> {
     faces: Vec<(Face, ttf_parser::Face<'f>)>,
+    /// Per face, the BMP characters already found in its font (a bit each): most characters
+    /// repeat, and a cmap lookup per character was most of the load time.
+    known: Vec<(Face, Vec<u64>)>,
     /// Characters found missing, in manuscript order, each with its first location.
     missing: Vec<(char, Location)>,
 }
@@ -32,9 +35,28 @@ fn bold(f: Face) -> Face {
 }
 
 impl Checker<'_> {
-    fn has(&self, face: Face, c: char) -> bool {
+    fn has(&mut self, face: Face, c: char) -> bool {
+        let bit = c as usize;
+        let slot = self.known.iter().position(|(k, _)| *k == face);
+        if let Some(i) = slot
+            && bit < 0x10000
+            && self.known[i].1[bit / 64] & (1 << (bit % 64)) != 0
+        {
+            return true;
+        }
         let f = self.faces.iter().find(|(k, _)| *k == face).or(self.faces.first());
-        f.is_some_and(|(_, f)| f.glyph_index(c).is_some())
+        let found = f.is_some_and(|(_, f)| f.glyph_index(c).is_some());
+        if found && bit < 0x10000 {
+            let i = match slot {
+                Some(i) => i,
+                None => {
+                    self.known.push((face, vec![0; 0x10000 / 64]));
+                    self.known.len() - 1
+                }
+            };
+            self.known[i].1[bit / 64] |= 1 << (bit % 64);
+        }
+        found
     }
 
     fn text(&mut self, t: &str, face: Face, at: &Location) {
@@ -105,7 +127,7 @@ impl Checker<'_> {
 /// use, in manuscript order. `config_at` locates the book's metadata (title, creators…).
 pub fn check(book: &Book, fonts: &FontSet, config_at: Location) -> Vec<Diagnostic> {
     let faces = fonts.fonts.iter().filter_map(|f| ttf_parser::Face::parse(&f.data, 0).ok().map(|p| (f.face, p))).collect();
-    let mut c = Checker { faces, missing: Vec::new() };
+    let mut c = Checker { faces, known: Vec::new(), missing: Vec::new() };
     let m = &book.meta;
     for t in [Some(&m.title), m.subtitle.as_ref()].into_iter().flatten() {
         c.text(t, Face::Italic, &config_at);
