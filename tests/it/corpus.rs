@@ -29,6 +29,25 @@ fn figure(image: &str) -> String {
     format!("# T\n\nText.\n\n```figure\nimage = \"{image}\"\nalt = \"A picture\"\n```\n")
 }
 
+/// Every path under `dir` with its size and modification time: a failed build must create or
+/// change nothing in the book.
+fn tree(dir: &std::path::Path) -> Vec<(String, u64, Option<std::time::SystemTime>)> {
+    let mut out = Vec::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        let Ok(rd) = std::fs::read_dir(&d) else { continue };
+        for e in rd.flatten() {
+            let Ok(m) = std::fs::symlink_metadata(e.path()) else { continue };
+            out.push((e.path().display().to_string(), m.len(), m.modified().ok()));
+            if m.is_dir() {
+                todo.push(e.path());
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
 fn svg_case(svg: &str) -> Vec<(&'static str, Vec<u8>)> {
     vec![("book.toml", MINIMAL_TOML.into()), ("ch1.md", figure("pic.svg").into()), ("pic.svg", svg.as_bytes().to_vec())]
 }
@@ -458,6 +477,22 @@ fn cases() -> Vec<Case> {
             vec!["font `bad.ttf` cannot be read", "truncated", "book.toml:6:11"],
         ),
         (
+            "ten-thousand-creators",
+            vec![
+                (
+                    "book.toml",
+                    format!(
+                        "[metadata]\ntitle = \"A\"\ncreators = [{}]\n[contents]\nchapters = [\"ch1.md\"]\n",
+                        (0..10_000).map(|i| format!("{{ name = \"Person {i}\" }}")).collect::<Vec<_>>().join(",")
+                    )
+                    .into_bytes(),
+                ),
+                ("ch1.md", CH.into()),
+            ],
+            vec![],
+            vec!["[metadata] creators is", "more than a PDF's metadata can hold", "book.toml:2:9"],
+        ),
+        (
             "script-link-denied",
             minimal("# T\n\n[x](javascript:alert(1))\n"),
             vec!["--deny-warnings"],
@@ -469,7 +504,7 @@ fn cases() -> Vec<Case> {
 #[test]
 fn every_broken_book_is_reported_with_its_location() {
     let cases = cases();
-    assert!(cases.len() >= 71, "the corpus has {} books", cases.len());
+    assert!(cases.len() >= 72, "the corpus has {} books", cases.len());
     let mut failures = Vec::new();
     for (name, files, args, needles) in cases {
         let files: Vec<(&str, &[u8])> = files.iter().map(|(n, b)| (*n, b.as_slice())).collect();
@@ -484,12 +519,14 @@ fn every_broken_book_is_reported_with_its_location() {
             a.extend(["--format", "epub"]);
         }
         a.extend(args.iter().copied());
+        let before = tree(&dir);
         let r = quire(&a);
         let ok = r.code == 1
             && needles.iter().all(|n| r.stderr.contains(n))
             && r.stderr.contains("help:")
             && !r.stderr.contains("panicked")
-            && !out.exists();
+            && !out.exists()
+            && tree(&dir) == before;
         if !ok {
             failures.push(format!("── {name} (exit {}):\n{}", r.code, r.stderr));
         }
