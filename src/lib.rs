@@ -6,6 +6,7 @@
 // function; it is built once on a rare path, so its size is not worth a box.
 #![allow(clippy::result_large_err)]
 
+#[doc(hidden)] // the `quire bench` command and its tests; not part of the library API
 pub mod bench;
 pub mod cite;
 pub mod config;
