@@ -55,6 +55,9 @@ impl Prepared {
     }
 }
 
+/// The cost of breaking an overlong word between two clusters (no hyphen is added).
+const OVERLONG_PENALTY: f32 = 800.0;
+
 /// A break opportunity inside a word: byte offset, flagged, penalty, adds a hyphen.
 type Opp = (usize, bool, f32, bool);
 
@@ -191,7 +194,19 @@ fn word(p: &mut Prepared, spec: &ParaSpec, si: usize, at: Range<usize>, shaper: 
     }
     let glyphs = shaper.shape(style.face, style.smcp, word);
     let clusters: Vec<usize> = glyphs.iter().map(|g| g.cluster as usize).collect();
-    let cuts = on_clusters(opportunities(word, hyph, spec.hyphenate), &clusters);
+    let mut opps = opportunities(word, hyph, spec.hyphenate);
+    // A word wider than the whole measure (a long URL, a hash, a run of symbols) would run off
+    // the page: it may also break between any two clusters, at a high cost, so it is set
+    // across lines instead of being lost past the margin.
+    let width: f32 = glyphs.iter().map(|g| g.x_advance as f32 * scale).sum();
+    if width > spec.width && spec.width > 0.0 {
+        let mut all: Vec<Opp> =
+            clusters.iter().copied().filter(|&c| c > 0 && c < word.len()).map(|c| (c, false, OVERLONG_PENALTY, false)).collect();
+        all.dedup_by_key(|o| o.0);
+        opps.extend(all);
+        opps.sort_by(|a, b| a.0.cmp(&b.0).then(a.2.total_cmp(&b.2)));
+    }
+    let cuts = on_clusters(opps, &clusters);
     let ends = cluster_ends(&clusters, word.len());
     let mut hyphen: Option<f32> = None;
     let mut from = 0usize;
