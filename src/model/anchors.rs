@@ -40,12 +40,11 @@ pub fn is_reserved_doc(id: &str) -> bool {
         || id.starts_with("page-")
 }
 
-/// A lowercase slug of `s`: letters and digits of any script, joined by single hyphens.
-/// Empty when `s` has no letter or digit.
-pub fn slug(s: &str) -> String {
+/// Letters and digits (`keep`), lowercased, joined by single hyphens; empty when there are none.
+fn slug_by(s: &str, keep: fn(char) -> bool) -> String {
     let mut out = String::new();
     for c in s.chars() {
-        if c.is_alphanumeric() {
+        if keep(c) {
             out.extend(c.to_lowercase());
         } else if !out.is_empty() && !out.ends_with('-') {
             out.push('-');
@@ -57,21 +56,16 @@ pub fn slug(s: &str) -> String {
     out
 }
 
+/// A lowercase slug of `s`: letters and digits of any script, joined by single hyphens.
+/// Empty when `s` has no letter or digit.
+pub fn slug(s: &str) -> String {
+    slug_by(s, char::is_alphanumeric)
+}
+
 /// A lowercase ASCII slug (for file names): ASCII letters and digits joined by hyphens.
 /// Empty when `s` has none.
 pub fn ascii_slug(s: &str) -> String {
-    let mut out = String::new();
-    for c in s.chars() {
-        if c.is_ascii_alphanumeric() {
-            out.push(c.to_ascii_lowercase());
-        } else if !out.is_empty() && !out.ends_with('-') {
-            out.push('-');
-        }
-    }
-    while out.ends_with('-') {
-        out.pop();
-    }
-    out
+    slug_by(s, |c| c.is_ascii_alphanumeric())
 }
 
 /// Whether `id` is usable as an author-given anchor or chapter id: it starts with an ASCII

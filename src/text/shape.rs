@@ -20,7 +20,11 @@ pub fn shape(face: &rustybuzz::Face, text: &str, features: &[&[u8; 4]]) -> Vec<G
     buf.guess_segment_properties();
     let feats: Vec<rustybuzz::Feature> =
         features.iter().map(|t| rustybuzz::Feature::new(rustybuzz::ttf_parser::Tag::from_bytes(t), 1, ..)).collect();
-    let out = rustybuzz::shape(face, &feats, buf);
+    glyphs_of(&rustybuzz::shape(face, &feats, buf))
+}
+
+/// The glyphs of a shaped buffer.
+fn glyphs_of(out: &rustybuzz::GlyphBuffer) -> Vec<Glyph> {
     out.glyph_infos()
         .iter()
         .zip(out.glyph_positions())
@@ -181,20 +185,7 @@ impl<'a> Shaper<'a> {
                 if smcp { vec![rustybuzz::Feature::new(rustybuzz::ttf_parser::Tag::from_bytes(b"smcp"), 1, ..)] } else { Vec::new() };
             rustybuzz::ShapePlan::new(rb, dir, Some(script), None, &feats)
         });
-        let out = rustybuzz::shape_with_plan(rb, plan, buf);
-        let g: Vec<Glyph> = out
-            .glyph_infos()
-            .iter()
-            .zip(out.glyph_positions())
-            .map(|(i, p)| Glyph {
-                id: i.glyph_id as u16,
-                x_advance: p.x_advance,
-                x_offset: p.x_offset,
-                y_offset: p.y_offset,
-                cluster: i.cluster,
-            })
-            .collect();
-        g
+        glyphs_of(&rustybuzz::shape_with_plan(rb, plan, buf))
     }
 
     /// Advance of a space in points.
