@@ -7,19 +7,23 @@ use super::place::{fit_text, push_text, text_width};
 use super::{Artifact, PageOut};
 use crate::text::fonts::Face;
 
+/// What the furniture of a page depends on.
+#[derive(Clone, Copy)]
+pub(super) struct PageFacts<'s> {
+    pub index: usize,
+    /// The first page of its sequence.
+    pub opening: bool,
+    /// A sequence without running heads (title and part pages).
+    pub plain: bool,
+    /// The sequence's running head for rectos.
+    pub head: Option<&'s str>,
+    pub book_title: &'s str,
+}
+
 /// The running head and folio of a page: a centred folio at the foot on opening pages and
 /// plain sequences, else the head centred above the text and the folio at its outer edge.
-#[allow(clippy::too_many_arguments)] // one call site; each is a plain fact about the page
-pub(super) fn head_and_folio(
-    page: &mut PageOut,
-    index: usize,
-    opening: bool,
-    plain: bool,
-    head: Option<&str>,
-    book_title: &str,
-    g: Geometry,
-    eng: &mut Engine,
-) {
+pub(super) fn head_and_folio(page: &mut PageOut, facts: &PageFacts, g: Geometry, eng: &mut Engine) {
+    let PageFacts { index, opening, plain, head, book_title } = *facts;
     if plain && opening {
         return;
     }

@@ -7,7 +7,7 @@ use super::flow::{Flowed, Sequence};
 use super::furniture;
 use super::geometry::Geometry;
 use super::paginate::{Paginator, Plan};
-use super::place::place;
+use super::place::Placer;
 use super::vlist::{VItem, VLine};
 use super::*;
 use crate::diag::Diagnostic;
@@ -45,6 +45,13 @@ struct PageCtx {
     index: usize,
     left: f32,
     opening: bool,
+    g: Geometry,
+}
+
+impl PageCtx {
+    fn placer<'p>(&self, page: &'p mut PageOut, out: &'p mut Pages) -> Placer<'p> {
+        Placer { page, index: self.index, left: self.left, measure: self.g.measure(), anchors: &mut out.anchors, report: &mut out.report }
+    }
 }
 
 /// Paginates every sequence and places its pages.
@@ -77,10 +84,12 @@ pub(super) fn assemble(seqs: Vec<Sequence>, first_body: usize, book_title: &str,
             let index = out.pages.len();
             let mut page = PageOut { label: labels.next(si >= first_body), items: Vec::new() };
             starts.push(if pi == 0 { PageStart::Doc(seq.doc.clone()) } else { first_start(plan, &slots) });
-            let ctx = PageCtx { index, left: g.left(index), opening: pi == 0 };
-            place_body(&mut page, plan, &mut slots, &ctx, &mut line_no, &mut out, g, eng);
-            place_notes(&mut page, plan, flowed, &ctx, &mut out, g);
-            furniture::head_and_folio(&mut page, ctx.index, ctx.opening, seq.plain, seq.head.as_deref(), book_title, g, eng);
+            let ctx = PageCtx { index, left: g.left(index), opening: pi == 0, g };
+            place_body(&mut page, plan, &mut slots, &ctx, &mut line_no, &mut out, eng);
+            place_notes(&mut page, plan, flowed, &ctx, &mut out);
+            let facts =
+                furniture::PageFacts { index: ctx.index, opening: ctx.opening, plain: seq.plain, head: seq.head.as_deref(), book_title };
+            furniture::head_and_folio(&mut page, &facts, g, eng);
             out.pages.push(page);
         }
     }
@@ -108,7 +117,6 @@ fn first_start(plan: &Plan, slots: &[Option<VItem>]) -> PageStart {
         .unwrap_or(PageStart::Follow)
 }
 
-#[allow(clippy::too_many_arguments)] // one call site; the page being built and its context
 fn place_body(
     page: &mut PageOut,
     plan: &Plan,
@@ -116,9 +124,9 @@ fn place_body(
     ctx: &PageCtx,
     line_no: &mut usize,
     out: &mut Pages,
-    g: Geometry,
     eng: &mut Engine,
 ) {
+    let g = ctx.g;
     let mut y = g.page.top;
     for &k in plan.floats.iter().chain(plan.items.iter()) {
         let top = y;
@@ -127,7 +135,7 @@ fn place_body(
             VItem::Line(l) => (l.para_number, l.numbered, l.leading),
             _ => (None, false, 0.0),
         };
-        place(page, item, ctx.left, &mut y, ctx.index, &mut out.anchors, &mut out.report, &g);
+        ctx.placer(page, out).place(item, &mut y);
         let baseline = top + leading * 0.78;
         if let Some(pn) = para_number
             && g.furniture.paragraph_numbers
@@ -143,7 +151,8 @@ fn place_body(
     }
 }
 
-fn place_notes(page: &mut PageOut, plan: &Plan, flowed: &Flowed, ctx: &PageCtx, out: &mut Pages, g: Geometry) {
+fn place_notes(page: &mut PageOut, plan: &Plan, flowed: &Flowed, ctx: &PageCtx, out: &mut Pages) {
+    let g = ctx.g;
     if plan.notes.is_empty() {
         return;
     }
@@ -151,9 +160,10 @@ fn place_notes(page: &mut PageOut, plan: &Plan, flowed: &Flowed, ctx: &PageCtx, 
     let nh: f32 = plan.notes.iter().map(|(n, f, t)| lines(n, *f, *t).iter().map(VItem::height).sum::<f32>()).sum();
     let mut ny = g.page.height - g.page.bottom - nh;
     page.items.push(Placed::Rule { x0: ctx.left, x1: ctx.left + 48.0, y: ny - g.text.leading * 0.45, width: 0.4 });
+    let mut placer = ctx.placer(page, out);
     for (n, f, t) in &plan.notes {
         for it in lines(n, *f, *t) {
-            place(page, it.clone(), ctx.left, &mut ny, ctx.index, &mut out.anchors, &mut out.report, &g);
+            placer.place(it.clone(), &mut ny);
         }
     }
 }

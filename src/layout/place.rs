@@ -1,6 +1,5 @@
 //! Placement: vertical-list items → positioned items on a page; text helpers for furniture.
 
-use super::geometry::Geometry;
 use super::inline::{PGlyph, Run, Style};
 use super::vlist::{VItem, VLine};
 use super::*;
@@ -60,77 +59,80 @@ pub(crate) fn push_text(page: &mut PageOut, sh: &mut Shaper, text: &str, st: Sty
     });
 }
 
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn place(
-    page: &mut PageOut,
-    it: VItem,
-    left: f32,
-    y: &mut f32,
-    index: usize,
-    anchors: &mut BTreeMap<String, (usize, f32)>,
-    report: &mut Report,
-    g: &Geometry,
-) {
-    match it {
-        VItem::Space(h) => *y += h,
-        VItem::Rule { width, height, left: at_left } => {
-            let x0 = if at_left { left } else { left + (g.measure() - width) / 2.0 };
-            page.items.push(Placed::Rule { x0, x1: x0 + width, y: *y + height / 2.0, width: 0.4 });
-            *y += height;
-        }
-        VItem::Line(l) => place_line(page, l, left, y, index, anchors, report),
-        VItem::Figure(f) => {
-            let top = *y;
-            for a in &f.anchors {
-                anchors.entry(a.clone()).or_insert((index, top));
-            }
-            let x = left + (g.measure() - f.w) / 2.0;
-            if f.kind == ImageKind::Svg {
-                page.items.push(Placed::Frame { x, y: top + 4.0, w: f.w, h: f.h, content: f.content });
-            } else {
-                page.items.push(Placed::Image { x, y: top + 4.0, w: f.w, h: f.h, path: f.path, content: f.content });
-            }
-            *y += f.h + 8.0;
-            for l in f.caption {
-                place_line(page, l, left, y, index, anchors, report);
-            }
-            *y += 6.0;
-        }
-    }
+/// Where items are being placed: the page, its index, the text block's left edge and width,
+/// and what placement records (anchors, the report).
+pub(crate) struct Placer<'p> {
+    pub page: &'p mut PageOut,
+    pub index: usize,
+    pub left: f32,
+    pub measure: f32,
+    pub anchors: &'p mut BTreeMap<String, (usize, f32)>,
+    pub report: &'p mut Report,
 }
 
-pub(crate) fn place_line(
-    page: &mut PageOut,
-    l: VLine,
-    left: f32,
-    y: &mut f32,
-    index: usize,
-    anchors: &mut BTreeMap<String, (usize, f32)>,
-    report: &mut Report,
-) {
-    let top = *y;
-    let base = top + l.leading * 0.78;
-    for a in l.anchors {
-        anchors.entry(a).or_insert((index, top));
+impl Placer<'_> {
+    /// Places `it` with its top at `y`; moves `y` down by its height.
+    pub(crate) fn place(&mut self, it: VItem, y: &mut f32) {
+        match it {
+            VItem::Space(h) => *y += h,
+            VItem::Rule { width, height, left: at_left } => {
+                let x0 = if at_left { self.left } else { self.left + (self.measure - width) / 2.0 };
+                self.page.items.push(Placed::Rule { x0, x1: x0 + width, y: *y + height / 2.0, width: 0.4 });
+                *y += height;
+            }
+            VItem::Line(l) => self.line(l, y),
+            VItem::Figure(f) => {
+                let top = *y;
+                for a in &f.anchors {
+                    self.anchors.entry(a.clone()).or_insert((self.index, top));
+                }
+                let x = self.left + (self.measure - f.w) / 2.0;
+                if f.kind == ImageKind::Svg {
+                    self.page.items.push(Placed::Frame { x, y: top + 4.0, w: f.w, h: f.h, content: f.content });
+                } else {
+                    self.page.items.push(Placed::Image { x, y: top + 4.0, w: f.w, h: f.h, path: f.path, content: f.content });
+                }
+                *y += f.h + 8.0;
+                for l in f.caption {
+                    self.line(l, y);
+                }
+                *y += 6.0;
+            }
+        }
     }
-    for (r, c) in l.runs {
-        let content = if c == usize::MAX { None } else { Some(c) };
-        page.items.push(Placed::Text {
-            x: left + l.x + r.x,
-            y: base - r.style.rise,
-            run: r,
-            content,
-            artifact: if content.is_none() { Some(Artifact::Layout) } else { None },
-        });
+
+    fn line(&mut self, l: VLine, y: &mut f32) {
+        let top = *y;
+        let base = top + l.leading * 0.78;
+        for a in l.anchors {
+            self.anchors.entry(a).or_insert((self.index, top));
+        }
+        for (r, c) in l.runs {
+            let content = if c == usize::MAX { None } else { Some(c) };
+            self.page.items.push(Placed::Text {
+                x: self.left + l.x + r.x,
+                y: base - r.style.rise,
+                run: r,
+                content,
+                artifact: if content.is_none() { Some(Artifact::Layout) } else { None },
+            });
+        }
+        for (x0, x1, target, node) in l.links {
+            self.page.items.push(Placed::Link {
+                x0: self.left + l.x + x0,
+                y0: top,
+                x1: self.left + l.x + x1,
+                y1: top + l.leading,
+                target,
+                node,
+            });
+        }
+        if let Some(st) = l.stat {
+            self.report.lines.push(LineStat { page: self.index, para: l.para.unwrap_or((0, 0, 1)), ..st });
+        }
+        let e = self.report.last_line_heading.entry(self.index).or_insert((false, false));
+        e.0 = l.heading;
+        e.1 |= !l.heading;
+        *y += l.leading;
     }
-    for (x0, x1, target, node) in l.links {
-        page.items.push(Placed::Link { x0: left + l.x + x0, y0: top, x1: left + l.x + x1, y1: top + l.leading, target, node });
-    }
-    if let Some(st) = l.stat {
-        report.lines.push(LineStat { page: index, para: l.para.unwrap_or((0, 0, 1)), ..st });
-    }
-    let e = report.last_line_heading.entry(index).or_insert((false, false));
-    e.0 = l.heading;
-    e.1 |= !l.heading;
-    *y += l.leading;
 }

@@ -160,7 +160,6 @@ fn header(
 }
 
 /// The letter parts of a letter, telegram or memorandum; letter fields on a chapter are errors.
-#[allow(clippy::too_many_arguments)] // one call site
 fn letter(
     p: &mut BodyParser,
     fm: &FrontMatter,
