@@ -625,6 +625,33 @@ fn an_output_dir_symlinked_out_of_the_book_is_refused() {
     assert_eq!(r.code, 0, "{}", r.stderr);
 }
 
+/// A 16 × 16 RGB PNG stored with Adam7 interlacing.
+fn interlaced_png() -> Vec<u8> {
+    use std::io::Write;
+    let mut raw = Vec::new();
+    for (x0, y0, dx, dy) in [(0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2), (0, 1, 1, 2)] {
+        for y in (y0..16u8).step_by(dy) {
+            raw.push(0);
+            for x in (x0..16u8).step_by(dx) {
+                raw.extend([x * 16, y * 16, 128]);
+            }
+        }
+    }
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+    z.write_all(&raw).unwrap();
+    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
+    for (kind, data) in [(&b"IHDR"[..], vec![0, 0, 0, 16, 0, 0, 0, 16, 8, 2, 0, 0, 1]), (b"IDAT", z.finish().unwrap()), (b"IEND", vec![])] {
+        out.extend((data.len() as u32).to_be_bytes());
+        let mut crc = flate2::Crc::new();
+        crc.update(kind);
+        crc.update(&data);
+        out.extend(kind);
+        out.extend(&data);
+        out.extend(crc.sum().to_be_bytes());
+    }
+    out
+}
+
 #[test]
 fn unusual_but_valid_books_build() {
     let ok = |name: &str, files: &[(&str, &[u8])]| {
@@ -650,6 +677,8 @@ fn unusual_but_valid_books_build() {
     // Thousands of nested emphasis markers, a line of 100,000 combining marks.
     let deep = format!("# T\n\n{}x{}\n", "*a _a ".repeat(5000), "_ a* a".repeat(5000));
     ok("deep-emphasis", &[("book.toml", MINIMAL_TOML.as_bytes()), ("ch1.md", deep.as_bytes())]);
+    let png = interlaced_png();
+    ok("interlaced-png", &[("book.toml", MINIMAL_TOML.as_bytes()), ("ch1.md", figure("pic.png").as_bytes()), ("pic.png", &png)]);
     let marks = format!("# T\n\na{}\n", "\u{301}".repeat(100_000));
     ok("combining-marks", &[("book.toml", MINIMAL_TOML.as_bytes()), ("ch1.md", marks.as_bytes())]);
 }
