@@ -77,6 +77,8 @@ impl Markers {
 
     /// The markers inside a chapter's paragraphs: paragraph number → (offset, label).
     pub fn in_chapter(&self, id: &str) -> BTreeMap<u32, Vec<(usize, String)>> {
-        self.paras.iter().filter(|((c, _), _)| c == id).map(|((_, n), v)| (*n, v.clone())).collect()
+        // A range of the sorted map, not a scan: a long book has thousands of chapters.
+        let key = |n: u32| (id.to_string(), n);
+        self.paras.range(key(0)..=key(u32::MAX)).map(|((_, n), v)| (*n, v.clone())).collect()
     }
 }
