@@ -58,53 +58,27 @@ fn pid_of(name: &str) -> Option<u32> {
     name.rsplit(['-', '.']).next()?.parse().ok()
 }
 
-/// An exclusive claim on an output directory: `.quire.lock` holding the builder's pid. A
-/// second build into the same directory waits for the first; a lock whose process is gone is
-/// stale and taken over.
-struct Lock(PathBuf);
+/// An exclusive claim on an output directory: an advisory lock (`flock`) on the directory
+/// itself. A second build into the same directory waits for the first; the kernel releases the
+/// lock when its process ends, however it ends, so a killed build leaves no stale lock behind.
+struct Lock(#[allow(dead_code)] std::fs::File);
 
 impl Lock {
     fn take(dir: &Path) -> Result<Lock, Diagnostic> {
-        let path = dir.join(".quire.lock");
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(300);
-        loop {
-            match std::fs::OpenOptions::new().write(true).create_new(true).open(&path) {
-                Ok(mut f) => {
-                    let _ = write!(f, "{}", std::process::id());
-                    return Ok(Lock(path));
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                    let holder = std::fs::read_to_string(&path).ok().and_then(|t| t.trim().parse::<u32>().ok());
-                    match holder {
-                        Some(pid) if alive(pid) && pid != std::process::id() => {
-                            if std::time::Instant::now() > deadline {
-                                return Err(Diagnostic::error(format!(
-                                    "another quire build (process {pid}) is writing to `{}`",
-                                    dir.display()
-                                ))
-                                .help("wait for it to finish, or remove .quire.lock in the output directory if no build is running"));
-                            }
-                            std::thread::sleep(std::time::Duration::from_millis(20));
-                        }
-                        // Stale (its process is gone) or unreadable while being written: retry.
-                        Some(_) => {
-                            let _ = std::fs::remove_file(&path);
-                        }
-                        None => std::thread::sleep(std::time::Duration::from_millis(5)),
-                    }
-                }
-                Err(e) => {
-                    return Err(Diagnostic::error(format!("cannot write to output directory `{}`: {e}", dir.display()))
-                        .help("choose a writable directory with --out DIR"));
-                }
+        let fail = |e: std::io::Error| {
+            Diagnostic::error(format!("cannot lock output directory `{}`: {e}", dir.display()))
+                .help("choose a writable local directory with --out DIR")
+        };
+        let f = std::fs::File::open(dir).map_err(fail)?;
+        match f.try_lock() {
+            Ok(()) => return Ok(Lock(f)),
+            Err(std::fs::TryLockError::WouldBlock) => {
+                let _ = writeln!(std::io::stderr().lock(), "waiting for another quire build writing to `{}` …", dir.display());
             }
+            Err(std::fs::TryLockError::Error(e)) => return Err(fail(e)),
         }
-    }
-}
-
-impl Drop for Lock {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
+        f.lock().map_err(fail)?;
+        Ok(Lock(f))
     }
 }
 

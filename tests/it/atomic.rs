@@ -131,30 +131,33 @@ fn a_very_long_title_still_builds() {
 }
 
 #[test]
-fn concurrent_builds_of_one_book_take_turns() {
-    let dir = book("concurrent", &[("book.toml", MINIMAL_TOML.as_bytes()), ("ch1.md", b"# T\n\nSome text to build twice at once.\n")]);
+fn concurrent_builds_into_one_directory_take_turns() {
+    // Two books with the same file names but different text, built at once into one directory:
+    // without the lock their files would mix, and SHA256SUMS would not match what is there.
+    let a = book("concurrent-a", &[("book.toml", MINIMAL_TOML.as_bytes()), ("ch1.md", b"# T\n\nThe first book's text.\n")]);
+    let b = book("concurrent-b", &[("book.toml", MINIMAL_TOML.as_bytes()), ("ch1.md", b"# T\n\nThe second book, other words.\n")]);
+    let out = temp_dir("concurrent-out");
     let exe = env!("CARGO_BIN_EXE_quire");
     for round in 0..10 {
-        let spawn = || {
+        let spawn = |dir: &Path| {
             Command::new(exe)
-                .args(["build", "--quiet", "--format", "epub", "--book", dir.to_str().unwrap()])
+                .args(["build", "--quiet", "--format", "epub", "--book", dir.to_str().unwrap(), "--out", out.to_str().unwrap()])
                 .stdout(std::process::Stdio::null())
                 .stderr(std::process::Stdio::piped())
                 .spawn()
                 .unwrap()
         };
-        let (a, b) = (spawn(), spawn());
-        for c in [a, b] {
+        let (x, y) = (spawn(&a), spawn(&b));
+        for c in [x, y] {
             let o = c.wait_with_output().unwrap();
             assert!(o.status.success(), "round {round}: {}", String::from_utf8_lossy(&o.stderr));
         }
-        // A complete, checksummed directory, and nothing left behind.
-        let out = dir.join("out");
+        // A complete, checksummed directory from one build, and nothing left behind.
         let sums = std::fs::read_to_string(out.join("SHA256SUMS")).unwrap();
         for line in sums.lines() {
             let (hash, name) = line.split_once("  ").unwrap();
             let bytes = std::fs::read(out.join(name)).unwrap();
-            assert_eq!(quire::ids::sha256_hex(&bytes), hash, "round {round}: {name}");
+            assert_eq!(quire::ids::sha256_hex(&bytes), hash, "round {round}: {name} is from the other build");
         }
         let names: Vec<String> = files(&out).into_keys().collect();
         assert!(names.iter().all(|n| !n.starts_with('.')), "round {round}: leftovers {names:?}");
