@@ -101,6 +101,11 @@ impl FontSet {
             let parsed = rustybuzz::ttf_parser::Face::parse(&data, 0).map_err(|e| e.to_string()).and_then(|f| match damaged(&data) {
                 Some(why) => Err(why),
                 None if f.tables().cmap.is_none() => Err("it has no character map (cmap)".to_string()),
+                // The EPUB's subsetter keeps glyph ids by emptying TrueType outlines; CFF
+                // outlines (.otf) are refused here, at load, rather than when the EPUB is built.
+                None if f.tables().glyf.is_none() => {
+                    Err("it has PostScript (CFF) outlines; quire embeds TrueType-outline fonts (.ttf) for now".to_string())
+                }
                 None => Ok(f),
             });
             match parsed {
