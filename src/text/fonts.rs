@@ -98,16 +98,19 @@ impl FontSet {
                     }
                 }
             };
-            let parsed = rustybuzz::ttf_parser::Face::parse(&data, 0).map_err(|e| e.to_string()).and_then(|f| match damaged(&data) {
-                Some(why) => Err(why),
-                None if f.tables().cmap.is_none() => Err("it has no character map (cmap)".to_string()),
-                // The EPUB's subsetter keeps glyph ids by emptying TrueType outlines; CFF
-                // outlines (.otf) are refused here, at load, rather than when the EPUB is built.
-                None if f.tables().glyf.is_none() => {
-                    Err("it has PostScript (CFF) outlines; quire embeds TrueType-outline fonts (.ttf) for now".to_string())
-                }
-                None => Ok(f),
-            });
+            const REPLACE: &str = "use a TrueType font file (.ttf) that opens in a font viewer";
+            let parsed =
+                rustybuzz::ttf_parser::Face::parse(&data, 0).map_err(|e| (e.to_string(), REPLACE)).and_then(|f| match damaged(&data) {
+                    Some(why) => Err((why, REPLACE)),
+                    None if f.tables().cmap.is_none() => Err(("it has no character map (cmap)".to_string(), REPLACE)),
+                    // The EPUB's subsetter keeps glyph ids by emptying TrueType outlines; CFF
+                    // outlines (.otf) are refused here, at load, rather than when the EPUB is built.
+                    None if f.tables().glyf.is_none() => Err((
+                        "it has PostScript (CFF) outlines; quire embeds TrueType-outline fonts (.ttf) for now".to_string(),
+                        "use the font's .ttf version, or convert it (e.g. `fonttools otf2ttf`)",
+                    )),
+                    None => Ok(f),
+                });
             match parsed {
                 Ok(parsed) => {
                     let family = parsed
@@ -118,9 +121,8 @@ impl FontSet {
                         .unwrap_or_else(|| "Book".to_string());
                     fonts.push(Font { face, family, data, license, file })
                 }
-                Err(e) => {
-                    let mut d = Diagnostic::error(format!("font `{file}` cannot be read: {e}"))
-                        .help("use an OpenType/TrueType font file (.ttf or .otf)");
+                Err((e, help)) => {
+                    let mut d = Diagnostic::error(format!("font `{file}` cannot be read: {e}")).help(help);
                     if let Some(p) = chosen {
                         d = d.at(cfg.location(p.span()));
                     }

@@ -493,6 +493,16 @@ fn cases() -> Vec<Case> {
             vec!["[metadata] creators is", "more than a PDF's metadata can hold", "book.toml:2:9"],
         ),
         (
+            "font-cff-outlines",
+            vec![
+                ("book.toml", toml_with("", "[fonts]\nmono = \"f.otf\"\n")),
+                ("ch1.md", CH.into()),
+                ("f.otf", std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/fonts/SourceCodePro-Regular.otf")).unwrap()),
+            ],
+            vec![],
+            vec!["font `f.otf` cannot be read: it has PostScript (CFF) outlines", "book.toml:6:8", "fonttools otf2ttf"],
+        ),
+        (
             "script-link-denied",
             minimal("# T\n\n[x](javascript:alert(1))\n"),
             vec!["--deny-warnings"],
@@ -504,7 +514,7 @@ fn cases() -> Vec<Case> {
 #[test]
 fn every_broken_book_is_reported_with_its_location() {
     let cases = cases();
-    assert!(cases.len() >= 72, "the corpus has {} books", cases.len());
+    assert!(cases.len() >= 73, "the corpus has {} books", cases.len());
     let mut failures = Vec::new();
     for (name, files, args, needles) in cases {
         let files: Vec<(&str, &[u8])> = files.iter().map(|(n, b)| (*n, b.as_slice())).collect();
