@@ -79,6 +79,7 @@ fn complete(b: &[u8], kind: ImageKind) -> Result<(), String> {
     match kind {
         ImageKind::Png => {
             let mut i = 8;
+            let mut idat: Vec<u8> = Vec::new();
             loop {
                 let Some(len) = b.get(i..i + 4).map(|l| u32::from_be_bytes([l[0], l[1], l[2], l[3]]) as usize) else {
                     return Err("it ends before its last chunk (truncated)".into());
@@ -92,8 +93,24 @@ fn complete(b: &[u8], kind: ImageKind) -> Result<(), String> {
                 if crc.sum().to_be_bytes() != b[end - 4..end] {
                     return Err(format!("its `{}` chunk has a bad checksum", String::from_utf8_lossy(&body[..4])));
                 }
+                if &body[..4] == b"IDAT" {
+                    idat.extend_from_slice(&body[4..]);
+                }
                 if &body[..4] == b"IEND" {
-                    return Ok(());
+                    // The compressed pixels must inflate cleanly (a stream broken under intact
+                    // checksums would otherwise fail only when the PDF is written).
+                    // Never more than the header's size allows (16-bit RGBA, interlaced rows): a
+                    // small file cannot unpack into gigabytes here.
+                    let dim = |o: usize| b.get(o..o + 4).map_or(0, |d| u32::from_be_bytes([d[0], d[1], d[2], d[3]]) as u64);
+                    let (w, h) = (dim(16), dim(20));
+                    let limit = 2 * h * (1 + 8 * w) + 1024;
+                    let mut z = std::io::Read::take(flate2::read::ZlibDecoder::new(&idat[..]), limit + 1);
+                    return match std::io::copy(&mut z, &mut std::io::sink()) {
+                        Ok(n) if n > limit => Err("its pixel data is larger than its size allows".into()),
+                        Ok(n) if n > 0 => Ok(()),
+                        Ok(_) => Err("its pixel data is empty".into()),
+                        Err(_) => Err("its pixel data does not decompress".into()),
+                    };
                 }
                 i = end;
             }
@@ -244,6 +261,25 @@ mod tests {
         let n = bad.len();
         bad[n - 20] ^= 0xFF;
         assert!(inspect(&bad).unwrap_err().why.contains("checksum"));
+    }
+
+    #[test]
+    fn a_png_whose_pixels_do_not_decompress_is_refused() {
+        // Valid chunk checksums around a broken zlib stream.
+        let chunk = |out: &mut Vec<u8>, kind: &[u8], data: &[u8]| {
+            out.extend((data.len() as u32).to_be_bytes());
+            let mut crc = flate2::Crc::new();
+            crc.update(kind);
+            crc.update(data);
+            out.extend(kind);
+            out.extend(data);
+            out.extend(crc.sum().to_be_bytes());
+        };
+        let mut b = b"\x89PNG\r\n\x1a\n".to_vec();
+        chunk(&mut b, b"IHDR", &[0, 0, 0, 4, 0, 0, 0, 4, 8, 2, 0, 0, 0]);
+        chunk(&mut b, b"IDAT", &[0x78, 0x9c, 0xff, 0xff, 0xff, 0x00, 0x13]);
+        chunk(&mut b, b"IEND", &[]);
+        assert!(inspect(&b).unwrap_err().why.contains("does not decompress"));
     }
 
     #[test]
