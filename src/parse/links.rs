@@ -46,9 +46,9 @@ pub fn scheme(url: &str) -> Option<&str> {
 }
 
 /// What every chapter file and id of the book resolves to.
-struct Book<'b> {
+struct Book {
     /// Chapter file → (chapter id, its anchors).
-    chapters: BTreeMap<&'b str, (&'b str, BTreeSet<String>)>,
+    chapters: BTreeMap<String, (String, BTreeSet<String>)>,
 }
 
 enum Resolved {
@@ -58,7 +58,7 @@ enum Resolved {
     Error(Diagnostic),
 }
 
-impl Book<'_> {
+impl Book {
     fn resolve(&self, ch_file: &str, ch_id: &str, url: &str, at: Location) -> Resolved {
         if let Some(s) = scheme(url) {
             if ALLOWED_SCHEMES.iter().any(|a| a.eq_ignore_ascii_case(s)) {
@@ -131,9 +131,9 @@ impl Book<'_> {
 
 /// Resolves every link of the book (body, notes, titles, letter parts).
 pub fn resolve(book: &mut crate::model::Book, diags: &mut Diagnostics) {
-    let index: BTreeMap<String, (String, BTreeSet<String>)> =
+    let chapters: BTreeMap<String, (String, BTreeSet<String>)> =
         book.chapters().map(|c| (c.file.clone(), (c.id.clone(), chapter_anchors(c)))).collect();
-    let links = Book { chapters: index.iter().map(|(f, (id, set))| (f.as_str(), (id.as_str(), set.clone()))).collect() };
+    let links = Book { chapters };
     let chapters = book.front.iter_mut().chain(book.parts.iter_mut().flat_map(|p| p.chapters.iter_mut())).chain(book.back.iter_mut());
     for ch in chapters {
         let (file, id) = (ch.file.clone(), ch.id.clone());

@@ -137,23 +137,10 @@ impl FontSet {
 /// Why a font file is damaged: a table that reaches past the file's end (a truncated
 /// download), or a table directory that does not fit.
 fn damaged(data: &[u8]) -> Option<String> {
-    let be16 = |i: usize| data.get(i..i + 2).map(|b| u16::from_be_bytes([b[0], b[1]]) as usize);
-    let be32 = |i: usize| data.get(i..i + 4).map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]) as usize);
     if data.starts_with(b"ttcf") {
         return None; // a collection: ttf-parser checks the face it reads
     }
-    let Some(n) = be16(4) else { return Some("it is too short to be a font (truncated)".into()) };
-    for i in 0..n {
-        let rec = 12 + i * 16;
-        let (Some(off), Some(len)) = (be32(rec + 8), be32(rec + 12)) else {
-            return Some("its table directory is cut off (truncated)".into());
-        };
-        if off.checked_add(len).is_none_or(|end| end > data.len()) {
-            let tag = String::from_utf8_lossy(data.get(rec..rec + 4).unwrap_or(b"????")).into_owned();
-            return Some(format!("its `{tag}` table reaches past the end of the file (truncated)"));
-        }
-    }
-    None
+    crate::text::websubset::table_directory(data).err()
 }
 
 fn license_beside(dir: &BookDir, font: &str) -> String {

@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 /// Returns the subset font, or `None` if the font is not a TrueType (glyf) font we can subset.
 pub fn subset(data: &[u8], chars: &BTreeSet<char>) -> Option<Vec<u8>> {
     let face = ttf_parser::Face::parse(data, 0).ok()?;
-    let tables = read_directory(data)?;
+    let tables = table_directory(data).ok()?;
     let glyf = table(data, &tables, b"glyf")?;
     let loca = table(data, &tables, b"loca")?;
     let head = table(data, &tables, b"head")?;
@@ -248,21 +248,24 @@ fn build_cmap(map: &BTreeMap<u32, u16>) -> Vec<u8> {
     out
 }
 
-fn read_directory(data: &[u8]) -> Option<BTreeMap<[u8; 4], (usize, usize)>> {
-    let n = be16(data, 4)? as usize;
+/// A font's table directory: tag → (offset, length), every table inside the file; a
+/// duplicated record counts once (the first, as for ttf-parser). The error says what is wrong.
+pub(crate) fn table_directory(data: &[u8]) -> Result<BTreeMap<[u8; 4], (usize, usize)>, String> {
+    let Some(n) = be16(data, 4) else { return Err("it is too short to be a font (truncated)".into()) };
     let mut map = BTreeMap::new();
-    for i in 0..n {
+    for i in 0..n as usize {
         let rec = 12 + i * 16;
-        let tag: [u8; 4] = data.get(rec..rec + 4)?.try_into().ok()?;
-        let off = be32(data, rec + 8)? as usize;
-        let len = be32(data, rec + 12)? as usize;
-        if off.checked_add(len)? > data.len() {
-            return None;
+        let (Some(tag), Some(off), Some(len)) = (data.get(rec..rec + 4), be32(data, rec + 8), be32(data, rec + 12)) else {
+            return Err("its table directory is cut off (truncated)".into());
+        };
+        let (off, len) = (off as usize, len as usize);
+        if off.checked_add(len).is_none_or(|end| end > data.len()) {
+            return Err(format!("its `{}` table reaches past the end of the file (truncated)", String::from_utf8_lossy(tag)));
         }
-        // A duplicated record: the first counts, as for ttf-parser.
+        let tag: [u8; 4] = [tag[0], tag[1], tag[2], tag[3]];
         map.entry(tag).or_insert((off, len));
     }
-    Some(map)
+    Ok(map)
 }
 
 fn table<'a>(data: &'a [u8], tables: &BTreeMap<[u8; 4], (usize, usize)>, tag: &[u8; 4]) -> Option<&'a [u8]> {

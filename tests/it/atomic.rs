@@ -184,16 +184,6 @@ fn a_closed_pipe_ends_quietly() {
 
 /// A valid PNG of noise (incompressible): `side` × `side` RGB pixels.
 fn noise_png(side: u32) -> Vec<u8> {
-    use std::io::Write;
-    let chunk = |out: &mut Vec<u8>, kind: &[u8], data: &[u8]| {
-        out.extend((data.len() as u32).to_be_bytes());
-        let mut crc = flate2::Crc::new();
-        crc.update(kind);
-        crc.update(data);
-        out.extend(kind);
-        out.extend(data);
-        out.extend(crc.sum().to_be_bytes());
-    };
     let mut x: u32 = 12345;
     let mut noise = || {
         x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
@@ -201,16 +191,7 @@ fn noise_png(side: u32) -> Vec<u8> {
     };
     // Each row: filter byte 0, then the pixels.
     let raw: Vec<u8> = (0..side).flat_map(|_| std::iter::once(0).chain((0..side * 3).map(|_| noise()).collect::<Vec<u8>>())).collect();
-    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast());
-    z.write_all(&raw).unwrap();
-    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
-    let mut ihdr = side.to_be_bytes().to_vec();
-    ihdr.extend(side.to_be_bytes());
-    ihdr.extend([8, 2, 0, 0, 0]);
-    chunk(&mut out, b"IHDR", &ihdr);
-    chunk(&mut out, b"IDAT", &z.finish().unwrap());
-    chunk(&mut out, b"IEND", &[]);
-    out
+    png_file(side, side, 2, 0, &raw)
 }
 
 #[test]

@@ -109,3 +109,25 @@ pub fn assert_clean_epubcheck(epub: &Path) {
     assert_eq!((fatals, errors, warnings), (0, 0, 0), "EPUBCheck messages for {}:\n{text}", epub.display());
     assert!(text.contains("No errors or warnings detected"), "{text}");
 }
+
+/// A PNG of `width` × `height` with colour type `colour` (2: RGB), interlace method
+/// `interlace`, and `raw` filtered scanlines, compressed and wrapped in checksummed chunks.
+pub fn png_file(width: u32, height: u32, colour: u8, interlace: u8, raw: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast());
+    z.write_all(raw).unwrap();
+    let mut ihdr = width.to_be_bytes().to_vec();
+    ihdr.extend(height.to_be_bytes());
+    ihdr.extend([8, colour, 0, 0, interlace]);
+    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
+    for (kind, data) in [(&b"IHDR"[..], ihdr), (b"IDAT", z.finish().unwrap()), (b"IEND", Vec::new())] {
+        out.extend((data.len() as u32).to_be_bytes());
+        let mut crc = flate2::Crc::new();
+        crc.update(kind);
+        crc.update(&data);
+        out.extend(kind);
+        out.extend(&data);
+        out.extend(crc.sum().to_be_bytes());
+    }
+    out
+}

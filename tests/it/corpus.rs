@@ -637,7 +637,6 @@ fn an_output_dir_symlinked_out_of_the_book_is_refused() {
 
 /// A 16 × 16 RGB PNG stored with Adam7 interlacing.
 fn interlaced_png() -> Vec<u8> {
-    use std::io::Write;
     let mut raw = Vec::new();
     for (x0, y0, dx, dy) in [(0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2), (0, 1, 1, 2)] {
         for y in (y0..16u8).step_by(dy) {
@@ -647,19 +646,7 @@ fn interlaced_png() -> Vec<u8> {
             }
         }
     }
-    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
-    z.write_all(&raw).unwrap();
-    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
-    for (kind, data) in [(&b"IHDR"[..], vec![0, 0, 0, 16, 0, 0, 0, 16, 8, 2, 0, 0, 1]), (b"IDAT", z.finish().unwrap()), (b"IEND", vec![])] {
-        out.extend((data.len() as u32).to_be_bytes());
-        let mut crc = flate2::Crc::new();
-        crc.update(kind);
-        crc.update(&data);
-        out.extend(kind);
-        out.extend(&data);
-        out.extend(crc.sum().to_be_bytes());
-    }
-    out
+    png_file(16, 16, 2, 1, &raw)
 }
 
 #[test]
