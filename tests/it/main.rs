@@ -4,6 +4,7 @@
 
 mod common;
 
+mod accounting;
 mod atomic;
 mod bad_input;
 mod bench;

@@ -1,0 +1,263 @@
+//! Content accounting: every word of the model reaches every output. For each fixture book (and
+//! this book), the words of the loaded model — titles, letter parts, body blocks of every kind,
+//! notes, captions, credits — must all be found, as many times as the model has them, in the
+//! EPUB's XHTML (text and alt attributes) and in each PDF's text (`pdftotext`, words divided at
+//! a line end joined again). Alt texts are not visible on a printed page: the PDF is only asked
+//! for the visible words. Generated pages (contents, colophon, running heads) may add words.
+
+use crate::common::*;
+use quire::model::{Block, Chapter, Inline};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Word counts, keyed by the lower-cased alphanumeric run.
+type Bag = BTreeMap<String, usize>;
+
+fn tokens(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase)
+}
+
+fn add(bag: &mut Bag, text: &str) {
+    for t in tokens(text) {
+        *bag.entry(t).or_default() += 1;
+    }
+}
+
+#[derive(Default)]
+struct ModelWords {
+    visible: Bag,
+    alt: Bag,
+}
+
+impl ModelWords {
+    fn inlines(&mut self, v: &[Inline]) {
+        for i in v {
+            match i {
+                Inline::Image { alt, .. } => add(&mut self.alt, alt),
+                other => {
+                    let mut s = String::new();
+                    if let Some(children) = children(other) {
+                        self.inlines(children);
+                    } else {
+                        s.push_str(&quire::model::plain_text(std::slice::from_ref(other)));
+                        add(&mut self.visible, &s);
+                    }
+                }
+            }
+        }
+    }
+
+    fn blocks(&mut self, blocks: &[Block]) {
+        for b in blocks {
+            match b {
+                Block::Paragraph { inlines, .. } | Block::Heading { inlines, .. } => self.inlines(inlines),
+                Block::BlockQuote { blocks, .. } => self.blocks(blocks),
+                Block::List { items, .. } => items.iter().for_each(|i| self.blocks(i)),
+                Block::CodeBlock { text, .. } => add(&mut self.visible, text),
+                Block::Table { head, rows, .. } => head.iter().chain(rows.iter().flatten()).for_each(|c| self.inlines(c)),
+                Block::ThematicBreak { .. } => {}
+                Block::Figure(f) => {
+                    add(&mut self.alt, &f.alt);
+                    self.inlines(&f.caption);
+                    self.inlines(&f.credit);
+                }
+            }
+        }
+    }
+
+    fn chapter(&mut self, c: &Chapter) {
+        self.inlines(&c.title);
+        if let Some(l) = &c.letter {
+            for part in [&l.dateline, &l.salutation, &l.closing, &l.signature, &l.source] {
+                self.inlines(part);
+            }
+        }
+        self.blocks(&c.blocks);
+        for n in &c.notes {
+            self.blocks(&n.blocks);
+        }
+    }
+}
+
+fn children(i: &Inline) -> Option<&[Inline]> {
+    match i {
+        Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) | Inline::SmallCaps(c) => Some(c),
+        Inline::Link { children, .. } => Some(children),
+        _ => None,
+    }
+}
+
+/// Words in `want` that `have` lacks (or has fewer times), with the shortfall.
+fn missing(want: &Bag, have: &Bag) -> Vec<(String, usize)> {
+    want.iter()
+        .filter_map(|(w, n)| {
+            let h = have.get(w).copied().unwrap_or(0);
+            (h < *n).then(|| (w.clone(), n - h))
+        })
+        .collect()
+}
+
+/// The text of the XHTML documents in an EPUB: character data and `alt` attributes, entities
+/// decoded. Markup never separates the letters of one word in quire's output except at element
+/// boundaries inside a word, which the tokenizer treats like the model does (no space added).
+fn epub_words(epub: &Path) -> Bag {
+    let (_, files, _) = unzip(epub);
+    let mut bag = Bag::new();
+    for (name, bytes) in &files {
+        if !name.ends_with(".xhtml") {
+            continue;
+        }
+        let xml = String::from_utf8_lossy(bytes);
+        let doc = roxmltree::Document::parse_with_options(&xml, roxmltree::ParsingOptions { allow_dtd: true, ..Default::default() })
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let body = doc.descendants().find(|n| n.has_tag_name("body")).expect("body");
+        let mut text = String::new();
+        collect_text(body, &mut text);
+        add(&mut bag, &text);
+    }
+    bag
+}
+
+/// Character data and `alt` attributes under `node`. Block elements and generated numbers
+/// (`span.pnum`, a paragraph's number in the margin) separate words; other inline elements
+/// do not.
+fn collect_text(node: roxmltree::Node, text: &mut String) {
+    for n in node.children() {
+        if n.is_text() {
+            text.push_str(n.text().unwrap_or(""));
+            continue;
+        }
+        if !n.is_element() {
+            continue;
+        }
+        let boundary = matches!(
+            n.tag_name().name(),
+            "p" | "li" | "td" | "th" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "div" | "br" | "pre" | "dt" | "dd"
+        ) || n.attribute("class").is_some_and(|c| c.split(' ').any(|c| c == "pnum"));
+        if boundary {
+            text.push('\n');
+        }
+        if let Some(alt) = n.attribute("alt") {
+            text.push(' ');
+            text.push_str(alt);
+            text.push(' ');
+        }
+        collect_text(n, text);
+        if boundary {
+            text.push('\n');
+        }
+    }
+}
+
+/// The words of a PDF's text (`pdftotext -raw`: content order, no dehyphenation). A line
+/// ending in a soft hyphen is joined to the next text line's first word (a line of digits only
+/// between them is a line or paragraph number in the margin); a line ending in a hard hyphen
+/// is joined when the joined word is one the model has, else the halves stay two words (a
+/// compound that broke at its own hyphen).
+fn pdf_words(pdf: &Path, vocabulary: &BTreeSet<String>) -> Bag {
+    let out = Command::new("pdftotext").args(["-raw", pdf.to_str().unwrap(), "-"]).output().unwrap();
+    assert!(out.status.success(), "pdftotext failed on {}", pdf.display());
+    text_words(&String::from_utf8_lossy(&out.stdout), vocabulary)
+}
+
+fn text_words(text: &str, vocabulary: &BTreeSet<String>) -> Bag {
+    let mut bag = Bag::new();
+    // (first half, divided by a soft hyphen, lines looked at since)
+    let mut carry: Option<(String, bool, usize)> = None;
+    for line in text.lines() {
+        let trimmed = line.trim_end();
+        let mut toks: Vec<String> = tokens(line).collect();
+        if let Some((head, soft, seen)) = carry.take() {
+            match toks.first() {
+                Some(first) if vocabulary.contains(&format!("{head}{first}")) => toks[0] = format!("{head}{first}"),
+                // A word divided by the typesetter continues after a folio, running head,
+                // margin number or a caption at the next page's top: look a few lines on.
+                Some(_) if soft && seen < 4 => carry = Some((head, soft, seen + 1)),
+                _ => toks.insert(0, head),
+            }
+        }
+        let soft = trimmed.ends_with('\u{ad}');
+        if carry.is_none() && (soft || trimmed.ends_with('-') || trimmed.ends_with('‐')) && !toks.is_empty() {
+            carry = toks.pop().map(|t| (t, soft, 0));
+        }
+        for t in toks {
+            *bag.entry(t).or_default() += 1;
+        }
+    }
+    if let Some((t, _, _)) = carry {
+        *bag.entry(t).or_default() += 1;
+    }
+    bag
+}
+
+fn account(book_dir: &Path) {
+    let loaded = quire::load(book_dir).unwrap_or_else(|d| panic!("{} does not load: {d:?}", book_dir.display()));
+    let mut words = ModelWords::default();
+    add(&mut words.visible, &loaded.book.meta.title);
+    for p in &loaded.book.parts {
+        if let Some(t) = &p.title {
+            add(&mut words.visible, t);
+        }
+    }
+    for c in loaded.book.chapters() {
+        words.chapter(c);
+    }
+    let total: usize = words.visible.values().sum();
+    assert!(total > 20, "{}: the model has only {total} words", book_dir.display());
+
+    let out = temp_dir("accounting");
+    let r = quire(&["build", "--quiet", "--book", book_dir.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}: build failed:\n{}", book_dir.display(), r.stderr);
+    let files: Vec<PathBuf> = std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().path()).collect();
+
+    let mut epub_want = words.visible.clone();
+    for (w, n) in &words.alt {
+        *epub_want.entry(w.clone()).or_default() += n;
+    }
+    let vocabulary: BTreeSet<String> = epub_want.keys().cloned().collect();
+    let mut checked = 0;
+    for f in &files {
+        let (want, have) = match f.extension().and_then(|e| e.to_str()) {
+            Some("epub") => (&epub_want, epub_words(f)),
+            Some("pdf") => (&words.visible, pdf_words(f, &vocabulary)),
+            _ => continue,
+        };
+        let lost = missing(want, &have);
+        assert!(lost.is_empty(), "{}: words of the manuscript missing from the output (word, how many): {lost:?}", f.display());
+        checked += 1;
+    }
+    assert!(checked >= 2, "{}: expected an EPUB and at least one PDF, found {files:?}", book_dir.display());
+}
+
+fn fixture_books() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut books = vec![root.to_path_buf()];
+    let mut fixtures: Vec<PathBuf> = std::fs::read_dir(root.join("tests/fixtures/books"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.join("book.toml").exists())
+        .collect();
+    fixtures.sort();
+    books.extend(fixtures);
+    books
+}
+
+#[test]
+fn every_word_of_every_fixture_book_reaches_every_output() {
+    for b in fixture_books() {
+        account(&b);
+    }
+}
+
+#[test]
+fn accounting_sees_a_dropped_word_and_joins_divided_ones() {
+    let vocabulary: BTreeSet<String> = ["continue", "we", "the", "kennedy", "khrushchov", "talks"].map(String::from).into();
+    let mut want = Bag::new();
+    add(&mut want, "we continue the Kennedy-Khrushchov talks");
+    let vocabulary: BTreeSet<String> = vocabulary.into_iter().chain(["wecontinue".to_string()]).collect();
+    let have = text_words("we con\u{ad}\n12\ntinue the Kennedy-\nKhrushchov\n", &vocabulary);
+    assert_eq!(missing(&want, &have), vec![("talks".to_string(), 1)]);
+    let have = text_words("we con-\ntinue the Kennedy-\nKhrushchov talks\n", &vocabulary);
+    assert!(missing(&want, &have).is_empty());
+}
