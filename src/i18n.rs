@@ -29,6 +29,34 @@ pub enum Key {
     SetIn,
     BackToReference,
     Edition,
+    AsideNote,
+    AsideTip,
+    AsideImportant,
+    AsideWarning,
+    AsideCaution,
+}
+
+/// Opening and closing quotation marks (for `<q>`).
+pub fn quotes(language: &str) -> (&'static str, &'static str) {
+    match language.split('-').next() {
+        Some("de") => ("„", "“"),
+        _ => ("“", "”"),
+    }
+}
+
+/// The label of an aside of `kind` (“Note”, “Tip”…).
+pub fn aside(language: &str, kind: crate::model::AsideKind) -> &'static str {
+    use crate::model::AsideKind as A;
+    t(
+        language,
+        match kind {
+            A::Note => Key::AsideNote,
+            A::Tip => Key::AsideTip,
+            A::Important => Key::AsideImportant,
+            A::Warning => Key::AsideWarning,
+            A::Caution => Key::AsideCaution,
+        },
+    )
 }
 
 /// The phrase for `key` in `language` (a BCP 47 tag).
@@ -86,6 +114,16 @@ pub fn t(language: &str, key: Key) -> &'static str {
         (SetIn, true) => "Gesetzt in",
         (BackToReference, false) => "Back to reference",
         (BackToReference, true) => "Zurück zum Verweis",
+        (AsideNote, false) => "Note",
+        (AsideNote, true) => "Hinweis",
+        (AsideTip, false) => "Tip",
+        (AsideTip, true) => "Tipp",
+        (AsideImportant, false) => "Important",
+        (AsideImportant, true) => "Wichtig",
+        (AsideWarning, false) => "Warning",
+        (AsideWarning, true) => "Warnung",
+        (AsideCaution, false) => "Caution",
+        (AsideCaution, true) => "Vorsicht",
         (Edition, false) => "Edition",
         (Edition, true) => "Ausgabe",
     }

@@ -209,6 +209,16 @@ fn output(config: &Config, e: &mut Errors) {
             .help("[output] dir: give a folder inside the book directory (e.g. \"out\"); to write elsewhere, pass --out DIR on the command line");
         e.push(d);
     }
+    if let Some(base) = &out.base_url {
+        let b = base.get_ref();
+        let ok = (b.starts_with("https://") || b.starts_with("http://")) && !b.chars().any(|c| c.is_whitespace() || c.is_control());
+        if !ok {
+            let d = Diagnostic::error(format!("[output] base-url `{}` is not an http(s) address", b.escape_debug()))
+                .at(e.loc(base.span()))
+                .help("give the address where the book's pages are published, e.g. \"https://example.org/book/\"");
+            e.push(d);
+        }
+    }
 }
 
 /// Runs every check; returns the derived values.

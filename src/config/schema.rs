@@ -183,6 +183,10 @@ pub struct Output {
     pub formats: Vec<Format>,
     /// The PDF profile whose pages the EPUB's page list and the citations refer to.
     pub reference_profile: Option<Spanned<String>>,
+    /// Where relative links that leave the book lead (`../std/index.html` → `<base-url>/../std/…`
+    /// resolved against it): the address of the book's own web edition. Without it such links
+    /// are printed as plain text, with a warning.
+    pub base_url: Option<Spanned<String>>,
 }
 
 fn default_out_dir() -> Spanned<String> {
@@ -194,7 +198,7 @@ fn default_formats() -> Vec<Format> {
 
 impl Default for Output {
     fn default() -> Self {
-        Output { dir: default_out_dir(), stem: None, formats: default_formats(), reference_profile: None }
+        Output { dir: default_out_dir(), stem: None, formats: default_formats(), reference_profile: None, base_url: None }
     }
 }
 

@@ -221,13 +221,14 @@ fn faces_used(book: &Book) -> (bool, bool) {
         let fields: Vec<Block> = fields.into_iter().map(|inlines| Block::Paragraph { inlines, pos: ch.pos, n: 0 }).collect();
         for blocks in [&ch.blocks, &fields].into_iter().chain(ch.notes.iter().map(|n| &n.blocks)) {
             walk_blocks(blocks, &mut |b| match b {
-                Block::Table { .. } => uses_bold = true,
+                Block::Table { .. } | Block::Aside { .. } | Block::DefinitionList { .. } | Block::Details { .. } => uses_bold = true,
                 Block::CodeBlock { .. } => uses_mono = true,
                 _ => {}
             });
             walk_inlines(blocks, &mut |i| match i {
                 Inline::Strong(_) => uses_bold = true,
-                Inline::Code(_) => uses_mono = true,
+                Inline::Code(_) | Inline::Math { .. } => uses_mono = true,
+                Inline::Span { kind: crate::model::SpanKind::Kbd | crate::model::SpanKind::Symbol, .. } => uses_mono = true,
                 _ => {}
             });
         }

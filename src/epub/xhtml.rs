@@ -232,6 +232,53 @@ impl ChapterWriter<'_> {
                 x.empty("hr", &[]).nl();
             }
             Block::Figure(f) => self.figure(f, x),
+            Block::Aside { kind, blocks, .. } => {
+                let class = format!("aside aside-{}", kind.name());
+                x.open("div", &[("class", &class), ("role", "note")]).nl();
+                x.leaf("p", &[("class", "aside-label")], crate::i18n::aside(&self.language, *kind)).nl();
+                self.blocks(blocks, x);
+                x.close("div").nl();
+            }
+            Block::DefinitionList { items, .. } => {
+                x.open("dl", &[]).nl();
+                for d in items {
+                    x.wrap("dt", &[], |x| self.inlines(&d.term, x)).nl();
+                    for def in &d.definitions {
+                        x.open("dd", &[]);
+                        match def.as_slice() {
+                            [Block::Paragraph { inlines, n, .. }] => self.paragraph_inlines(*n, inlines, x),
+                            _ => {
+                                x.nl();
+                                self.blocks(def, x);
+                            }
+                        }
+                        x.close("dd").nl();
+                    }
+                }
+                x.close("dl").nl();
+            }
+            Block::LineBlock { lines, .. } => {
+                x.open("div", &[("class", "line-block")]).nl();
+                for l in lines {
+                    x.wrap("p", &[("class", "line")], |x| self.inlines(l, x)).nl();
+                }
+                x.close("div").nl();
+            }
+            Block::Details { summary, blocks, .. } => {
+                x.open("details", &[("open", "open")]).nl();
+                x.wrap("summary", &[], |x| self.inlines(summary, x)).nl();
+                self.blocks(blocks, x);
+                x.close("details").nl();
+            }
+            Block::Div { lang, blocks, .. } => {
+                match lang {
+                    Some(l) => x.open("div", &[("lang", l), ("xml:lang", l)]),
+                    None => x.open("div", &[]),
+                };
+                x.nl();
+                self.blocks(blocks, x);
+                x.close("div").nl();
+            }
         }
     }
 
@@ -358,6 +405,27 @@ impl ChapterWriter<'_> {
                 }
                 Inline::LineBreak => {
                     x.empty("br", &[]);
+                }
+                Inline::Span { kind, children } => match kind {
+                    SpanKind::Sup => self.wrap("sup", &[], children, x),
+                    SpanKind::Sub => self.wrap("sub", &[], children, x),
+                    SpanKind::Kbd => self.wrap("kbd", &[], children, x),
+                    SpanKind::Cite => self.wrap("cite", &[], children, x),
+                    SpanKind::Quote => self.wrap("q", &[], children, x),
+                    SpanKind::Small => self.wrap("small", &[], children, x),
+                    SpanKind::Mark => self.wrap("mark", &[], children, x),
+                    SpanKind::Abbr(title) if title.is_empty() => self.wrap("abbr", &[], children, x),
+                    SpanKind::Abbr(title) => self.wrap("abbr", &[("title", title)], children, x),
+                    SpanKind::Lang(l) => self.wrap("span", &[("lang", l), ("xml:lang", l)], children, x),
+                    SpanKind::Symbol => self.wrap("span", &[("class", "symbol")], children, x),
+                },
+                Inline::Anchor(id) => {
+                    x.empty("span", &[("id", id)]);
+                }
+                Inline::Math { tex, display } => {
+                    self.state.borrow_mut().0 += tex.chars().count();
+                    let class = if *display { "math display" } else { "math" };
+                    x.leaf("code", &[("class", class)], tex);
                 }
             }
         }

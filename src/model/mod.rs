@@ -212,6 +212,62 @@ pub enum Block {
         pos: Pos,
     },
     Figure(Figure),
+    /// A labelled aside: a GitHub admonition (`> [!NOTE]`).
+    Aside {
+        kind: AsideKind,
+        blocks: Vec<Block>,
+        pos: Pos,
+    },
+    DefinitionList {
+        items: Vec<Definition>,
+        pos: Pos,
+    },
+    /// Lines kept as written (pandoc `| ` line blocks): never justified or joined; leading
+    /// spaces of a line are kept as its indent.
+    LineBlock {
+        lines: Vec<Vec<Inline>>,
+        pos: Pos,
+    },
+    /// `<details>`: a summary, then the body (in print, the summary as a lead-in).
+    Details {
+        summary: Vec<Inline>,
+        blocks: Vec<Block>,
+        pos: Pos,
+    },
+    /// `<div lang>` (or a plain `<div>`): blocks in another language, or just grouped.
+    Div {
+        lang: Option<String>,
+        blocks: Vec<Block>,
+        pos: Pos,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AsideKind {
+    Note,
+    Tip,
+    Important,
+    Warning,
+    Caution,
+}
+
+impl AsideKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            AsideKind::Note => "note",
+            AsideKind::Tip => "tip",
+            AsideKind::Important => "important",
+            AsideKind::Warning => "warning",
+            AsideKind::Caution => "caution",
+        }
+    }
+}
+
+/// One term of a definition list and its definitions.
+#[derive(Debug, Clone)]
+pub struct Definition {
+    pub term: Vec<Inline>,
+    pub definitions: Vec<Vec<Block>>,
 }
 
 impl Block {
@@ -223,8 +279,61 @@ impl Block {
             | Block::List { pos, .. }
             | Block::CodeBlock { pos, .. }
             | Block::Table { pos, .. }
-            | Block::ThematicBreak { pos } => *pos,
+            | Block::ThematicBreak { pos }
+            | Block::Aside { pos, .. }
+            | Block::DefinitionList { pos, .. }
+            | Block::LineBlock { pos, .. }
+            | Block::Details { pos, .. }
+            | Block::Div { pos, .. } => *pos,
             Block::Figure(f) => f.pos,
+        }
+    }
+
+    /// The blocks directly inside this one (quotations, list items, asides, definitions…).
+    pub fn children(&self) -> Vec<&[Block]> {
+        match self {
+            Block::BlockQuote { blocks, .. } | Block::Aside { blocks, .. } | Block::Details { blocks, .. } | Block::Div { blocks, .. } => {
+                vec![blocks]
+            }
+            Block::List { items, .. } => items.iter().map(Vec::as_slice).collect(),
+            Block::DefinitionList { items, .. } => items.iter().flat_map(|d| d.definitions.iter().map(Vec::as_slice)).collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    pub fn children_mut(&mut self) -> Vec<&mut Vec<Block>> {
+        match self {
+            Block::BlockQuote { blocks, .. } | Block::Aside { blocks, .. } | Block::Details { blocks, .. } | Block::Div { blocks, .. } => {
+                vec![blocks]
+            }
+            Block::List { items, .. } => items.iter_mut().collect(),
+            Block::DefinitionList { items, .. } => items.iter_mut().flat_map(|d| d.definitions.iter_mut()).collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The lists of inlines this block holds itself (not those of child blocks).
+    pub fn inline_lists(&self) -> Vec<&Vec<Inline>> {
+        match self {
+            Block::Paragraph { inlines, .. } | Block::Heading { inlines, .. } => vec![inlines],
+            Block::Table { head, rows, .. } => head.iter().chain(rows.iter().flatten()).collect(),
+            Block::Figure(f) => vec![&f.caption, &f.credit],
+            Block::DefinitionList { items, .. } => items.iter().map(|d| &d.term).collect(),
+            Block::LineBlock { lines, .. } => lines.iter().collect(),
+            Block::Details { summary, .. } => vec![summary],
+            _ => Vec::new(),
+        }
+    }
+
+    pub fn inline_lists_mut(&mut self) -> Vec<&mut Vec<Inline>> {
+        match self {
+            Block::Paragraph { inlines, .. } | Block::Heading { inlines, .. } => vec![inlines],
+            Block::Table { head, rows, .. } => head.iter_mut().chain(rows.iter_mut().flatten()).collect(),
+            Block::Figure(f) => vec![&mut f.caption, &mut f.credit],
+            Block::DefinitionList { items, .. } => items.iter_mut().map(|d| &mut d.term).collect(),
+            Block::LineBlock { lines, .. } => lines.iter_mut().collect(),
+            Block::Details { summary, .. } => vec![summary],
+            _ => Vec::new(),
         }
     }
 }
@@ -274,6 +383,59 @@ pub enum Inline {
         nth: usize,
     },
     LineBreak,
+    /// Markup of the HTML subset (`<sup>`, `<kbd>`, `<span lang>`…).
+    Span {
+        kind: SpanKind,
+        children: Vec<Inline>,
+    },
+    /// A link target the author placed (`<a id="…">`): an id, no text.
+    Anchor(String),
+    /// TeX source of a formula (`$…$`, `$$…$$`), kept as written until math is typeset.
+    Math {
+        tex: String,
+        display: bool,
+    },
+}
+
+/// What an [`Inline::Span`] means.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SpanKind {
+    Sup,
+    Sub,
+    /// Keyboard input (`<kbd>`): set like code.
+    Kbd,
+    /// A title of a work (`<cite>`): italic.
+    Cite,
+    /// A quotation (`<q>`): quotation marks around it.
+    Quote,
+    Small,
+    /// Highlighted text (`<mark>`).
+    Mark,
+    /// An abbreviation and its expansion (`<abbr title>`).
+    Abbr(String),
+    /// Text in another language (`<span lang>`): a BCP 47 tag.
+    Lang(String),
+    /// Symbols the text face lacks but the monospace face has (task-list boxes ☐ ☑).
+    Symbol,
+}
+
+impl Inline {
+    /// The inlines directly inside this one (emphasis, links, spans).
+    pub fn children(&self) -> Option<&Vec<Inline>> {
+        match self {
+            Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) | Inline::SmallCaps(c) => Some(c),
+            Inline::Link { children, .. } | Inline::Span { children, .. } => Some(children),
+            _ => None,
+        }
+    }
+
+    pub fn children_mut(&mut self) -> Option<&mut Vec<Inline>> {
+        match self {
+            Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) | Inline::SmallCaps(c) => Some(c),
+            Inline::Link { children, .. } | Inline::Span { children, .. } => Some(children),
+            _ => None,
+        }
+    }
 }
 
 /// Where a link leads, resolved once at load.
@@ -288,20 +450,15 @@ pub enum LinkTarget {
 }
 
 /// Calls `f` on every list of inlines in `blocks` (paragraphs, headings, table cells, figure
-/// captions and credits), mutably, outermost lists only.
+/// captions and credits, terms, lines, summaries), mutably, outermost lists only.
 pub fn for_inline_lists_mut(blocks: &mut [Block], f: &mut dyn FnMut(&mut Vec<Inline>, Pos)) {
     for b in blocks {
         let pos = b.pos();
-        match b {
-            Block::Paragraph { inlines, .. } | Block::Heading { inlines, .. } => f(inlines, pos),
-            Block::BlockQuote { blocks, .. } => for_inline_lists_mut(blocks, f),
-            Block::List { items, .. } => items.iter_mut().for_each(|i| for_inline_lists_mut(i, f)),
-            Block::Table { head, rows, .. } => head.iter_mut().chain(rows.iter_mut().flatten()).for_each(|c| f(c, pos)),
-            Block::Figure(fig) => {
-                f(&mut fig.caption, pos);
-                f(&mut fig.credit, pos);
-            }
-            Block::CodeBlock { .. } | Block::ThematicBreak { .. } => {}
+        for l in b.inline_lists_mut() {
+            f(l, pos);
+        }
+        for c in b.children_mut() {
+            for_inline_lists_mut(c, f);
         }
     }
 }
@@ -317,31 +474,46 @@ fn push_plain(inlines: &[Inline], s: &mut String) {
     for i in inlines {
         match i {
             Inline::Text(t) | Inline::Code(t) => s.push_str(t),
-            Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) | Inline::SmallCaps(c) => push_plain(c, s),
-            Inline::Link { children, .. } => push_plain(children, s),
+            Inline::Math { tex, .. } => s.push_str(tex),
             Inline::Image { alt, .. } => s.push_str(alt),
-            Inline::NoteRef { .. } => {}
+            Inline::NoteRef { .. } | Inline::Anchor(_) => {}
             Inline::LineBreak => s.push(' '),
+            Inline::Span { kind: SpanKind::Quote, children } => {
+                s.push('“');
+                push_plain(children, s);
+                s.push('”');
+            }
+            other => push_plain(other.children().map(Vec::as_slice).unwrap_or(&[]), s),
         }
     }
+}
+
+/// The ids of the anchors the author placed in `inlines` (`<a id>`), in order.
+pub fn inline_anchors(inlines: &[Inline]) -> Vec<String> {
+    let mut out = Vec::new();
+    fn walk(v: &[Inline], out: &mut Vec<String>) {
+        for i in v {
+            match i {
+                Inline::Anchor(id) => out.push(id.clone()),
+                other => walk(other.children().map(Vec::as_slice).unwrap_or(&[]), out),
+            }
+        }
+    }
+    walk(inlines, &mut out);
+    out
 }
 
 /// Calls `f` with the plain text of every paragraph-like piece of `blocks`, in order.
 pub fn visit_blocks(blocks: &[Block], f: &mut dyn FnMut(&str)) {
     for b in blocks {
-        match b {
-            Block::Paragraph { inlines, .. } | Block::Heading { inlines, .. } => f(&plain_text(inlines)),
-            Block::BlockQuote { blocks, .. } => visit_blocks(blocks, f),
-            Block::List { items, .. } => items.iter().for_each(|i| visit_blocks(i, f)),
-            Block::CodeBlock { text, .. } => f(text),
-            Block::Table { head, rows, .. } => {
-                head.iter().chain(rows.iter().flatten()).for_each(|c| f(&plain_text(c)));
-            }
-            Block::ThematicBreak { .. } => {}
-            Block::Figure(fig) => {
-                f(&plain_text(&fig.caption));
-                f(&plain_text(&fig.credit));
-            }
+        if let Block::CodeBlock { text, .. } = b {
+            f(text);
+        }
+        for l in b.inline_lists() {
+            f(&plain_text(l));
+        }
+        for c in b.children() {
+            visit_blocks(c, f);
         }
     }
 }
@@ -350,14 +522,12 @@ pub fn visit_blocks(blocks: &[Block], f: &mut dyn FnMut(&str)) {
 pub fn number_paragraphs(blocks: &mut [Block]) {
     fn walk(blocks: &mut [Block], next: &mut u32) {
         for b in blocks {
-            match b {
-                Block::Paragraph { n, .. } => {
-                    *next += 1;
-                    *n = *next;
-                }
-                Block::BlockQuote { blocks, .. } => walk(blocks, next),
-                Block::List { items, .. } => items.iter_mut().for_each(|i| walk(i, next)),
-                _ => {}
+            if let Block::Paragraph { n, .. } = b {
+                *next += 1;
+                *n = *next;
+            }
+            for c in b.children_mut() {
+                walk(c, next);
             }
         }
     }
@@ -365,39 +535,31 @@ pub fn number_paragraphs(blocks: &mut [Block]) {
     walk(blocks, &mut next);
 }
 
-/// Calls `f` on every block of `blocks`, depth first in document order (quotations and list
-/// items included; figure captions are inlines, not blocks).
+/// Calls `f` on every block of `blocks`, depth first in document order (quotations, list
+/// items, asides and definitions included; figure captions are inlines, not blocks).
 pub fn walk_blocks<'a>(blocks: &'a [Block], f: &mut dyn FnMut(&'a Block)) {
     for b in blocks {
         f(b);
-        match b {
-            Block::BlockQuote { blocks, .. } => walk_blocks(blocks, f),
-            Block::List { items, .. } => items.iter().for_each(|i| walk_blocks(i, f)),
-            _ => {}
+        for c in b.children() {
+            walk_blocks(c, f);
         }
     }
 }
 
-/// Calls `f` on every inline of `blocks` (paragraphs, headings, table cells, figure captions
-/// and credits), descending into emphasis and links.
+/// Calls `f` on every inline of `blocks` (every inline list of every block), descending into
+/// emphasis, links and spans.
 pub fn walk_inlines<'a>(blocks: &'a [Block], f: &mut dyn FnMut(&'a Inline)) {
     fn inl<'a>(v: &'a [Inline], f: &mut dyn FnMut(&'a Inline)) {
         for i in v {
             f(i);
-            match i {
-                Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) | Inline::SmallCaps(c) => inl(c, f),
-                Inline::Link { children, .. } => inl(children, f),
-                _ => {}
+            if let Some(c) = i.children() {
+                inl(c, f);
             }
         }
     }
-    walk_blocks(blocks, &mut |b| match b {
-        Block::Paragraph { inlines, .. } | Block::Heading { inlines, .. } => inl(inlines, f),
-        Block::Table { head, rows, .. } => head.iter().chain(rows.iter().flatten()).for_each(|c| inl(c, f)),
-        Block::Figure(fig) => {
-            inl(&fig.caption, f);
-            inl(&fig.credit, f);
+    walk_blocks(blocks, &mut |b| {
+        for l in b.inline_lists() {
+            inl(l, f);
         }
-        _ => {}
     });
 }

@@ -8,7 +8,10 @@ pub fn parse_chapter(dir: &BookDir, file: &SourceFile, matter: Matter, language:
     let text = &file.text;
     let index = LineIndex::new(text);
     let loc = |off: usize| index.location(&file.name, off);
-    let (fm, body_start) = match frontmatter::split(&file.name, text) {
+    let mut fm_warnings = Vec::new();
+    let split = frontmatter::split(&file.name, text, &mut fm_warnings);
+    fm_warnings.into_iter().for_each(|w| diags.push(w));
+    let (fm, body_start) = match split {
         Ok(v) => v,
         Err(d) => {
             diags.push(d);
@@ -36,6 +39,7 @@ pub fn parse_chapter(dir: &BookDir, file: &SourceFile, matter: Matter, language:
         note_defs: BTreeMap::new(),
         anchors: Anchors::new(""),
         inline_depth_reported: false,
+        math_reported: false,
         fixed: None,
         chapter_id: String::new(),
     };

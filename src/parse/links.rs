@@ -29,13 +29,54 @@ pub fn chapter_anchors(ch: &Chapter) -> BTreeSet<String> {
             _ => {}
         });
     };
+    let add_inline = |blocks: &[Block], set: &mut BTreeSet<String>| {
+        walk_inlines(blocks, &mut |i| {
+            if let Inline::Anchor(id) = i {
+                set.insert(id.clone());
+            }
+        })
+    };
     add(&ch.blocks, &mut set);
+    add_inline(&ch.blocks, &mut set);
     for note in &ch.notes {
         set.insert(note.id.clone());
         add(&note.blocks, &mut set);
+        add_inline(&note.blocks, &mut set);
         set.insert(anchors::note_ref_id(&note.id, 1));
     }
     set
+}
+
+/// Other names an anchor of a chapter may be linked by: a heading's id without the chapter
+/// prefix, and its GitHub/mdBook slug (`#whats-new` for “What’s New?”), so links written for
+/// mdBook or GitHub keep working. Maps the alias to the real id; ids themselves win.
+pub fn heading_aliases(ch: &Chapter) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    walk_blocks(&ch.blocks, &mut |b| {
+        if let Block::Heading { id, inlines, .. } = b {
+            if let Some(short) = id.strip_prefix(&format!("{}-", ch.id)) {
+                out.entry(short.to_string()).or_insert_with(|| id.clone());
+            }
+            out.entry(github_slug(&plain_text(inlines))).or_insert_with(|| id.clone());
+        }
+    });
+    out
+}
+
+/// GitHub's heading slug: lower-cased; letters, digits, `-` and `_` kept, spaces turned into
+/// `-`, everything else dropped.
+pub fn github_slug(s: &str) -> String {
+    s.chars()
+        .filter_map(|c| {
+            if c.is_alphanumeric() || c == '-' || c == '_' {
+                Some(c.to_lowercase().collect::<String>())
+            } else if c == ' ' {
+                Some("-".to_string())
+            } else {
+                None
+            }
+        })
+        .collect()
 }
 
 /// The scheme of a URL (`https` of `https://…`), if it has one.
@@ -45,10 +86,18 @@ pub fn scheme(url: &str) -> Option<&str> {
     (chars.next()?.is_ascii_alphabetic() && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))).then_some(s)
 }
 
+/// What a chapter file resolves to: its id, its anchors, and other names of its anchors.
+struct Target {
+    id: String,
+    anchors: BTreeSet<String>,
+    aliases: BTreeMap<String, String>,
+}
+
 /// What every chapter file and id of the book resolves to.
 struct Book {
-    /// Chapter file → (chapter id, its anchors).
-    chapters: BTreeMap<String, (String, BTreeSet<String>)>,
+    chapters: BTreeMap<String, Target>,
+    /// `[output] base-url`: where relative links that leave the book lead.
+    base_url: Option<String>,
 }
 
 enum Resolved {
@@ -77,22 +126,66 @@ impl Book {
             );
         }
         let (path, frag) = url.split_once('#').map(|(p, f)| (p, Some(f))).unwrap_or((url, None));
-        let target = if path.is_empty() { Some(ch_file.to_string()) } else { crate::source::join_relative(ch_file, path).ok() };
-        let Some((t, (id, set))) = target.as_deref().and_then(|t| self.chapters.get_key_value(t)) else {
-            return Resolved::Error(Diagnostic::error(format!("link `{url}` leads to no chapter of this book")).at(at).help(
-                "link to a manuscript file listed in book.toml [contents] (e.g. `letters/22.md#doc-22-p3`), or give a full URL (https://…)",
-            ));
+        let target = if path.is_empty() { Ok(ch_file.to_string()) } else { crate::source::join_relative(ch_file, path) };
+        let found = target.as_deref().ok().and_then(|t| self.chapter(t));
+        let Some((t, target)) = found else {
+            return self.outside(url, target.is_err(), at);
         };
         match frag {
-            Some(f) if !set.contains(f) => {
-                let near = crate::diag::nearest(f, set.iter().map(String::as_str));
-                Resolved::Error(Diagnostic::error(format!("link `{url}`: `{t}` has no anchor `{f}`")).at(at).help(match near {
-                    Some(n) => format!("did you mean `#{n}`? Anchors are heading, figure, note and paragraph ids (`{ch_id}-p1`, …)"),
-                    None => "link to a heading, figure, note or paragraph id of that chapter".to_string(),
-                }))
-            }
-            _ => Resolved::Target(LinkTarget::Internal { chapter: id.to_string(), anchor: frag.map(str::to_string) }),
+            Some(f) if !target.anchors.contains(f) => match target.aliases.get(f) {
+                Some(real) => Resolved::Target(LinkTarget::Internal { chapter: target.id.clone(), anchor: Some(real.clone()) }),
+                None => {
+                    let near = crate::diag::nearest(f, target.anchors.iter().chain(target.aliases.keys()).map(String::as_str));
+                    Resolved::Error(Diagnostic::error(format!("link `{url}`: `{t}` has no anchor `{f}`")).at(at).help(match near {
+                        Some(n) => format!("did you mean `#{n}`? Anchors are heading, figure, note and paragraph ids (`{ch_id}-p1`, …)"),
+                        None => "link to a heading, figure, note or paragraph id of that chapter".to_string(),
+                    }))
+                }
+            },
+            _ => Resolved::Target(LinkTarget::Internal { chapter: target.id.clone(), anchor: frag.map(str::to_string) }),
         }
+    }
+
+    /// The chapter a path names: its manuscript file, or the page mdBook makes of it
+    /// (`intro.html` for `intro.md`, `index.html` for `README.md`).
+    fn chapter(&self, path: &str) -> Option<(&str, &Target)> {
+        if let Some((k, v)) = self.chapters.get_key_value(path) {
+            return Some((k, v));
+        }
+        let stem = path.strip_suffix(".html").or_else(|| path.strip_suffix(".htm"))?;
+        let candidates = [format!("{stem}.md"), format!("{stem}.markdown")];
+        let readme = stem.strip_suffix("index").map(|d| format!("{d}README.md"));
+        candidates.iter().chain(readme.iter()).find_map(|c| self.chapters.get_key_value(c.as_str())).map(|(k, v)| (k.as_str(), v))
+    }
+
+    /// A relative link to no chapter: outside the book it leads to the web edition at
+    /// `base-url` when one is set; else (or inside the book) its text is kept, with a warning.
+    fn outside(&self, url: &str, leaves_book: bool, at: Location) -> Resolved {
+        if leaves_book && let Some(base) = &self.base_url {
+            return Resolved::Target(LinkTarget::External(join_url(base, url)));
+        }
+        let shown: String = url.chars().take(80).collect();
+        let path = url.split('#').next().unwrap_or("");
+        if !leaves_book && [".md", ".markdown", ".html", ".htm"].iter().any(|e| path.ends_with(e)) {
+            // Meant as a chapter: a mistake worth stopping for.
+            let near = crate::diag::nearest(path, self.chapters.keys().map(String::as_str));
+            return Resolved::Error(Diagnostic::error(format!("link `{shown}` leads to no chapter of this book")).at(at).help(
+                match near {
+                    Some(n) => format!("did you mean `{n}`? Chapters are the files listed in book.toml [contents]"),
+                    None => "link to a manuscript file listed in book.toml [contents], or give a full URL (https://…)".to_string(),
+                },
+            ));
+        }
+        let d = if leaves_book {
+            Diagnostic::warning(format!("link `{shown}` leads out of the book; it is printed as plain text"))
+                .at(at)
+                .help("set [output] base-url to the address where these pages are published, or give a full URL (https://…)")
+        } else {
+            Diagnostic::warning(format!("link `{shown}` leads to no chapter of this book; it is printed as plain text")).at(at).help(
+                "link to a manuscript file listed in book.toml [contents] (e.g. `letters/22.md#doc-22-p3`), or give a full URL (https://…)",
+            )
+        };
+        Resolved::Drop(d)
     }
 
     /// Resolves the links in one list of inlines (recursively), dropping disallowed ones.
@@ -121,8 +214,11 @@ impl Book {
                         }
                     }
                 }
-                Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) | Inline::SmallCaps(c) => self.fix(ch_file, ch_id, c, pos, diags),
-                _ => {}
+                other => {
+                    if let Some(c) = other.children_mut() {
+                        self.fix(ch_file, ch_id, c, pos, diags)
+                    }
+                }
             }
             i += 1;
         }
@@ -130,10 +226,12 @@ impl Book {
 }
 
 /// Resolves every link of the book (body, notes, titles, letter parts).
-pub fn resolve(book: &mut crate::model::Book, diags: &mut Diagnostics) {
-    let chapters: BTreeMap<String, (String, BTreeSet<String>)> =
-        book.chapters().map(|c| (c.file.clone(), (c.id.clone(), chapter_anchors(c)))).collect();
-    let links = Book { chapters };
+pub fn resolve(book: &mut crate::model::Book, base_url: Option<&str>, diags: &mut Diagnostics) {
+    let chapters: BTreeMap<String, Target> = book
+        .chapters()
+        .map(|c| (c.file.clone(), Target { id: c.id.clone(), anchors: chapter_anchors(c), aliases: heading_aliases(c) }))
+        .collect();
+    let links = Book { chapters, base_url: base_url.map(str::to_string) };
     let chapters = book.front.iter_mut().chain(book.parts.iter_mut().flat_map(|p| p.chapters.iter_mut())).chain(book.back.iter_mut());
     for ch in chapters {
         let (file, id) = (ch.file.clone(), ch.id.clone());
@@ -151,8 +249,44 @@ pub fn resolve(book: &mut crate::model::Book, diags: &mut Diagnostics) {
     }
 }
 
+/// `rel` (a relative URL) resolved against `base` (an http(s) URL naming a directory or a page).
+fn join_url(base: &str, rel: &str) -> String {
+    let (origin, path) = match base.find("://").and_then(|i| base[i + 3..].find('/').map(|j| i + 3 + j)) {
+        Some(k) => (&base[..k], &base[k..]),
+        None => (base, "/"),
+    };
+    let mut segs: Vec<&str> = path.split('/').collect();
+    segs.pop(); // the page (or the empty name after a trailing slash)
+    for s in rel.split('/') {
+        match s {
+            "." => {}
+            ".." => {
+                if segs.len() > 1 {
+                    segs.pop();
+                }
+            }
+            s => segs.push(s),
+        }
+    }
+    format!("{origin}{}", segs.join("/"))
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn relative_links_join_the_base_url() {
+        assert_eq!(super::join_url("https://doc.example.org/book/", "../std/index.html"), "https://doc.example.org/std/index.html");
+        assert_eq!(super::join_url("https://doc.example.org/book/intro.html", "../../x.html#a"), "https://doc.example.org/x.html#a");
+        assert_eq!(super::join_url("https://example.org", "a/b.html"), "https://example.org/a/b.html");
+    }
+
+    #[test]
+    fn github_slugs() {
+        assert_eq!(super::github_slug("What’s New?"), "whats-new");
+        assert_eq!(super::github_slug("C++ and `Rust`"), "c-and-rust");
+        assert_eq!(super::github_slug("Über uns"), "über-uns");
+    }
+
     #[test]
     fn schemes() {
         assert_eq!(super::scheme("https://x.org"), Some("https"));

@@ -24,17 +24,45 @@ pub(super) struct BodyParser<'a> {
     pub(super) chapter_id: String,
     /// Whether too deep inline nesting was reported in this chapter.
     pub(super) inline_depth_reported: bool,
+    /// Whether math was reported in this chapter (once per chapter).
+    pub(super) math_reported: bool,
     /// While a front-matter or figure string is parsed: where its problems are reported.
     pub(super) fixed: Option<Location>,
 }
 
+/// What a frame of blocks becomes when it closes.
+pub(super) enum Container {
+    Root,
+    Item,
+    Quote,
+    /// A footnote definition, by label.
+    Note(String),
+    Aside(AsideKind),
+    /// One definition of the last term of the enclosing definition list.
+    Definition,
+    /// `<details>` (from HTML): its summary once `<summary>` closed.
+    Details(Vec<Inline>),
+    /// `<div>` (from HTML), with its `lang` when it has a valid one.
+    Div(Option<String>),
+    /// `<figure>` (from HTML): its image (src, alt) and caption.
+    Figure(Option<(String, String)>, Vec<Inline>),
+}
+
 pub(super) enum Frame {
-    /// Root, block quote, list item or footnote definition.
+    /// Root, block quote, list item, footnote definition, aside, definition, HTML container.
     Blocks {
         blocks: Vec<Block>,
         start: usize,
-        note: Option<String>,
-        quote: bool,
+        container: Container,
+    },
+    DefinitionList {
+        items: Vec<Definition>,
+        start: usize,
+    },
+    /// A raw HTML block being collected; tokenized when it ends.
+    Html {
+        text: String,
+        start: usize,
     },
     List {
         start_num: Option<u64>,
@@ -69,8 +97,14 @@ pub(super) enum Frame {
 pub(super) enum InlineFrame {
     Paragraph {
         implicit: bool,
+        /// A pandoc line block (`| ` at every line start): soft breaks end lines.
+        lines: bool,
     },
-    Heading(u8),
+    Heading {
+        level: u8,
+        /// From `{#id}` after the heading text.
+        id: Option<String>,
+    },
     Emph,
     Strong,
     Strike,
@@ -82,13 +116,43 @@ pub(super) enum InlineFrame {
         src: String,
     },
     Cell,
+    /// A definition list's term.
+    Term,
     /// Markup nested too deep: its content goes to the parent unchanged.
     Flat,
+    /// An element of the HTML subset, closed by its end tag (or at the end of its block).
+    Html {
+        tag: &'static str,
+        kind: HtmlInline,
+    },
+}
+
+/// What an inline HTML element becomes.
+#[derive(PartialEq)]
+pub(super) enum HtmlInline {
+    Span(SpanKind),
+    Emph,
+    Strong,
+    Strike,
+    /// `<code>`: its text as a code span.
+    Code,
+    /// `<p>`: a paragraph.
+    Paragraph,
+    Link {
+        url: String,
+        title: String,
+    },
+    /// `<summary>` or `<figcaption>`: its inlines go to the enclosing container.
+    ContainerText,
+    /// An element whose tags are dropped and whose text is kept.
+    Transparent,
+    /// `<script>`, `<style>`…: tags and content dropped (reported).
+    Dropped,
 }
 
 /// The state of one walk over a Markdown text.
-struct Walk {
-    stack: Vec<Frame>,
+pub(super) struct Walk {
+    pub(super) stack: Vec<Frame>,
     /// Open block quotes and lists.
     nesting: usize,
     /// (end offset, ended with '[') of the text event just before, to spot undefined notes.
@@ -129,6 +193,11 @@ impl BodyParser<'_> {
         self.diags.push(d);
     }
 
+    pub(super) fn warning(&mut self, offset: usize, msg: impl Into<String>, help: &str) {
+        let d = Diagnostic::warning(msg).at(self.loc(offset)).help(help);
+        self.diags.push(d);
+    }
+
     /// Inline Markdown from a front matter string (title, salutation, source note…).
     pub(super) fn inline_markdown(&mut self, s: &str, at: usize) -> Vec<Inline> {
         // Offsets inside the string are not offsets of the body: every problem in it is
@@ -149,33 +218,50 @@ impl BodyParser<'_> {
     }
 
     pub(super) fn parse_blocks(&mut self, body: &str) -> Vec<Block> {
-        let mut st =
-            Walk { stack: vec![Frame::Blocks { blocks: Vec::new(), start: 0, note: None, quote: false }], nesting: 0, prev_text_end: None };
+        let mut st = Walk {
+            stack: vec![Frame::Blocks { blocks: Vec::new(), start: 0, container: Container::Root }],
+            nesting: 0,
+            prev_text_end: None,
+        };
         for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
             if skipping(&mut st, &event) {
                 continue;
             }
-            let is_block_start = matches!(
-                &event,
-                Event::Start(
-                    Tag::Paragraph
-                        | Tag::Heading { .. }
-                        | Tag::BlockQuote(_)
-                        | Tag::CodeBlock(_)
-                        | Tag::List(_)
-                        | Tag::Table(_)
-                        | Tag::HtmlBlock
-                        | Tag::FootnoteDefinition(_)
-                ) | Event::Rule
-            ) || matches!(&event, Event::End(TagEnd::Item));
-            if is_block_start && matches!(st.stack.last(), Some(Frame::Inlines { kind: InlineFrame::Paragraph { implicit: true }, .. })) {
-                self.close_top(&mut st.stack);
+            if let Some(Frame::Html { text, .. }) = st.stack.last_mut() {
+                match &event {
+                    Event::Html(h) | Event::Text(h) => {
+                        text.push_str(h);
+                        continue;
+                    }
+                    _ => {}
+                }
+            }
+            let is_block_start =
+                matches!(
+                    &event,
+                    Event::Start(
+                        Tag::Paragraph
+                            | Tag::Heading { .. }
+                            | Tag::BlockQuote(_)
+                            | Tag::CodeBlock(_)
+                            | Tag::List(_)
+                            | Tag::Table(_)
+                            | Tag::HtmlBlock
+                            | Tag::FootnoteDefinition(_)
+                            | Tag::DefinitionList
+                            | Tag::DefinitionListTitle
+                            | Tag::DefinitionListDefinition
+                    ) | Event::Rule
+                ) || matches!(&event, Event::End(TagEnd::Item | TagEnd::DefinitionListDefinition | TagEnd::DefinitionListTitle));
+            if is_block_start {
+                self.close_implicit(&mut st.stack);
             }
             let was_text = matches!(event, Event::Text(_));
             match event {
-                Event::Start(tag) => self.start_tag(tag, range.start, &mut st),
+                Event::Start(tag) => self.start_tag(tag, range, body, &mut st),
                 Event::End(end) => self.end_tag(end, &mut st),
                 Event::Text(t) => self.text(&t, range, body, &mut st),
+                Event::InlineHtml(h) => self.html_inline(&h, range.start, &mut st.stack),
                 other => self.leaf_event(other, range.start, &mut st.stack),
             }
             if !was_text {
@@ -192,12 +278,31 @@ impl BodyParser<'_> {
         }
     }
 
-    fn start_tag(&mut self, tag: Tag, start: usize, st: &mut Walk) {
+    /// Closes open HTML inline elements and an implicit paragraph at the top of the stack.
+    pub(super) fn close_implicit(&mut self, stack: &mut Vec<Frame>) {
+        while matches!(
+            stack.last(),
+            Some(Frame::Inlines { kind: InlineFrame::Paragraph { implicit: true, .. } | InlineFrame::Html { .. }, .. })
+        ) {
+            self.close_top(stack);
+        }
+    }
+
+    fn start_tag(&mut self, tag: Tag, range: std::ops::Range<usize>, body: &str, st: &mut Walk) {
+        let start = range.start;
         let stack = &mut st.stack;
         match tag {
-            Tag::Paragraph => stack.push(Frame::Inlines { kind: InlineFrame::Paragraph { implicit: false }, inlines: vec![], start }),
-            Tag::Heading { level, .. } => stack.push(Frame::Inlines { kind: InlineFrame::Heading(level as u8), inlines: vec![], start }),
-            Tag::BlockQuote(_) | Tag::List(_) | Tag::Item | Tag::FootnoteDefinition(_) if st.nesting >= MAX_NESTING => {
+            Tag::Paragraph => {
+                let lines = is_line_block(&body[range]);
+                stack.push(Frame::Inlines { kind: InlineFrame::Paragraph { implicit: false, lines }, inlines: vec![], start })
+            }
+            Tag::Heading { level, id, .. } => {
+                let id = id.map(|i| i.to_string());
+                stack.push(Frame::Inlines { kind: InlineFrame::Heading { level: level as u8, id }, inlines: vec![], start })
+            }
+            Tag::BlockQuote(_) | Tag::List(_) | Tag::Item | Tag::FootnoteDefinition(_) | Tag::DefinitionList
+                if st.nesting >= MAX_NESTING =>
+            {
                 self.error(
                     start,
                     format!("block quotes and lists are nested more than {MAX_NESTING} deep"),
@@ -206,13 +311,23 @@ impl BodyParser<'_> {
                 stack.push(Frame::Skip { depth: 0 });
                 st.nesting += 1;
             }
-            Tag::BlockQuote(_) => {
+            Tag::BlockQuote(kind) => {
                 st.nesting += 1;
-                stack.push(Frame::Blocks { blocks: vec![], start, note: None, quote: true })
+                let container = match kind {
+                    None => Container::Quote,
+                    Some(k) => Container::Aside(match k {
+                        BlockQuoteKind::Note => AsideKind::Note,
+                        BlockQuoteKind::Tip => AsideKind::Tip,
+                        BlockQuoteKind::Important => AsideKind::Important,
+                        BlockQuoteKind::Warning => AsideKind::Warning,
+                        BlockQuoteKind::Caution => AsideKind::Caution,
+                    }),
+                };
+                stack.push(Frame::Blocks { blocks: vec![], start, container })
             }
             Tag::FootnoteDefinition(label) => {
                 st.nesting += 1;
-                stack.push(Frame::Blocks { blocks: vec![], start, note: Some(label.to_string()), quote: false })
+                stack.push(Frame::Blocks { blocks: vec![], start, container: Container::Note(label.to_string()) })
             }
             Tag::List(n) => {
                 st.nesting += 1;
@@ -220,8 +335,14 @@ impl BodyParser<'_> {
             }
             Tag::Item => {
                 st.nesting += 1;
-                stack.push(Frame::Blocks { blocks: vec![], start, note: None, quote: false })
+                stack.push(Frame::Blocks { blocks: vec![], start, container: Container::Item })
             }
+            Tag::DefinitionList => {
+                st.nesting += 1;
+                stack.push(Frame::DefinitionList { items: vec![], start })
+            }
+            Tag::DefinitionListTitle => stack.push(Frame::Inlines { kind: InlineFrame::Term, inlines: vec![], start }),
+            Tag::DefinitionListDefinition => stack.push(Frame::Blocks { blocks: vec![], start, container: Container::Definition }),
             Tag::CodeBlock(kind) => {
                 let lang = match kind {
                     CodeBlockKind::Fenced(info) => {
@@ -256,13 +377,20 @@ impl BodyParser<'_> {
                 let src = self.resolve_image(&dest_url, start);
                 self.push_inline(stack, InlineFrame::Image { src }, start)
             }
-            // Raw HTML blocks and extensions not enabled (math, definition lists, metadata…): skipped.
+            Tag::HtmlBlock => stack.push(Frame::Html { text: String::new(), start }),
+            // Extensions not enabled (metadata blocks, super- and subscript…): skipped.
             _ => stack.push(Frame::Skip { depth: 0 }),
         }
     }
 
     fn end_tag(&mut self, end: TagEnd, st: &mut Walk) {
         let stack = &mut st.stack;
+        // HTML elements left open inside an inline container end with it.
+        if !matches!(end, TagEnd::HtmlBlock) {
+            while matches!(stack.last(), Some(Frame::Inlines { kind: InlineFrame::Html { .. }, .. })) {
+                self.close_top(stack);
+            }
+        }
         match end {
             TagEnd::TableHead => {
                 if let Some(Frame::Table { head, row, .. }) = stack.last_mut() {
@@ -274,11 +402,38 @@ impl BodyParser<'_> {
                     rows.push(std::mem::take(row));
                 }
             }
-            TagEnd::BlockQuote(_) | TagEnd::List(_) | TagEnd::Item | TagEnd::FootnoteDefinition => {
+            TagEnd::HtmlBlock => {
+                if let Some(Frame::Html { text, start }) = stack.pop() {
+                    self.html_block(&text, start, stack);
+                }
+            }
+            TagEnd::BlockQuote(_) | TagEnd::List(_) | TagEnd::Item | TagEnd::FootnoteDefinition | TagEnd::DefinitionList => {
                 st.nesting = st.nesting.saturating_sub(1);
+                self.close_to_markdown_frame(stack);
+                self.close_top(stack);
+            }
+            TagEnd::DefinitionListDefinition => {
+                self.close_to_markdown_frame(stack);
                 self.close_top(stack);
             }
             _ => self.close_top(stack),
+        }
+    }
+
+    /// Before a Markdown container closes: HTML containers opened inside it and never closed
+    /// end with it (reported).
+    fn close_to_markdown_frame(&mut self, stack: &mut Vec<Frame>) {
+        self.close_implicit(stack);
+        while let Some(Frame::Blocks { container: Container::Details(_) | Container::Div(_) | Container::Figure(..), start, .. }) =
+            stack.last()
+        {
+            let at = *start;
+            self.warning(
+                at,
+                "an HTML element opened here is not closed before its Markdown block ends",
+                "add its end tag (`</div>`, `</details>`, `</figure>`)",
+            );
+            self.close_top(stack);
         }
     }
 
@@ -303,11 +458,16 @@ impl BodyParser<'_> {
         }
     }
 
-    /// Events that add one thing: code spans, breaks, note references, rules, HTML, math.
+    /// Events that add one thing: code spans, breaks, note references, rules, math.
     fn leaf_event(&mut self, event: Event, start: usize, stack: &mut Vec<Frame>) {
+        let display = matches!(&event, Event::DisplayMath(_));
         match event {
             Event::Code(t) => self.push_leaf(stack, Inline::Code(t.to_string()), start),
-            Event::SoftBreak => self.push_leaf(stack, Inline::Text(" ".into()), start),
+            Event::SoftBreak => {
+                let lines =
+                    stack.iter().rev().any(|f| matches!(f, Frame::Inlines { kind: InlineFrame::Paragraph { lines: true, .. }, .. }));
+                self.push_leaf(stack, if lines { Inline::LineBreak } else { Inline::Text(" ".into()) }, start)
+            }
             Event::HardBreak => self.push_leaf(stack, Inline::LineBreak, start),
             Event::FootnoteReference(label) => {
                 let label = label.to_string();
@@ -325,25 +485,31 @@ impl BodyParser<'_> {
                 let pos = self.pos(start);
                 self.push_block(stack, Block::ThematicBreak { pos })
             }
-            Event::Html(h) | Event::InlineHtml(h) => {
-                if !h.trim_start().starts_with("<!--") && !h.trim().is_empty() {
-                    self.error(
+            Event::InlineMath(m) | Event::DisplayMath(m) => {
+                if !self.math_reported {
+                    self.math_reported = true;
+                    self.warning(
                         start,
-                        "raw HTML is not supported in the manuscript",
-                        "use Markdown instead (emphasis, links, images, figures); HTML comments <!-- … --> are allowed",
+                        "math is not typeset yet: formulas in this chapter are printed as their TeX source, in monospace",
+                        "write the formula in words or Unicode if it must read as prose; see README “Markdown”",
                     );
                 }
+                self.push_leaf(stack, Inline::Math { tex: m.to_string(), display }, start)
             }
-            Event::InlineMath(m) | Event::DisplayMath(m) => self.push_leaf(stack, Inline::Code(m.to_string()), start),
-            Event::TaskListMarker(done) => self.push_leaf(stack, Inline::Text(if done { "☑ ".into() } else { "☐ ".into() }), start),
-            Event::Start(_) | Event::End(_) | Event::Text(_) => {}
+            Event::TaskListMarker(done) => {
+                let mark = Inline::Span { kind: SpanKind::Symbol, children: vec![Inline::Text(if done { "☑" } else { "☐" }.into())] };
+                self.push_leaf(stack, mark, start);
+                self.push_leaf(stack, Inline::Text(" ".into()), start);
+            }
+            Event::Html(h) => self.html_inline(&h, start, stack),
+            Event::Start(_) | Event::End(_) | Event::Text(_) | Event::InlineHtml(_) => {}
         }
     }
 
     /// Opens an inline frame (emphasis, link…). Beyond `MAX_INLINE_NESTING` open frames the
     /// markup is dropped and its text kept (reported once per chapter), so every later walk
     /// over the inlines has bounded depth.
-    fn push_inline(&mut self, stack: &mut Vec<Frame>, kind: InlineFrame, start: usize) {
+    pub(super) fn push_inline(&mut self, stack: &mut Vec<Frame>, kind: InlineFrame, start: usize) {
         self.ensure_inline_context(stack, start);
         let depth = stack.iter().rev().take_while(|f| matches!(f, Frame::Inlines { .. })).count();
         let kind = if depth > MAX_INLINE_NESTING && !matches!(kind, InlineFrame::Image { .. }) {
@@ -356,17 +522,21 @@ impl BodyParser<'_> {
                 .help("close emphasis markers (`*`, `_`) where they end");
                 self.diags.push(d);
             }
-            InlineFrame::Flat
+            match kind {
+                // An HTML element still needs its end tag matched.
+                InlineFrame::Html { tag, .. } => InlineFrame::Html { tag, kind: HtmlInline::Transparent },
+                _ => InlineFrame::Flat,
+            }
         } else {
             kind
         };
         stack.push(Frame::Inlines { kind, inlines: vec![], start });
     }
 
-    /// Inline content directly inside a list item (tight list) gets an implicit paragraph.
+    /// Inline content directly inside a block container gets an implicit paragraph.
     fn ensure_inline_context(&mut self, stack: &mut Vec<Frame>, start: usize) {
         if matches!(stack.last(), Some(Frame::Blocks { .. })) {
-            stack.push(Frame::Inlines { kind: InlineFrame::Paragraph { implicit: true }, inlines: vec![], start });
+            stack.push(Frame::Inlines { kind: InlineFrame::Paragraph { implicit: true, lines: false }, inlines: vec![], start });
         }
     }
 
@@ -396,38 +566,19 @@ impl BodyParser<'_> {
         }
     }
 
-    fn close_top(&mut self, stack: &mut Vec<Frame>) {
+    pub(super) fn close_top(&mut self, stack: &mut Vec<Frame>) {
         let Some(frame) = stack.pop() else { return };
         match frame {
-            Frame::Blocks { blocks, start, note: Some(label), .. } => {
-                if let Some((_, first)) = self.note_defs.get(&label) {
-                    let first = self.loc(*first);
-                    self.error(
-                        start,
-                        format!("footnote `[^{label}]` is defined twice"),
-                        &format!("rename or remove one definition (the first is at line {})", first.line),
-                    );
-                } else {
-                    self.note_defs.insert(label, (blocks, start));
-                }
-            }
-            Frame::Blocks { blocks, start, quote: true, .. } => {
-                let pos = self.pos(start);
-                self.push_block(stack, Block::BlockQuote { blocks, pos });
-            }
-            Frame::Blocks { blocks, .. } => {
-                // A list item.
-                if let Some(Frame::List { items, .. }) = stack.last_mut() {
-                    items.push(blocks);
-                } else {
-                    // Root (only closed at the end) — put it back.
-                    stack.push(Frame::Blocks { blocks, start: 0, note: None, quote: false });
-                }
-            }
+            Frame::Blocks { blocks, start, container } => self.close_container(container, blocks, start, stack),
             Frame::List { start_num, tight, items, start } => {
                 let pos = self.pos(start);
                 self.push_block(stack, Block::List { start: start_num, tight, items, pos });
             }
+            Frame::DefinitionList { items, start } => {
+                let pos = self.pos(start);
+                self.push_block(stack, Block::DefinitionList { items, pos });
+            }
+            Frame::Html { text, start } => self.html_block(&text, start, stack),
             Frame::Code { lang, text, start } => {
                 if lang.as_deref() == Some("figure") {
                     if let Some(fig) = self.figure(&text, start) {
@@ -443,75 +594,186 @@ impl BodyParser<'_> {
                 self.push_block(stack, Block::Table { align, head, rows, pos });
             }
             Frame::Skip { .. } => {}
-            Frame::Inlines { kind, inlines, start } => {
-                // Positions only for blocks: working one out counts the characters of its line,
-                // and a paragraph of 100,000 links is one line.
-                match kind {
-                    InlineFrame::Paragraph { implicit } => {
-                        let pos = self.pos(start);
-                        if !implicit
-                            && let Some(Frame::Blocks { .. }) = stack.last()
-                            && let Some(Frame::List { tight, .. }) = stack.iter_mut().rev().nth(1)
-                        {
-                            *tight = false;
-                        }
-                        let inlines = trim_inlines(inlines);
-                        if inlines.is_empty() {
-                            return;
-                        }
-                        // A paragraph holding only an image is a figure without caption.
-                        if let [Inline::Image { src, alt }] = inlines.as_slice() {
-                            let id = self.anchors.mint("fig", "fig");
-                            let fig = Figure { id, image: src.clone(), alt: alt.clone(), caption: vec![], credit: vec![], pos };
-                            self.push_block(stack, Block::Figure(fig));
-                            return;
-                        }
-                        self.push_block(stack, Block::Paragraph { inlines, pos, n: 0 });
-                    }
-                    InlineFrame::Heading(level) => {
-                        let pos = self.pos(start);
-                        let id = self.anchors.mint(&plain_text(&inlines), "section");
-                        let inlines = trim_inlines(inlines);
-                        if level > 4 {
-                            self.diags.push(
-                                Diagnostic::warning(format!("heading level {level} is set as level 4"))
-                                    .at(self.loc(start))
-                                    .help("use headings of levels 1–4 (`#` to `####`)"),
-                            );
-                        }
-                        self.push_block(stack, Block::Heading { level: level.min(4), id, inlines, pos });
-                    }
-                    InlineFrame::Cell => {
-                        if let Some(Frame::Table { row, .. }) = stack.last_mut() {
-                            row.push(trim_inlines(inlines));
-                        }
-                    }
-                    InlineFrame::Flat => inlines.into_iter().for_each(|i| self.push_leaf(stack, i, start)),
-                    InlineFrame::Emph => self.push_leaf(stack, Inline::Emph(inlines), start),
-                    InlineFrame::Strong => self.push_leaf(stack, Inline::Strong(inlines), start),
-                    InlineFrame::Strike => self.push_leaf(stack, Inline::Strike(inlines), start),
-                    InlineFrame::Link { url, title } => {
-                        self.push_leaf(stack, Inline::Link { url, title, children: inlines, target: LinkTarget::Unresolved }, start)
-                    }
-                    InlineFrame::Image { src } => {
-                        let alt = plain_text(&inlines);
-                        if alt.trim().is_empty() {
-                            self.error(
-                                start,
-                                "image has no alt text",
-                                "describe the image between the brackets: ![A photograph of …](file.png)",
-                            );
-                        }
-                        self.push_leaf(stack, Inline::Image { src, alt }, start)
+            Frame::Inlines { kind, inlines, start } => self.close_inlines(kind, inlines, start, stack),
+        }
+    }
+
+    fn close_container(&mut self, container: Container, blocks: Vec<Block>, start: usize, stack: &mut Vec<Frame>) {
+        match container {
+            Container::Note(label) => {
+                if let Some((_, first)) = self.note_defs.get(&label) {
+                    let first = self.loc(*first);
+                    self.error(
+                        start,
+                        format!("footnote `[^{label}]` is defined twice"),
+                        &format!("rename or remove one definition (the first is at line {})", first.line),
+                    );
+                } else {
+                    self.note_defs.insert(label, (blocks, start));
+                }
+            }
+            Container::Quote => {
+                let pos = self.pos(start);
+                self.push_block(stack, Block::BlockQuote { blocks, pos });
+            }
+            Container::Aside(kind) => {
+                let pos = self.pos(start);
+                self.push_block(stack, Block::Aside { kind, blocks, pos });
+            }
+            Container::Details(summary) => {
+                let pos = self.pos(start);
+                self.push_block(stack, Block::Details { summary, blocks, pos });
+            }
+            Container::Div(lang) => {
+                let pos = self.pos(start);
+                self.push_block(stack, Block::Div { lang, blocks, pos });
+            }
+            Container::Figure(img, caption) => self.close_html_figure(img, caption, blocks, start, stack),
+            Container::Definition => {
+                if let Some(Frame::DefinitionList { items, .. }) = stack.last_mut() {
+                    match items.last_mut() {
+                        Some(d) => d.definitions.push(blocks),
+                        None => items.push(Definition { term: Vec::new(), definitions: vec![blocks] }),
                     }
                 }
             }
+            Container::Item => {
+                if let Some(Frame::List { items, .. }) = stack.last_mut() {
+                    items.push(blocks);
+                }
+            }
+            // Root (only closed at the end) — put it back.
+            Container::Root => stack.push(Frame::Blocks { blocks, start: 0, container: Container::Root }),
         }
+    }
+
+    fn close_inlines(&mut self, kind: InlineFrame, inlines: Vec<Inline>, start: usize, stack: &mut Vec<Frame>) {
+        // Positions only for blocks: working one out counts the characters of its line,
+        // and a paragraph of 100,000 links is one line.
+        match kind {
+            InlineFrame::Paragraph { implicit, lines } => {
+                let pos = self.pos(start);
+                if !implicit
+                    && let Some(Frame::Blocks { .. }) = stack.last()
+                    && let Some(Frame::List { tight, .. }) = stack.iter_mut().rev().nth(1)
+                {
+                    *tight = false;
+                }
+                if lines {
+                    let lines = split_line_block(inlines);
+                    self.push_block(stack, Block::LineBlock { lines, pos });
+                    return;
+                }
+                let inlines = trim_inlines(inlines);
+                if inlines.is_empty() {
+                    return;
+                }
+                // A paragraph holding only an image is a figure without caption.
+                if let [Inline::Image { src, alt }] = inlines.as_slice() {
+                    let id = self.anchors.mint("fig", "fig");
+                    let fig = Figure { id, image: src.clone(), alt: alt.clone(), caption: vec![], credit: vec![], pos };
+                    self.push_block(stack, Block::Figure(fig));
+                    return;
+                }
+                self.push_block(stack, Block::Paragraph { inlines, pos, n: 0 });
+            }
+            InlineFrame::Heading { level, id } => self.close_heading(level, id, inlines, start, stack),
+            InlineFrame::Cell => {
+                if let Some(Frame::Table { row, .. }) = stack.last_mut() {
+                    row.push(trim_inlines(inlines));
+                }
+            }
+            InlineFrame::Term => {
+                if let Some(Frame::DefinitionList { items, .. }) = stack.last_mut() {
+                    items.push(Definition { term: trim_inlines(inlines), definitions: Vec::new() });
+                }
+            }
+            InlineFrame::Flat => inlines.into_iter().for_each(|i| self.push_leaf(stack, i, start)),
+            InlineFrame::Html { kind, .. } => self.close_html_inline(kind, inlines, start, stack),
+            InlineFrame::Emph => self.push_leaf(stack, Inline::Emph(inlines), start),
+            InlineFrame::Strong => self.push_leaf(stack, Inline::Strong(inlines), start),
+            InlineFrame::Strike => self.push_leaf(stack, Inline::Strike(inlines), start),
+            InlineFrame::Link { url, title } => {
+                self.push_leaf(stack, Inline::Link { url, title, children: inlines, target: LinkTarget::Unresolved }, start)
+            }
+            InlineFrame::Image { src } => {
+                let alt = plain_text(&inlines);
+                self.image_leaf(src, alt, start, stack);
+            }
+        }
+    }
+
+    pub(super) fn image_leaf(&mut self, src: String, alt: String, start: usize, stack: &mut Vec<Frame>) {
+        if alt.trim().is_empty() {
+            self.error(start, "image has no alt text", "describe the image between the brackets: ![A photograph of …](file.png)");
+        }
+        self.push_leaf(stack, Inline::Image { src, alt }, start)
+    }
+
+    fn close_heading(&mut self, level: u8, given: Option<String>, inlines: Vec<Inline>, start: usize, stack: &mut [Frame]) {
+        let pos = self.pos(start);
+        let id = match given {
+            Some(g) => match self.anchors.claim(&g) {
+                Ok(id) => id,
+                Err(why) => {
+                    let reason = match why {
+                        anchors::Refused::Invalid => "an id starts with a letter and has only letters, digits, `-` and `_`",
+                        anchors::Refused::Reserved => "quire generates ids of this form itself",
+                        anchors::Refused::Taken => "another heading or anchor of this chapter has it",
+                    };
+                    self.warning(
+                        start,
+                        format!("heading id `{g}` cannot be used: {reason}; an id is made from the heading text"),
+                        "choose another id in `{#…}`",
+                    );
+                    self.anchors.mint(&plain_text(&inlines), "section")
+                }
+            },
+            None => self.anchors.mint(&plain_text(&inlines), "section"),
+        };
+        let inlines = trim_inlines(inlines);
+        if level > 4 {
+            self.diags.push(
+                Diagnostic::warning(format!("heading level {level} is set as level 4"))
+                    .at(self.loc(start))
+                    .help("use headings of levels 1–4 (`#` to `####`)"),
+            );
+        }
+        self.push_block(stack, Block::Heading { level: level.min(4), id, inlines, pos });
     }
 }
 
+/// Whether a paragraph's source is a pandoc line block: every line starts with `|` followed
+/// by a space or the line's end (a table would have a delimiter row and is parsed as one).
+fn is_line_block(src: &str) -> bool {
+    let mut lines = src.lines().filter(|l| !l.trim().is_empty()).peekable();
+    lines.peek().is_some() && lines.all(|l| l == "|" || l.starts_with("| "))
+}
+
+/// The inlines of a line block split at its breaks, each line's `| ` marker removed (the
+/// spaces after it are the line's indent and are kept).
+fn split_line_block(inlines: Vec<Inline>) -> Vec<Vec<Inline>> {
+    let mut lines: Vec<Vec<Inline>> = vec![Vec::new()];
+    for i in inlines {
+        match i {
+            Inline::LineBreak => lines.push(Vec::new()),
+            other => lines.last_mut().expect("one line").push(other),
+        }
+    }
+    for line in &mut lines {
+        if let Some(Inline::Text(t)) = line.first_mut() {
+            let rest = t.strip_prefix('|').unwrap_or(t);
+            *t = rest.strip_prefix(' ').unwrap_or(rest).trim_end().to_string();
+            if t.is_empty() {
+                line.remove(0);
+            }
+        }
+    }
+    lines
+}
+
 /// Drops leading/trailing whitespace-only text.
-fn trim_inlines(mut v: Vec<Inline>) -> Vec<Inline> {
+pub(super) fn trim_inlines(mut v: Vec<Inline>) -> Vec<Inline> {
     if let Some(Inline::Text(t)) = v.first_mut() {
         *t = t.trim_start().to_string();
         if t.is_empty() {

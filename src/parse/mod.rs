@@ -7,6 +7,7 @@
 mod chapter;
 mod figure;
 mod frontmatter;
+mod html;
 mod links;
 mod markdown;
 mod notes;
@@ -20,7 +21,7 @@ use crate::model::anchors::{self, Anchors};
 use crate::model::date::Date;
 use crate::model::*;
 use crate::source::{BookDir, SourceFile};
-use pulldown_cmark::{Alignment, CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Alignment, BlockQuoteKind, CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -30,7 +31,15 @@ pub use frontmatter::FrontMatter;
 pub const MAX_NESTING: usize = 48;
 
 fn options() -> Options {
-    Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_SMART_PUNCTUATION
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_GFM
+        | Options::ENABLE_DEFINITION_LIST
+        | Options::ENABLE_MATH
 }
 
 /// Reads and parses every manuscript file named in the configuration.
@@ -85,7 +94,8 @@ pub fn parse_book(dir: &BookDir, cfg: &BookConfig) -> (Book, Diagnostics) {
     meta.fingerprint = hash.hex();
     let book = Book { meta, front, parts, back };
     let mut book = book;
-    links::resolve(&mut book, &mut diags);
+    let base_url = cfg.config.output.base_url.as_ref().map(|u| u.get_ref().as_str());
+    links::resolve(&mut book, base_url, &mut diags);
     (book, diags)
 }
 

@@ -14,6 +14,8 @@ struct Checker<'f> {
     known: Vec<(Face, Vec<u64>)>,
     /// Characters found missing, in manuscript order, each with its first location.
     missing: Vec<(char, Location)>,
+    /// The book's language (for the words quire adds: aside labels, quotation marks).
+    lang: String,
 }
 
 fn italic(f: Face) -> Face {
@@ -79,7 +81,18 @@ impl Checker<'_> {
                 Inline::Link { children, .. } => self.inlines(children, face, at),
                 // The PDF prints an inline image as its alt text in brackets, in italic.
                 Inline::Image { alt, .. } => self.text(&format!("[{alt}]"), Face::Italic, at),
-                Inline::NoteRef { .. } | Inline::LineBreak => {}
+                Inline::NoteRef { .. } | Inline::LineBreak | Inline::Anchor(_) => {}
+                Inline::Math { tex, .. } => self.text(tex, Face::Mono, at),
+                Inline::Span { kind, children } => match kind {
+                    SpanKind::Kbd | SpanKind::Symbol => self.inlines(children, Face::Mono, at),
+                    SpanKind::Cite => self.inlines(children, italic(face), at),
+                    SpanKind::Quote => {
+                        let (o, c) = crate::i18n::quotes(&self.lang);
+                        self.text(&format!("{o}{c}"), face, at);
+                        self.inlines(children, face, at)
+                    }
+                    _ => self.inlines(children, face, at),
+                },
             }
         }
     }
@@ -103,6 +116,22 @@ impl Checker<'_> {
                     self.inlines(&f.caption, Face::Regular, &at);
                     self.inlines(&f.credit, Face::Regular, &at);
                 }
+                Block::Aside { kind, blocks, .. } => {
+                    self.text(crate::i18n::aside(&self.lang, *kind), Face::Bold, &at);
+                    self.blocks(blocks, file)
+                }
+                Block::DefinitionList { items, .. } => {
+                    for d in items {
+                        self.inlines(&d.term, Face::Bold, &at);
+                        d.definitions.iter().for_each(|b| self.blocks(b, file));
+                    }
+                }
+                Block::LineBlock { lines, .. } => lines.iter().for_each(|l| self.inlines(l, Face::Regular, &at)),
+                Block::Details { summary, blocks, .. } => {
+                    self.inlines(summary, Face::Bold, &at);
+                    self.blocks(blocks, file)
+                }
+                Block::Div { blocks, .. } => self.blocks(blocks, file),
             }
         }
     }
@@ -127,7 +156,7 @@ impl Checker<'_> {
 /// use, in manuscript order. `config_at` locates the book's metadata (title, creators…).
 pub fn check(book: &Book, fonts: &FontSet, config_at: Location) -> Vec<Diagnostic> {
     let faces = fonts.fonts.iter().filter_map(|f| ttf_parser::Face::parse(&f.data, 0).ok().map(|p| (f.face, p))).collect();
-    let mut c = Checker { faces, known: Vec::new(), missing: Vec::new() };
+    let mut c = Checker { faces, known: Vec::new(), missing: Vec::new(), lang: book.meta.language.clone() };
     let m = &book.meta;
     for t in [Some(&m.title), m.subtitle.as_ref()].into_iter().flatten() {
         c.text(t, Face::Italic, &config_at);

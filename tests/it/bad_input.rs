@@ -142,9 +142,13 @@ fn symlink_out_of_book_is_refused() {
 }
 
 #[test]
-fn raw_html_is_an_error() {
-    let dir = book("rawhtml", &[("book.toml", MINIMAL_TOML.as_bytes()), ("ch1.md", b"# T\n\nText with <span>html</span>.\n")]);
-    assert_error(&check(&dir), &["raw HTML is not supported", "ch1.md:3:11"]);
+fn html_outside_the_subset_warns_and_keeps_its_text() {
+    let dir = book("rawhtml", &[("book.toml", MINIMAL_TOML.as_bytes()), ("ch1.md", b"# T\n\nText with <blink>html</blink>.\n")]);
+    let r = check(&dir);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("`<blink>` is not in quire's subset") && r.stderr.contains("ch1.md:3:11"), "{}", r.stderr);
+    let r = quire(&["check", "--deny-warnings", "--book", dir.to_str().unwrap()]);
+    assert_error(&r, &["`<blink>` is not in quire's subset", "ch1.md:3:11"]);
 }
 
 #[test]

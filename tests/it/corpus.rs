@@ -312,7 +312,18 @@ fn cases() -> Vec<Case> {
             vec![],
             vec!["nested more than 48 deep", "ch1.md:3:49"],
         ),
-        ("raw-html", minimal("# T\n\nText <script>x</script>.\n"), vec![], vec!["raw HTML is not supported", "ch1.md:3:6"]),
+        (
+            "script-with-deny-warnings",
+            minimal("# T\n\nText <script>x</script>.\n"),
+            vec!["--deny-warnings"],
+            vec!["`<script>` is left out of the book", "ch1.md:3:6"],
+        ),
+        (
+            "unknown-html-with-deny-warnings",
+            minimal("# T\n\n<center>\nCentred\n</center>\n"),
+            vec!["--deny-warnings"],
+            vec!["`<center>` is not in quire's subset", "ch1.md:3:1"],
+        ),
         (
             "path-with-parent-dir",
             vec![("book.toml", b"[metadata]\ntitle = \"A\"\n[contents]\nchapters = [\"../x.md\"]\n".to_vec())],

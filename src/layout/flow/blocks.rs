@@ -39,6 +39,11 @@ impl Flow<'_, '_> {
                         items.push(VItem::Figure(Box::new(v)));
                     }
                 }
+                Block::Aside { kind, blocks, pos } => self.aside(&f, *kind, blocks, *pos, items),
+                Block::DefinitionList { items: list, pos } => self.definitions(&f, list, *pos, items),
+                Block::LineBlock { lines, pos } => self.line_block(&f, lines, *pos, items),
+                Block::Details { summary, blocks, .. } => self.details(&f, summary, blocks, items),
+                Block::Div { blocks, .. } => self.div(&f, blocks, items),
             }
             *first = true;
         }
@@ -58,6 +63,9 @@ impl Flow<'_, '_> {
             Some((&f.ch.file, pos.line)),
             f.x == 0.0,
         );
+        if let Some(VItem::Line(l)) = v.first_mut() {
+            l.anchors.extend(crate::model::inline_anchors(inlines));
+        }
         let mut first_line = true;
         for it in &mut v {
             if let VItem::Line(l) = it {

@@ -113,35 +113,52 @@ impl Flow<'_, '_> {
             let mut lines = Vec::new();
             let mut firstp = true;
             for b in &note.blocks {
-                if let Block::Paragraph { inlines, pos, .. } = b {
-                    let mut spans = Vec::new();
+                let Block::Paragraph { inlines, pos, .. } = b else {
+                    // Lists, code, quotations… in a note are set as in the text, at the note's
+                    // measure; a note without a paragraph first gets its number on a line of its own.
                     if firstp {
-                        spans.push(Span {
-                            text: format!("{}. ", i + 1),
-                            style: small,
-                            link: Some(Link::Anchor(crate::model::anchors::note_ref_id(&note.id, 1))),
-                            note: None,
-                            model_offset: None,
-                        });
+                        lines.extend(self.simple_lines(
+                            &[Inline::Text(format!("{}.", i + 1))],
+                            small,
+                            Align::Ragged,
+                            g.text.leading * 0.82,
+                            nnode,
+                            Some(ch),
+                        ));
+                        firstp = false;
                     }
-                    self.spans(inlines, small, Some(ch), &mut spans);
-                    let p = self.node(nnode, SKind::P);
-                    let v = self.para_lines(
-                        spans,
-                        ParaLook {
-                            width: g.measure(),
-                            indent: if firstp { 0.0 } else { g.text.body },
-                            align: Align::Justify,
-                            leading: g.text.leading * 0.82,
-                            x: 0.0,
-                        },
-                        p,
-                        Some((&ch.file, pos.line)),
-                        false,
-                    );
-                    lines.extend(v);
-                    firstp = false;
+                    let frame = blocks::Frame { ch, parent: nnode, level: 3, width: g.measure(), x: 0.0 };
+                    let mut first = true;
+                    self.blocks(std::slice::from_ref(b), frame, &mut lines, &mut first);
+                    continue;
+                };
+                let mut spans = Vec::new();
+                if firstp {
+                    spans.push(Span {
+                        text: format!("{}. ", i + 1),
+                        style: small,
+                        link: Some(Link::Anchor(crate::model::anchors::note_ref_id(&note.id, 1))),
+                        note: None,
+                        model_offset: None,
+                    });
                 }
+                self.spans(inlines, small, Some(ch), &mut spans);
+                let p = self.node(nnode, SKind::P);
+                let v = self.para_lines(
+                    spans,
+                    ParaLook {
+                        width: g.measure(),
+                        indent: if firstp { 0.0 } else { g.text.body },
+                        align: Align::Justify,
+                        leading: g.text.leading * 0.82,
+                        x: 0.0,
+                    },
+                    p,
+                    Some((&ch.file, pos.line)),
+                    false,
+                );
+                lines.extend(v);
+                firstp = false;
             }
             if let Some(VItem::Line(l)) = lines.first_mut() {
                 l.anchors.push(note.id.clone());

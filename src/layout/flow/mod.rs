@@ -5,6 +5,7 @@
 mod blocks;
 mod chapter;
 mod figure;
+mod groups;
 mod matter;
 mod spans;
 

@@ -1,7 +1,7 @@
 //! Inlines → styled spans (faces for emphasis, small caps, code, note references, links).
 
 use super::*;
-use crate::model::LinkTarget;
+use crate::model::{LinkTarget, SpanKind};
 
 impl Flow<'_, '_> {
     /// Inlines → spans in `base` style. Spans from manuscript text get their character offset
@@ -76,7 +76,46 @@ impl Flow<'_, '_> {
                     }
                 }
                 Inline::LineBreak => out.push(Span { text: "\n".into(), style: base, link: None, note: None, model_offset: None }),
+                Inline::Span { kind, children } => self.span_kind(kind, children, base, link.clone(), ch, out),
+                // An author's anchor has no text; the paragraph's first line carries it.
+                Inline::Anchor(_) => {}
+                Inline::Math { tex, .. } => out.push(Span {
+                    text: tex.clone(),
+                    style: Style { face: Face::Mono, size: base.size * 0.85, ..base },
+                    link: link.clone(),
+                    note: None,
+                    model_offset: Some(0),
+                }),
             }
+        }
+    }
+
+    fn span_kind(&self, kind: &SpanKind, c: &[Inline], base: Style, link: Option<Link>, ch: Option<&Chapter>, out: &mut Vec<Span>) {
+        match kind {
+            SpanKind::Sup => self.spans_with(c, Style { size: base.size * 0.7, rise: base.size * 0.33, ..base }, link, ch, out),
+            SpanKind::Sub => self.spans_with(c, Style { size: base.size * 0.7, rise: -base.size * 0.15, ..base }, link, ch, out),
+            SpanKind::Kbd | SpanKind::Symbol => {
+                self.spans_with(c, Style { face: Face::Mono, size: base.size * 0.85, ..base }, link, ch, out)
+            }
+            SpanKind::Cite => {
+                let face = match base.face {
+                    Face::Regular => Face::Italic,
+                    Face::Italic => Face::Regular,
+                    Face::Bold => Face::BoldItalic,
+                    Face::BoldItalic => Face::Bold,
+                    Face::Mono => Face::Mono,
+                };
+                self.spans_with(c, Style { face, ..base }, link, ch, out)
+            }
+            SpanKind::Small => self.spans_with(c, Style { size: base.size * 0.85, ..base }, link, ch, out),
+            SpanKind::Quote => {
+                let (open, close) = crate::i18n::quotes(&self.lang);
+                let mark = |t: &str| Span { text: t.to_string(), style: base, link: link.clone(), note: None, model_offset: None };
+                out.push(mark(open));
+                self.spans_with(c, base, link.clone(), ch, out);
+                out.push(mark(close));
+            }
+            SpanKind::Mark | SpanKind::Abbr(_) | SpanKind::Lang(_) => self.spans_with(c, base, link, ch, out),
         }
     }
 }
