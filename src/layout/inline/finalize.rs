@@ -73,7 +73,10 @@ impl LineBuilder<'_> {
 
 /// Font expansion and glue ratio of a line from `start` to the break `br`.
 fn line_fit(spec: &ParaSpec, p: &Prepared, start: usize, br: &Break, last: bool, expansion: f32) -> (f32, f32) {
-    if spec.align != Align::Justify || (last && br.ratio >= 0.0) {
+    // A line ended by a hard line break (`<br>`, two trailing spaces) is never justified: like
+    // TeX's `\\`, its fill glue takes the slack.
+    let hard_break = !last && matches!(p.elems[br.pos], Elem::Penalty { penalty, .. } if penalty <= -super::super::linebreak::INF_PENALTY);
+    if spec.align != Align::Justify || ((last || hard_break) && br.ratio >= 0.0) {
         // Ragged lines, and the last line of a paragraph at its natural width: the fill glue
         // takes the slack.
         return (1.0, 0.0);
