@@ -130,12 +130,21 @@ pub fn xhtml_head(lang: &str, title: &str, css: &str) -> Xml {
     x
 }
 
-/// A URL as an `href`: characters a URL may not hold (spaces, quotes, non-ASCII, controls) are
-/// percent-encoded; everything else is kept as written.
+/// A URL as an `href`: characters a URL may not hold (spaces, quotes, non-ASCII, controls;
+/// brackets outside the host; a `%` that starts no escape) are percent-encoded; everything else
+/// is kept as written.
 pub fn encode_url(u: &str) -> String {
     let mut out = String::with_capacity(u.len());
-    for c in u.chars() {
-        if c.is_ascii_graphic() && !matches!(c, '"' | '<' | '>' | '\\' | '^' | '`' | '{' | '|' | '}') {
+    // The authority (`//host:port`) may hold brackets (an IPv6 literal); nothing else may.
+    let authority = u.find("//").map(|i| {
+        let start = i + 2;
+        (start, u[start..].find(['/', '?', '#']).map(|e| start + e).unwrap_or(u.len()))
+    });
+    for (i, c) in u.char_indices() {
+        let in_authority = authority.is_some_and(|(a, b)| i >= a && i < b);
+        let stray_percent = c == '%' && !(u[i + 1..].len() >= 2 && u[i + 1..i + 3].bytes().all(|b| b.is_ascii_hexdigit()));
+        let bracket = matches!(c, '[' | ']') && !in_authority;
+        if c.is_ascii_graphic() && !matches!(c, '"' | '<' | '>' | '\\' | '^' | '`' | '{' | '|' | '}') && !stray_percent && !bracket {
             out.push(c);
         } else {
             let mut buf = [0u8; 4];
@@ -161,5 +170,7 @@ mod tests {
     #[test]
     fn urls_are_percent_encoded() {
         assert_eq!(encode_url("https://example.org/a b\"é"), "https://example.org/a%20b%22%C3%A9");
+        assert_eq!(encode_url("https://example.com/?search=](uri)"), "https://example.com/?search=%5D(uri)");
+        assert_eq!(encode_url("https://[::1]:8080/a%zz%20"), "https://[::1]:8080/a%25zz%20");
     }
 }

@@ -34,6 +34,40 @@ impl BodyParser<'_> {
         rel
     }
 
+    /// A Markdown or HTML image's source: as for a figure, except that an image that is not
+    /// there (a missing file, a web address, an absolute path) is a warning, as pandoc has it —
+    /// `None`, and the image's alt text is printed in its place.
+    pub(super) fn markdown_image(&mut self, dest: &str, offset: usize) -> Option<String> {
+        let origin = self.loc(offset);
+        let shown: String = dest.chars().take(80).collect();
+        let rel = match crate::source::join_relative(&self.file.name, dest) {
+            Ok(r) => r,
+            Err(why) => {
+                self.diags.push(
+                    Diagnostic::warning(format!("image `{shown}` {why}: its alt text is printed in its place"))
+                        .at(origin)
+                        .help("put the image file inside the book directory and refer to it relative to the manuscript file"),
+                );
+                return None;
+            }
+        };
+        match self.dir.load_image(&rel, &origin) {
+            Ok(_) => Some(rel),
+            Err(d) if d.code == Some(crate::diag::Code::MissingFile) => {
+                self.diags.push(
+                    Diagnostic::warning(format!("image file `{shown}` does not exist: its alt text is printed in its place"))
+                        .at(origin)
+                        .help("add the file, or correct the path (relative to the manuscript file)"),
+                );
+                None
+            }
+            Err(d) => {
+                self.diags.push(d);
+                Some(rel)
+            }
+        }
+    }
+
     pub(super) fn figure(&mut self, toml_text: &str, start: usize) -> Option<Figure> {
         // The TOML starts on the line after the opening fence.
         let body_off = start + self.file.text[self.base + start..].find('\n').map(|i| i + 1).unwrap_or(0);

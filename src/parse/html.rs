@@ -264,10 +264,11 @@ impl BodyParser<'_> {
             self.warning(at, "`<img>` without `src` is left out", "give the image file: <img src=\"images/x.png\" alt=\"…\">");
             return;
         };
-        let src = self.resolve_image(src, at);
+        let src = self.markdown_image(src, at);
         let alt = tag.attrs.get("alt").cloned().unwrap_or_default();
         if let Some(Frame::Blocks { container: Container::Figure(img, _), .. }) = stack.last_mut()
             && img.is_none()
+            && let Some(src) = src.clone()
         {
             if alt.trim().is_empty() {
                 self.error(at, "image has no alt text", "describe the image in its `alt` attribute");

@@ -86,6 +86,24 @@ pub fn scheme(url: &str) -> Option<&str> {
     (chars.next()?.is_ascii_alphabetic() && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))).then_some(s)
 }
 
+/// Whether an http(s) URL has a host a browser accepts: `//` then a name of non-empty labels
+/// (letters, digits, `-`, `_`, non-ASCII) or a bracketed IPv6 literal, with an optional port.
+fn valid_web_host(url: &str) -> bool {
+    let Some(rest) = url.split_once("://").map(|(_, r)| r) else { return false };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host_port = authority.rsplit_once('@').map(|(_, h)| h).unwrap_or(authority);
+    if let Some(v6) = host_port.strip_prefix('[') {
+        return v6
+            .split_once(']')
+            .is_some_and(|(ip, _)| !ip.is_empty() && ip.chars().all(|c| c.is_ascii_hexdigit() || c == ':' || c == '.'));
+    }
+    let host = host_port.split(':').next().unwrap_or("");
+    let port_ok = host_port.split_once(':').is_none_or(|(_, p)| p.bytes().all(|b| b.is_ascii_digit()));
+    port_ok
+        && !host.is_empty()
+        && host.trim_end_matches('.').split('.').all(|l| !l.is_empty() && l.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_'))
+}
+
 /// What a chapter file resolves to: its id, its anchors, and other names of its anchors.
 struct Target {
     id: String,
@@ -111,7 +129,17 @@ impl Book {
     fn resolve(&self, ch_file: &str, ch_id: &str, url: &str, at: Location) -> Resolved {
         if let Some(s) = scheme(url) {
             if ALLOWED_SCHEMES.iter().any(|a| a.eq_ignore_ascii_case(s)) {
-                return Resolved::Target(LinkTarget::External(url.to_string()));
+                if s.eq_ignore_ascii_case("mailto") || valid_web_host(url) {
+                    return Resolved::Target(LinkTarget::External(url.to_string()));
+                }
+                return Resolved::Drop(
+                    Diagnostic::warning(format!(
+                        "link `{}` names no valid web address; it is printed as plain text",
+                        url.chars().take(80).collect::<String>()
+                    ))
+                    .at(at)
+                    .help("write the address in full: https://example.org/page"),
+                );
             }
             return Resolved::Drop(
                 Diagnostic::warning(format!(
@@ -278,6 +306,15 @@ mod tests {
         assert_eq!(super::join_url("https://doc.example.org/book/", "../std/index.html"), "https://doc.example.org/std/index.html");
         assert_eq!(super::join_url("https://doc.example.org/book/intro.html", "../../x.html#a"), "https://doc.example.org/x.html#a");
         assert_eq!(super::join_url("https://example.org", "a/b.html"), "https://example.org/a/b.html");
+    }
+
+    #[test]
+    fn web_hosts() {
+        assert!(super::valid_web_host("https://example.org/a"));
+        assert!(super::valid_web_host("http://user@[::1]:8080/"));
+        assert!(!super::valid_web_host("https://../"));
+        assert!(!super::valid_web_host("https:///path"));
+        assert!(!super::valid_web_host("https://a b.org/"));
     }
 
     #[test]

@@ -113,7 +113,8 @@ pub(super) enum InlineFrame {
         title: String,
     },
     Image {
-        src: String,
+        /// None: the image is not there (reported); its alt text stands in.
+        src: Option<String>,
     },
     Cell,
     /// A definition list's term.
@@ -374,7 +375,7 @@ impl BodyParser<'_> {
                 self.push_inline(stack, InlineFrame::Link { url: dest_url.to_string(), title: title.to_string() }, start)
             }
             Tag::Image { dest_url, .. } => {
-                let src = self.resolve_image(&dest_url, start);
+                let src = self.markdown_image(&dest_url, start);
                 self.push_inline(stack, InlineFrame::Image { src }, start)
             }
             Tag::HtmlBlock => stack.push(Frame::Html { text: String::new(), start }),
@@ -703,7 +704,13 @@ impl BodyParser<'_> {
         }
     }
 
-    pub(super) fn image_leaf(&mut self, src: String, alt: String, start: usize, stack: &mut Vec<Frame>) {
+    pub(super) fn image_leaf(&mut self, src: Option<String>, alt: String, start: usize, stack: &mut Vec<Frame>) {
+        let Some(src) = src else {
+            if !alt.trim().is_empty() {
+                self.push_leaf(stack, Inline::Emph(vec![Inline::Text(format!("[{}]", alt.trim()))]), start);
+            }
+            return;
+        };
         if alt.trim().is_empty() {
             self.error(start, "image has no alt text", "describe the image between the brackets: ![A photograph of …](file.png)");
         }

@@ -169,9 +169,12 @@ pub fn check(book: &Book, fonts: &FontSet, config_at: Location) -> Vec<Diagnosti
     c.missing
         .into_iter()
         .map(|(ch, at)| {
-            Diagnostic::error(format!("the character `{ch}` (U+{:04X}) is missing from every font", ch as u32))
-                .at(at)
-                .help("replace the character, or add a font that has it in book.toml [fonts]")
+            Diagnostic::warning(format!(
+                "the character `{ch}` (U+{:04X}) is missing from the book's fonts: the PDF prints a box (□) in its place",
+                ch as u32
+            ))
+            .at(at)
+            .help("add a font that has it in book.toml [fonts], or replace the character; the EPUB keeps it for the reader's fonts")
         })
         .collect()
 }

@@ -185,7 +185,21 @@ impl<'a> Shaper<'a> {
                 if smcp { vec![rustybuzz::Feature::new(rustybuzz::ttf_parser::Tag::from_bytes(b"smcp"), 1, ..)] } else { Vec::new() };
             rustybuzz::ShapePlan::new(rb, dir, Some(script), None, &feats)
         });
-        glyphs_of(&rustybuzz::shape_with_plan(rb, plan, buf))
+        let mut glyphs = glyphs_of(&rustybuzz::shape_with_plan(rb, plan, buf));
+        // A character the font lacks comes back as .notdef, which PDF/A forbids drawing: it is
+        // drawn as a white square (□) instead — a visible box, reported at load — and its text
+        // stays the real character, so copying recovers it.
+        if glyphs.iter().any(|g| g.id == 0) {
+            let (id, adv) = ['□', '?']
+                .iter()
+                .find_map(|c| rb.glyph_index(*c))
+                .map(|gid| (gid.0, rb.glyph_hor_advance(gid).unwrap_or(0) as i32))
+                .unwrap_or((0, 0));
+            for g in glyphs.iter_mut().filter(|g| g.id == 0) {
+                *g = Glyph { id, x_advance: adv, x_offset: 0, y_offset: 0, ..*g };
+            }
+        }
+        glyphs
     }
 
     /// Advance of a space in points.

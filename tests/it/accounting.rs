@@ -194,7 +194,7 @@ fn text_words(text: &str, vocabulary: &BTreeSet<String>) -> Bag {
     bag
 }
 
-fn account(book_dir: &Path) {
+pub(crate) fn account(book_dir: &Path) {
     let loaded = quire::load(book_dir).unwrap_or_else(|d| panic!("{} does not load: {d:?}", book_dir.display()));
     let mut words = ModelWords::default();
     add(&mut words.visible, &loaded.book.meta.title);

@@ -8,6 +8,7 @@ mod accounting;
 mod atomic;
 mod bad_input;
 mod bench;
+mod commonmark;
 mod corpus;
 mod edition;
 mod epub;

@@ -202,12 +202,21 @@ fn german_book_is_hyphenated_in_german() {
 }
 
 #[test]
-fn a_character_missing_from_every_font_is_an_error() {
+fn a_character_missing_from_every_font_is_a_warning_and_a_box() {
     let dir = book("nochar", &[("book.toml", MINIMAL_TOML.as_bytes()), ("ch1.md", "# T\n\nA snowman ☃ and 漢字.\n".as_bytes())]);
     let out = dir.join("out");
-    let r = quire(&["build", "--format", "pdf", "--book", dir.to_str().unwrap(), "--out", out.to_str().unwrap()]);
-    assert_error(&r, &["the character `☃` (U+2603) is missing from every font", "ch1.md:3"]);
+    let b = dir.to_str().unwrap();
+    let r = quire(&["build", "--format", "pdf", "--deny-warnings", "--book", b, "--out", out.to_str().unwrap()]);
+    assert_error(&r, &["the character `☃` (U+2603) is missing from the book's fonts", "ch1.md:3"]);
     assert!(!out.exists(), "no partial output");
+    let r = quire(&["build", "--format", "pdf", "--book", b, "--out", out.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("U+2603") && r.stderr.contains("U+6F22") && r.stderr.contains("ch1.md:3"), "{}", r.stderr);
+    // Drawn as a box; its text is the real character, so copying recovers it.
+    let text = text_of(&out.join("a-book.pdf"), None);
+    assert!(text.contains("A snowman ☃ and 漢字."), "{text}");
+    let (code, log) = tool("qpdf", &["--check", out.join("a-book.pdf").to_str().unwrap()]);
+    assert_eq!(code, 0, "{log}");
 }
 
 #[test]

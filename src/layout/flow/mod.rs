@@ -73,7 +73,6 @@ pub(super) struct Flow<'a, 'e> {
     nodes: Vec<SNode>,
     next_content: ContentId,
     para_serial: usize,
-    missing: BTreeMap<char, Location>,
     notes: BTreeMap<String, Vec<VItem>>,
     warnings: Vec<Diagnostic>,
     /// The book's language (for the words quire adds).
@@ -96,7 +95,6 @@ impl<'a, 'e> Flow<'a, 'e> {
             nodes: vec![SNode { kind: SKind::Document, children: Vec::new() }],
             next_content: 0,
             para_serial: 0,
-            missing: BTreeMap::new(),
             notes: BTreeMap::new(),
             warnings: Vec::new(),
             lang: book.meta.language.clone(),
@@ -104,20 +102,9 @@ impl<'a, 'e> Flow<'a, 'e> {
         }
     }
 
-    /// Ends the flow: its errors (characters no font has, images that cannot be used), or
-    /// what pagination needs.
+    /// Ends the flow: its errors (images that cannot be used), or what pagination needs.
+    /// Characters no font has were reported at load (`text::coverage`) and are drawn as boxes.
     pub(in crate::layout) fn finish(self) -> Result<Flowed, Vec<Diagnostic>> {
-        if !self.missing.is_empty() {
-            return Err(self
-                .missing
-                .iter()
-                .map(|(c, loc)| {
-                    Diagnostic::error(format!("the character `{c}` (U+{:04X}) is missing from every font", *c as u32))
-                        .at(loc.clone())
-                        .help("replace the character, or add a font that has it in book.toml [fonts]")
-                })
-                .collect());
-        }
         if self.warnings.iter().any(Diagnostic::is_error) {
             return Err(self.warnings);
         }
@@ -194,10 +181,6 @@ impl<'a, 'e> Flow<'a, 'e> {
                 Some(base + cursor.2)
             })
             .collect();
-        for c in problems.missing {
-            let (f, l) = source.unwrap_or(("book.toml", 1));
-            self.missing.entry(c).or_insert(Location { file: f.to_string(), line: l as usize, column: 1, line_text: String::new() });
-        }
         self.para_serial += 1;
         let serial = self.para_serial;
         let n = lines.len();
