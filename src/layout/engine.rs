@@ -29,6 +29,9 @@ pub(crate) fn para_key(spec: &ParaSpec) -> u64 {
         sp.text.hash(&mut h);
         (sp.style.face, sp.style.size.to_bits(), sp.style.smcp, sp.style.rise.to_bits(), sp.style.strike).hash(&mut h);
         (&sp.link, &sp.note, sp.model_offset).hash(&mut h);
+        if let Some(o) = &sp.object {
+            (&o.src, o.width.to_bits(), o.height.to_bits()).hash(&mut h);
+        }
     }
     (spec.width.to_bits(), spec.indent.to_bits(), spec.align as u8, spec.hyphenate).hash(&mut h);
     h.finish()

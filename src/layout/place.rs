@@ -53,7 +53,7 @@ pub(crate) fn push_text(page: &mut PageOut, sh: &mut Shaper, text: &str, st: Sty
     page.items.push(Placed::Text {
         x,
         y,
-        run: Run { x: 0.0, style: st, link: None, glyphs, text: text.to_string(), expand: 1.0 },
+        run: Run { x: 0.0, style: st, link: None, glyphs, text: text.to_string(), expand: 1.0, object: None },
         content: None,
         artifact: Some(artifact),
     });
@@ -108,6 +108,11 @@ impl Placer<'_> {
             self.anchors.entry(a).or_insert((self.index, top));
         }
         for (r, c) in l.runs {
+            if let Some(obj) = &r.object {
+                let (x, h) = (self.left + l.x + r.x, obj.height);
+                self.page.items.push(Placed::Image { x, y: base - h, w: obj.width, h, path: obj.src.clone(), content: c });
+                continue;
+            }
             let content = if c == usize::MAX { None } else { Some(c) };
             self.page.items.push(Placed::Text {
                 x: self.left + l.x + r.x,

@@ -79,8 +79,9 @@ impl Checker<'_> {
                 Inline::Strong(c) => self.inlines(c, bold(face), at),
                 Inline::Strike(c) | Inline::SmallCaps(c) => self.inlines(c, face, at),
                 Inline::Link { children, .. } => self.inlines(children, face, at),
-                // The PDF prints an inline image as its alt text in brackets, in italic.
-                Inline::Image { alt, .. } => self.text(&format!("[{alt}]"), Face::Italic, at),
+                // The PDF draws an inline image; an SVG one (not drawn yet) is its alt text in brackets.
+                Inline::Image { alt, src } if src.ends_with(".svg") => self.text(&format!("[{alt}]"), Face::Italic, at),
+                Inline::Image { .. } => {}
                 Inline::NoteRef { .. } | Inline::LineBreak | Inline::Anchor(_) => {}
                 Inline::Math { tex, .. } => self.text(tex, Face::Mono, at),
                 Inline::Span { kind, children } => match kind {

@@ -173,6 +173,11 @@ fn kitchen_sink_pdf_sets_every_block_and_puts_notes_on_their_page() {
     }
     let (_, fonts) = tool("pdffonts", &[pdf.to_str().unwrap()]);
     assert!(fonts.contains("SourceCodePro"), "code is set in the monospace face: {fonts}");
+    // The image inside a paragraph is drawn at text scale, not replaced by its alt text.
+    assert!(!all.contains("[small plate]"), "inline image printed as its alt text");
+    let (_, images) = tool("pdfimages", &["-list", pdf.to_str().unwrap()]);
+    let sizes: Vec<&str> = images.lines().skip(2).collect();
+    assert!(sizes.len() >= 3, "the figure, the lone image and the inline image: {images}");
     // Each footnote is printed on the page that references it.
     let (_, info) = tool("pdfinfo", &[pdf.to_str().unwrap()]);
     let pages: usize = info.lines().find(|l| l.starts_with("Pages:")).unwrap().split_whitespace().nth(1).unwrap().parse().unwrap();

@@ -148,9 +148,10 @@ impl Flow<'_, '_> {
                     .collect();
                 let lw: f32 = glyphs.iter().map(|g| g.advance).sum();
                 let c = self.content(lbl);
-                first_line
-                    .runs
-                    .insert(0, (Run { x: -lw - 0.4 * g.text.body, style: st, link: None, glyphs, text: label.clone(), expand: 1.0 }, c));
+                first_line.runs.insert(
+                    0,
+                    (Run { x: -lw - 0.4 * g.text.body, style: st, link: None, glyphs, text: label.clone(), expand: 1.0, object: None }, c),
+                );
             }
             if !tight {
                 items.push(VItem::Space(g.text.leading * 0.3));
@@ -177,7 +178,14 @@ impl Flow<'_, '_> {
                 let v = if chunk.trim().is_empty() {
                     vec![VItem::Space(g.text.leading * 0.85)]
                 } else {
-                    let spans = vec![Span { text: chunk.replace(' ', "\u{a0}"), style: st, link: None, note: None, model_offset: None }];
+                    let spans = vec![Span {
+                        text: chunk.replace(' ', "\u{a0}"),
+                        style: st,
+                        link: None,
+                        note: None,
+                        model_offset: None,
+                        object: None,
+                    }];
                     self.para_lines(
                         spans,
                         ParaLook { width: f.width, indent: 0.0, align: Align::Ragged, leading: g.text.leading * 0.85, x: f.x },

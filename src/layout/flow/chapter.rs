@@ -140,6 +140,7 @@ impl Flow<'_, '_> {
                         link: Some(Link::Anchor(crate::model::anchors::note_ref_id(&note.id, 1))),
                         note: None,
                         model_offset: None,
+                        object: None,
                     });
                 }
                 self.spans(inlines, small, Some(ch), &mut spans);

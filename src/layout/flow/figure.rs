@@ -39,7 +39,7 @@ impl Flow<'_, '_> {
             let mut spans = Vec::new();
             self.spans(&f.caption, small, Some(ch), &mut spans);
             if !f.credit.is_empty() {
-                spans.push(Span { text: " ".into(), style: small, link: None, note: None, model_offset: None });
+                spans.push(Span { text: " ".into(), style: small, link: None, note: None, model_offset: None, object: None });
                 self.spans(&f.credit, Style { smcp: true, ..small }, Some(ch), &mut spans);
             }
             let v = self.para_lines(

@@ -7,7 +7,7 @@ use crate::model::pagemap::DocId;
 use std::collections::{BTreeMap, BTreeSet};
 
 fn span(text: String, style: Style) -> Vec<Span> {
-    vec![Span { text, style, link: None, note: None, model_offset: None }]
+    vec![Span { text, style, link: None, note: None, model_offset: None, object: None }]
 }
 
 impl Flow<'_, '_> {
@@ -270,7 +270,7 @@ impl Flow<'_, '_> {
             let indent = if first { 0.0 } else { g.text.body };
             first = false;
             v.extend(self.para_lines(
-                vec![Span { text: p, style: st, link: None, note: None, model_offset: None }],
+                vec![Span { text: p, style: st, link: None, note: None, model_offset: None, object: None }],
                 ParaLook { width: g.measure(), indent, align: Align::Justify, leading: g.text.leading, x: 0.0 },
                 n,
                 None,
@@ -285,8 +285,14 @@ impl Flow<'_, '_> {
         let st = Style::new(Face::Regular, g.text.body);
         let num_w = text_width(&mut self.eng.shaper, page, st);
         let width = g.measure() - indent - num_w - 2.0 * g.text.body;
-        let spans =
-            vec![Span { text: label.to_string(), style: st, link: Some(Link::Anchor(anchor.to_string())), note: None, model_offset: None }];
+        let spans = vec![Span {
+            text: label.to_string(),
+            style: st,
+            link: Some(Link::Anchor(anchor.to_string())),
+            note: None,
+            model_offset: None,
+            object: None,
+        }];
         // Entries that wrap hang: continuation lines are indented by 1.5 em.
         let hang = 1.5 * g.text.body;
         let mut v = self.para_lines(
@@ -320,7 +326,7 @@ impl Flow<'_, '_> {
             }
             let c = self.content(node);
             if !glyphs.is_empty() {
-                last.runs.push((Run { x: x0, style: st, link: None, glyphs, text: dots, expand: 1.0 }, usize::MAX));
+                last.runs.push((Run { x: x0, style: st, link: None, glyphs, text: dots, expand: 1.0, object: None }, usize::MAX));
             }
             let ng = self.eng.shaper.shape(st.face, false, page);
             let glyphs: Vec<PGlyph> = ng
@@ -329,7 +335,15 @@ impl Flow<'_, '_> {
                 .collect();
             let nx = g.measure() - indent - hang - num_w;
             last.runs.push((
-                Run { x: nx, style: st, link: Some(Link::Anchor(anchor.to_string())), glyphs, text: page.to_string(), expand: 1.0 },
+                Run {
+                    x: nx,
+                    style: st,
+                    link: Some(Link::Anchor(anchor.to_string())),
+                    glyphs,
+                    text: page.to_string(),
+                    expand: 1.0,
+                    object: None,
+                },
                 c,
             ));
             last.links.push((nx, nx + num_w, Link::Anchor(anchor.to_string()), node));

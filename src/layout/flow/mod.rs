@@ -11,7 +11,7 @@ mod spans;
 
 use super::engine::{Engine, para_key};
 use super::geometry::Geometry;
-use super::inline::{Align, Link, PGlyph, ParaSpec, Problems, Run, SetLine, Span, Style, set_paragraph};
+use super::inline::{Align, InlineImage, Link, PGlyph, ParaSpec, Problems, Run, SetLine, Span, Style, set_paragraph};
 use super::place::text_width;
 use super::vlist::{VFigure, VItem, VLine, keep_all, mark_heading};
 use super::*;
@@ -201,6 +201,13 @@ impl<'a, 'e> Flow<'a, 'e> {
         let ParaLook { leading, x, .. } = o.look;
         let mut runs = Vec::new();
         for r in line.runs {
+            // An inline image is a figure of its own in the structure, with its alt text.
+            if let Some(obj) = &r.object {
+                let fig = self.node(node, SKind::Figure(obj.alt.clone()));
+                let c = self.content(fig);
+                runs.push((r, c));
+                continue;
+            }
             let target = match &r.link {
                 Some(l) => match link_nodes.get(l).map(|id| (l, id)) {
                     Some((_, id)) => *id,

@@ -21,7 +21,9 @@ impl Flow<'_, '_> {
     pub(super) fn spans_with(&self, inlines: &[Inline], base: Style, link: Option<Link>, ch: Option<&Chapter>, out: &mut Vec<Span>) {
         for i in inlines {
             match i {
-                Inline::Text(t) => out.push(Span { text: t.clone(), style: base, link: link.clone(), note: None, model_offset: Some(0) }),
+                Inline::Text(t) => {
+                    out.push(Span { text: t.clone(), style: base, link: link.clone(), note: None, model_offset: Some(0), object: None })
+                }
                 Inline::Emph(c) => {
                     let face = match base.face {
                         Face::Regular => Face::Italic,
@@ -48,6 +50,7 @@ impl Flow<'_, '_> {
                     link: link.clone(),
                     note: None,
                     model_offset: Some(0),
+                    object: None,
                 }),
                 Inline::Link { target, children, .. } => {
                     let l = match target {
@@ -57,13 +60,7 @@ impl Flow<'_, '_> {
                     };
                     self.spans_with(children, base, l, ch, out)
                 }
-                Inline::Image { alt, .. } => out.push(Span {
-                    text: format!("[{alt}]"),
-                    style: Style { face: Face::Italic, ..base },
-                    link: link.clone(),
-                    note: None,
-                    model_offset: None,
-                }),
+                Inline::Image { src, alt } => out.push(self.inline_image(src, alt, base, link.clone())),
                 Inline::NoteRef { note, nth } => {
                     if let Some(n) = ch.and_then(|c| c.notes.get(*note)) {
                         out.push(Span {
@@ -72,10 +69,13 @@ impl Flow<'_, '_> {
                             link: None,
                             note: Some((n.id.clone(), crate::model::anchors::note_ref_id(&n.id, nth + 1))),
                             model_offset: None,
+                            object: None,
                         });
                     }
                 }
-                Inline::LineBreak => out.push(Span { text: "\n".into(), style: base, link: None, note: None, model_offset: None }),
+                Inline::LineBreak => {
+                    out.push(Span { text: "\n".into(), style: base, link: None, note: None, model_offset: None, object: None })
+                }
                 Inline::Span { kind, children } => self.span_kind(kind, children, base, link.clone(), ch, out),
                 // An author's anchor has no text; the paragraph's first line carries it.
                 Inline::Anchor(_) => {}
@@ -85,8 +85,26 @@ impl Flow<'_, '_> {
                     link: link.clone(),
                     note: None,
                     model_offset: Some(0),
+                    object: None,
                 }),
             }
+        }
+    }
+
+    /// An image in a line of text, at text scale: as tall as the type (at most its natural
+    /// size at 72 dpi, at most the measure wide); a picture the PDF cannot draw yet (SVG)
+    /// stands as its alt text in brackets.
+    fn inline_image(&self, src: &str, alt: &str, base: Style, link: Option<Link>) -> Span {
+        let info = self.dir.image(src).map(|(i, _)| i);
+        match info {
+            Some(i) if i.kind != crate::source::ImageKind::Svg && i.width > 0 && i.height > 0 => {
+                let height = base.size.min(i.height as f32);
+                let width = (height * i.width as f32 / i.height as f32).min(self.g.measure());
+                let height = width * i.height as f32 / i.width as f32;
+                let object = Some(Box::new(InlineImage { src: src.to_string(), alt: alt.to_string(), width, height }));
+                Span { text: "\u{fffc}".into(), style: base, link, note: None, model_offset: None, object }
+            }
+            _ => Span { text: format!("[{alt}]"), style: Style { face: Face::Italic, ..base }, link, note: None, model_offset: None, object: None },
         }
     }
 
@@ -110,7 +128,8 @@ impl Flow<'_, '_> {
             SpanKind::Small => self.spans_with(c, Style { size: base.size * 0.85, ..base }, link, ch, out),
             SpanKind::Quote => {
                 let (open, close) = crate::i18n::quotes(&self.lang);
-                let mark = |t: &str| Span { text: t.to_string(), style: base, link: link.clone(), note: None, model_offset: None };
+                let mark =
+                    |t: &str| Span { text: t.to_string(), style: base, link: link.clone(), note: None, model_offset: None, object: None };
                 out.push(mark(open));
                 self.spans_with(c, base, link.clone(), ch, out);
                 out.push(mark(close));

@@ -42,7 +42,7 @@ impl LineBuilder<'_> {
         let run = match self.runs.last_mut() {
             Some(r) if r.style == sp.style && r.link == target && r.expand == expand && (r.x + r.width() - x).abs() < 0.001 => r,
             _ => {
-                self.runs.push(Run { x, style: sp.style, link: target, glyphs: Vec::new(), text: String::new(), expand });
+                self.runs.push(Run { x, style: sp.style, link: target, glyphs: Vec::new(), text: String::new(), expand, object: None });
                 let Some(r) = self.runs.last_mut() else { return };
                 r
             }
@@ -54,6 +54,25 @@ impl LineBuilder<'_> {
             run.glyphs.push(g);
         }
         run.text.push_str(text);
+    }
+
+    /// Appends the inline image of span `span` at the current x: a run of its own.
+    fn emit_object(&mut self, span: usize) {
+        let sp = &self.spec.spans[span];
+        let Some(obj) = &sp.object else { return };
+        if let Some(l) = &sp.link {
+            self.links.push((self.x, self.x + obj.width, l.clone()));
+        }
+        self.runs.push(Run {
+            x: self.x,
+            style: sp.style,
+            link: sp.link.clone(),
+            glyphs: Vec::new(),
+            text: String::new(),
+            expand: 1.0,
+            object: Some(obj.clone()),
+        });
+        self.x += obj.width;
     }
 
     /// Moves everything right by `shift` (centred and right-aligned lines).
@@ -130,6 +149,7 @@ fn set_items(b: &mut LineBuilder, p: &Prepared, start: usize, end: usize, ratio:
                 b.emit(*span, glyphs, t);
                 b.x += width * b.expand;
             }
+            (Elem::Box { .. }, Piece::Object { span }) => b.emit_object(*span),
             (Elem::Box { width }, _) => b.x += width,
             (Elem::Glue { width, stretch, shrink }, piece) => {
                 let set = if ratio >= 0.0 { width + ratio * stretch } else { width + ratio * shrink };

@@ -47,6 +47,17 @@ pub struct Span {
     /// For text that comes from the manuscript's text: how many characters of the paragraph's
     /// text precede this span (so a line can be located in the EPUB's text).
     pub model_offset: Option<usize>,
+    /// An image set in the line like a glyph (its text is U+FFFC).
+    pub object: Option<Box<InlineImage>>,
+}
+
+/// An image in a line of text: drawn with its bottom on the baseline, `width` × `height` pt.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InlineImage {
+    pub src: String,
+    pub alt: String,
+    pub width: f32,
+    pub height: f32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,11 +99,16 @@ pub struct Run {
     pub text: String,
     /// Horizontal scale of the glyph shapes (font expansion); advances are already scaled.
     pub expand: f32,
+    /// An inline image instead of glyphs.
+    pub object: Option<Box<InlineImage>>,
 }
 
 impl Run {
     pub fn width(&self) -> f32 {
-        self.glyphs.iter().map(|g| g.advance).sum()
+        match &self.object {
+            Some(o) => o.width,
+            None => self.glyphs.iter().map(|g| g.advance).sum(),
+        }
     }
 }
 
@@ -164,7 +180,14 @@ mod tests {
         let mut sh = Shaper::new(&f);
         let hy = Hyph::new("en", 8);
         let spec = ParaSpec {
-            spans: vec![Span { text: text.into(), style: Style::new(Face::Regular, 11.0), link: None, note: None, model_offset: None }],
+            spans: vec![Span {
+                text: text.into(),
+                style: Style::new(Face::Regular, 11.0),
+                link: None,
+                note: None,
+                model_offset: None,
+                object: None,
+            }],
             width,
             indent: 0.0,
             align: Align::Justify,

@@ -28,9 +28,21 @@ fn count(n: usize) {
 /// What each element of the paragraph list draws.
 #[derive(Clone)]
 pub(super) enum Piece {
-    Glyphs { span: usize, text: Range<usize>, glyphs: Vec<PGlyph> },
-    Space { span: usize },
-    Hyphen { span: usize },
+    Glyphs {
+        span: usize,
+        text: Range<usize>,
+        glyphs: Vec<PGlyph>,
+    },
+    Space {
+        span: usize,
+    },
+    Hyphen {
+        span: usize,
+    },
+    /// An inline image (the span's `object`).
+    Object {
+        span: usize,
+    },
     None,
 }
 
@@ -149,6 +161,18 @@ pub(super) fn prepare(spec: &ParaSpec, shaper: &mut Shaper, hyph: &Hyph, problem
             // Hard line break: fill glue and a forced break.
             p.forced_break();
             pending_space = None;
+            continue;
+        }
+        if let Some(obj) = &span.object {
+            if let Some(sspan) = pending_space.take()
+                && matches!(p.elems.last(), Some(Elem::Box { .. }) | Some(Elem::Penalty { .. }))
+            {
+                let st = spec.spans[sspan].style;
+                let w = shaper.space_width(st.face, st.size);
+                let (stretch, shrink) = if ragged { (0.0, 0.0) } else { (w / 2.0, w / 5.0) };
+                p.push(Elem::Glue { width: w, stretch, shrink }, Piece::Space { span: sspan }, w);
+            }
+            p.push(Elem::Box { width: obj.width }, Piece::Object { span: si }, 0.0);
             continue;
         }
         let mut i = 0;
