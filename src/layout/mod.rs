@@ -95,14 +95,6 @@ pub enum Placed {
         path: String,
         content: ContentId,
     },
-    /// A frame standing in for an image the PDF cannot draw (SVG).
-    Frame {
-        x: f32,
-        y: f32,
-        w: f32,
-        h: f32,
-        content: ContentId,
-    },
     Rule {
         x0: f32,
         x1: f32,
@@ -206,9 +198,6 @@ impl Layout {
                     }
                     Placed::Image { x, y, w, h, path, .. } => {
                         let _ = writeln!(s, "{}\t{}\t{:.1}\t{:.1}\t[image {path} {:.1}×{:.1}]", i + 1, p.label.text(), y, x, w, h);
-                    }
-                    Placed::Frame { x, y, w, h, .. } => {
-                        let _ = writeln!(s, "{}\t{}\t{:.1}\t{:.1}\t[frame {:.1}×{:.1}]", i + 1, p.label.text(), y, x, w, h);
                     }
                     _ => {}
                 }

@@ -218,7 +218,6 @@ impl Paginator<'_> {
 mod tests {
     use super::*;
     use crate::layout::vlist::{VFigure, VLine, mark_heading};
-    use crate::source::ImageKind;
 
     fn line(keep: bool, notes: &[&str]) -> VItem {
         VItem::Line(VLine {
@@ -322,15 +321,8 @@ mod tests {
     fn a_figure_that_does_not_fit_floats_to_the_next_page_and_text_flows_past() {
         {
             let notes = BTreeMap::new();
-            let fig = VItem::Figure(Box::new(VFigure {
-                path: String::new(),
-                kind: ImageKind::Png,
-                w: 100.0,
-                h: 70.0,
-                content: 0,
-                caption: vec![],
-                anchors: vec![],
-            }));
+            let fig =
+                VItem::Figure(Box::new(VFigure { path: String::new(), w: 100.0, h: 70.0, content: 0, caption: vec![], anchors: vec![] }));
             let mut items: Vec<VItem> = (0..7).map(|_| line(false, &[])).collect();
             items.push(fig);
             items.extend((0..3).map(|_| line(false, &[])));

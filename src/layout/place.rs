@@ -3,7 +3,6 @@
 use super::inline::{PGlyph, Run, Style};
 use super::vlist::{VItem, VLine};
 use super::*;
-use crate::source::ImageKind;
 use crate::text::shape::Shaper;
 use std::collections::BTreeMap;
 
@@ -87,11 +86,7 @@ impl Placer<'_> {
                     self.anchors.entry(a.clone()).or_insert((self.index, top));
                 }
                 let x = self.left + (self.measure - f.w) / 2.0;
-                if f.kind == ImageKind::Svg {
-                    self.page.items.push(Placed::Frame { x, y: top + 4.0, w: f.w, h: f.h, content: f.content });
-                } else {
-                    self.page.items.push(Placed::Image { x, y: top + 4.0, w: f.w, h: f.h, path: f.path, content: f.content });
-                }
+                self.page.items.push(Placed::Image { x, y: top + 4.0, w: f.w, h: f.h, path: f.path, content: f.content });
                 *y += f.h + 8.0;
                 for l in f.caption {
                     self.line(l, y);

@@ -3,7 +3,6 @@
 
 use super::inline::{Link, Run};
 use super::{ContentId, LineStat};
-use crate::source::ImageKind;
 
 /// One item of a vertical list.
 #[derive(Debug, Clone)]
@@ -46,7 +45,6 @@ pub(crate) struct VLine {
 #[derive(Debug, Clone)]
 pub(crate) struct VFigure {
     pub(crate) path: String,
-    pub(crate) kind: ImageKind,
     pub(crate) w: f32,
     pub(crate) h: f32,
     pub(crate) content: ContentId,

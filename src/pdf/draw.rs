@@ -5,8 +5,8 @@ use super::Writer;
 use crate::diag::Diagnostic;
 use crate::layout::Artifact;
 use crate::layout::inline::Run;
-use crate::text::fonts::Face;
-use krilla::geom::{PathBuilder, Point, Rect, Size};
+use crate::text::fonts::{Face, FontSet};
+use krilla::geom::{PathBuilder, Point, Size};
 use krilla::paint::{Fill, Stroke};
 use krilla::surface::Surface;
 use krilla::tagging::{ArtifactType, ContentTag, SpanTag};
@@ -126,6 +126,53 @@ pub(super) fn text(
     }
 }
 
+/// A decoded picture: a raster image, or an SVG drawn as vector graphics.
+#[derive(Clone)]
+pub(super) enum Picture {
+    Raster(krilla::image::Image),
+    Svg(std::sync::Arc<usvg::Tree>),
+}
+
+/// The book's fonts as an SVG renderer's font database, so text in an SVG is set in them
+/// (and never in a font of the machine that builds the book).
+pub(super) fn svg_fonts(fonts: &FontSet) -> usvg::fontdb::Database {
+    let mut db = usvg::fontdb::Database::new();
+    for f in &fonts.fonts {
+        db.load_font_data(f.data.to_vec());
+    }
+    if let Some(family) = fonts.fonts.iter().find(|f| f.face == Face::Regular).map(|f| f.family.clone()) {
+        db.set_serif_family(family.clone());
+        db.set_sans_serif_family(family);
+    }
+    if let Some(family) = fonts.fonts.iter().find(|f| f.face == Face::Mono).map(|f| f.family.clone()) {
+        db.set_monospace_family(family);
+    }
+    db
+}
+
+fn decode(w: &Writer, path: &str) -> Result<Picture, Diagnostic> {
+    let Some((info, bytes)) = w.dir.image(path) else {
+        return Err(Diagnostic::error(format!("image `{path}` was not loaded"))
+            .help("check that the file exists and is a PNG, JPEG, GIF or SVG image"));
+    };
+    let failed = |e: String| {
+        Diagnostic::error(format!("image `{path}` cannot be decoded: {e}")).help("replace it with a valid PNG, JPEG, GIF or SVG file")
+    };
+    let data: krilla::Data = bytes.to_vec().into();
+    let raster = match info.kind {
+        crate::source::ImageKind::Png => krilla::image::Image::from_png(data, false),
+        crate::source::ImageKind::Jpeg => krilla::image::Image::from_jpeg(data, false),
+        crate::source::ImageKind::Gif => krilla::image::Image::from_gif(data, false),
+        crate::source::ImageKind::Svg => {
+            // References outside the SVG were refused at load; no resources directory is given.
+            let opt = usvg::Options { fontdb: w.svg_fonts.clone(), ..usvg::Options::default() };
+            let tree = usvg::Tree::from_data(&bytes, &opt).map_err(|e| failed(e.to_string()))?;
+            return Ok(Picture::Svg(std::sync::Arc::new(tree)));
+        }
+    };
+    raster.map(Picture::Raster).map_err(failed)
+}
+
 /// An image with its top-left corner at (x, y), decoded once per file.
 pub(super) fn image(
     w: &mut Writer,
@@ -134,56 +181,30 @@ pub(super) fn image(
     path: &str,
     content: usize,
 ) -> Result<(), Diagnostic> {
-    let img = match w.images.get(path) {
-        Some(i) => i.clone(),
+    let pic = match w.images.get(path) {
+        Some(p) => p.clone(),
         None => {
-            let Some((info, bytes)) = w.dir.image(path) else {
-                return Err(Diagnostic::error(format!("image `{path}` was not loaded"))
-                    .help("check that the file exists and is a PNG, JPEG or GIF image"));
-            };
-            let kind = info.kind;
-            let data: krilla::Data = bytes.to_vec().into();
-            let img = match kind {
-                crate::source::ImageKind::Png => krilla::image::Image::from_png(data, false),
-                crate::source::ImageKind::Jpeg => krilla::image::Image::from_jpeg(data, false),
-                crate::source::ImageKind::Gif => krilla::image::Image::from_gif(data, false),
-                crate::source::ImageKind::Svg => Err("SVG".to_string()),
-            }
-            .map_err(|e| {
-                Diagnostic::error(format!("image `{path}` cannot be decoded: {e}")).help("replace it with a valid PNG, JPEG or GIF file")
-            })?;
-            w.images.insert(path.to_string(), img.clone());
-            img
+            let p = decode(w, path)?;
+            w.images.insert(path.to_string(), p.clone());
+            p
         }
     };
     let id = surface.start_tagged(ContentTag::Other);
     surface.push_transform(&krilla::geom::Transform::from_translate(*x, *y));
     // Layout never sizes an image below a point; a degenerate size is skipped.
     if let Some(size) = Size::from_wh(*wd, *h) {
-        surface.draw_image(img, size);
+        match pic {
+            Picture::Raster(img) => surface.draw_image(img, size),
+            Picture::Svg(tree) => {
+                use krilla_svg::SurfaceExt;
+                let _ = surface.draw_svg(&tree, size, krilla_svg::SvgSettings::default());
+            }
+        }
     }
     surface.pop();
     surface.end_tagged();
     w.leaf(content, id);
     Ok(())
-}
-
-/// A frame standing in for an image the PDF cannot draw.
-pub(super) fn frame(w: &mut Writer, surface: &mut Surface, (x, y, wd, h): (&f32, &f32, &f32, &f32), content: usize) {
-    let id = surface.start_tagged(ContentTag::Other);
-    if let Some(r) = Rect::from_xywh(*x, *y, *wd, *h) {
-        let mut pb = PathBuilder::new();
-        pb.push_rect(r);
-        if let Some(path) = pb.finish() {
-            surface.set_fill(None);
-            surface.set_stroke(Some(Stroke { width: 0.6, ..Stroke::default() }));
-            surface.draw_path(&path);
-            surface.set_stroke(None);
-            surface.set_fill(Some(Fill::default()));
-        }
-    }
-    surface.end_tagged();
-    w.leaf(content, id);
 }
 
 /// A horizontal rule (decoration: an artifact).

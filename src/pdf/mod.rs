@@ -56,7 +56,9 @@ pub(super) struct Writer<'a> {
     dir: &'a BookDir,
     fonts: BTreeMap<Face, Font>,
     /// Images decoded so far, by path.
-    images: BTreeMap<String, krilla::image::Image>,
+    images: BTreeMap<String, draw::Picture>,
+    /// Fonts an SVG's text may use: the book's own (never the system's).
+    svg_fonts: std::sync::Arc<usvg::fontdb::Database>,
     /// Content slot → identifiers (a slot may be drawn more than once, e.g. continued); slots
     /// are dense (0..layout.contents), so a vector serves.
     leaves: Vec<Vec<Identifier>>,
@@ -93,6 +95,7 @@ fn write_with(book: &Book, dir: &BookDir, fonts: &FontSet, layout: &Layout, prof
         dir,
         fonts: kfonts,
         images: BTreeMap::new(),
+        svg_fonts: std::sync::Arc::new(draw::svg_fonts(fonts)),
         leaves: vec![Vec::new(); layout.contents],
         annots: BTreeMap::new(),
     };
@@ -154,7 +157,6 @@ fn write_page(w: &mut Writer, doc: &mut Document, page: &crate::layout::PageOut)
                         failed.get_or_insert(d);
                     }
                 }
-                Placed::Frame { x, y, w: wd, h, content } => draw::frame(w, &mut surface, (x, y, wd, h), *content),
                 Placed::Rule { x0, x1, y, width } => draw::rule(&mut surface, (x0, x1, y, width)),
                 Placed::Link { x0, y0, x1, y1, target, node } => {
                     if let Some(r) = Rect::from_ltrb(*x0, *y0, *x1, *y1) {

@@ -79,8 +79,7 @@ impl Checker<'_> {
                 Inline::Strong(c) => self.inlines(c, bold(face), at),
                 Inline::Strike(c) | Inline::SmallCaps(c) => self.inlines(c, face, at),
                 Inline::Link { children, .. } => self.inlines(children, face, at),
-                // The PDF draws an inline image; an SVG one (not drawn yet) is its alt text in brackets.
-                Inline::Image { alt, src } if src.ends_with(".svg") => self.text(&format!("[{alt}]"), Face::Italic, at),
+                // The PDF draws an inline image (its alt text goes to the tag tree).
                 Inline::Image { .. } => {}
                 Inline::NoteRef { .. } | Inline::LineBreak | Inline::Anchor(_) => {}
                 Inline::Math { tex, .. } => self.text(tex, Face::Mono, at),

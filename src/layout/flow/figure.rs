@@ -17,14 +17,7 @@ impl Flow<'_, '_> {
             );
             return None;
         };
-        let (kind, pw, ph) = (info.kind, info.width, info.height);
-        if kind == ImageKind::Svg {
-            self.warnings.push(
-                Diagnostic::warning(format!("SVG image `{}` is drawn as a framed placeholder in the PDF", f.image))
-                    .at(at)
-                    .help("use a PNG or JPEG version of the picture for the printed edition"),
-            );
-        }
+        let (pw, ph) = (info.width, info.height);
         let max_h = g.block_height() * 0.45;
         let mut w = width.min(pw as f32);
         let mut h = w * ph as f32 / pw.max(1) as f32;
@@ -55,6 +48,6 @@ impl Flow<'_, '_> {
                 }
             }
         }
-        Some(VFigure { path: f.image.clone(), kind, w, h, content, caption, anchors: vec![f.id.clone()] })
+        Some(VFigure { path: f.image.clone(), w, h, content, caption, anchors: vec![f.id.clone()] })
     }
 }

@@ -19,7 +19,7 @@ use crate::diag::{Diagnostic, Location};
 use crate::i18n::Key;
 use crate::model::pagemap::DocId;
 use crate::model::{Block, Book, Chapter, Figure, Inline, plain_text};
-use crate::source::{BookDir, ImageKind};
+use crate::source::BookDir;
 use crate::text::fonts::Face;
 use std::collections::BTreeMap;
 

@@ -92,19 +92,25 @@ impl Flow<'_, '_> {
     }
 
     /// An image in a line of text, at text scale: as tall as the type (at most its natural
-    /// size at 72 dpi, at most the measure wide); a picture the PDF cannot draw yet (SVG)
-    /// stands as its alt text in brackets.
+    /// size at 72 dpi, at most the measure wide).
     fn inline_image(&self, src: &str, alt: &str, base: Style, link: Option<Link>) -> Span {
         let info = self.dir.image(src).map(|(i, _)| i);
         match info {
-            Some(i) if i.kind != crate::source::ImageKind::Svg && i.width > 0 && i.height > 0 => {
+            Some(i) if i.width > 0 && i.height > 0 => {
                 let height = base.size.min(i.height as f32);
                 let width = (height * i.width as f32 / i.height as f32).min(self.g.measure());
                 let height = width * i.height as f32 / i.width as f32;
                 let object = Some(Box::new(InlineImage { src: src.to_string(), alt: alt.to_string(), width, height }));
                 Span { text: "\u{fffc}".into(), style: base, link, note: None, model_offset: None, object }
             }
-            _ => Span { text: format!("[{alt}]"), style: Style { face: Face::Italic, ..base }, link, note: None, model_offset: None, object: None },
+            _ => Span {
+                text: format!("[{alt}]"),
+                style: Style { face: Face::Italic, ..base },
+                link,
+                note: None,
+                model_offset: None,
+                object: None,
+            },
         }
     }
 
