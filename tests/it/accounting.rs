@@ -165,6 +165,9 @@ fn pdf_words(pdf: &Path, vocabulary: &BTreeSet<String>) -> Bag {
 }
 
 fn text_words(text: &str, vocabulary: &BTreeSet<String>) -> Bag {
+    // A code line turned over continues behind a mark (→): the halves of a token it cut are
+    // joined like a divided word.
+    let text = text.replace("\n→ ", "\u{ad}\n").replace("\n→", "\u{ad}\n");
     let mut bag = Bag::new();
     // (first half, divided by a soft hyphen, lines looked at since)
     let mut carry: Option<(String, bool, usize)> = None;
@@ -181,7 +184,8 @@ fn text_words(text: &str, vocabulary: &BTreeSet<String>) -> Bag {
             }
         }
         let soft = trimmed.ends_with('\u{ad}');
-        if carry.is_none() && (soft || trimmed.ends_with('-') || trimmed.ends_with('‐')) && !toks.is_empty() {
+        let ends_in_word = trimmed.chars().rev().find(|c| *c != '\u{ad}').is_some_and(char::is_alphanumeric);
+        if carry.is_none() && (trimmed.ends_with('-') || trimmed.ends_with('‐') || (soft && ends_in_word)) && !toks.is_empty() {
             carry = toks.pop().map(|t| (t, soft, 0));
         }
         for t in toks {

@@ -160,41 +160,81 @@ impl Flow<'_, '_> {
         items.push(VItem::Space(g.text.leading * 0.3));
     }
 
+    /// A code block: each source line one printed line, set ragged in the monospace face. A
+    /// line too long for the measure is turned over after its last space or punctuation that
+    /// fits (at any character if none does), the rest hung under its indent plus two columns
+    /// behind a continuation mark (an artifact, so copying gives the code as written). The
+    /// block breaks across pages only between lines, never leaving one line alone.
     fn code(&mut self, f: &Frame, text: &str, pos: crate::model::Pos, items: &mut Vec<VItem>) {
         let g = self.g;
         let c = self.node(f.parent, SKind::Code);
         items.push(VItem::Space(g.text.leading * 0.4));
         let st = Style::new(Face::Mono, g.text.body * 0.8);
-        let cw = {
-            let gl = self.eng.shaper.shape(Face::Mono, false, "0");
-            crate::text::shape::width(&gl) as f32 * st.size / self.eng.shaper.units_per_em(Face::Mono)
+        let shape_w = |eng: &mut super::super::engine::Engine, s: &str| {
+            let gl = eng.shaper.shape(Face::Mono, false, s);
+            crate::text::shape::width(&gl) as f32 * st.size / eng.shaper.units_per_em(Face::Mono)
         };
-        let per_line = ((f.width / cw).floor() as usize).max(8);
+        let cw = shape_w(self.eng, "0").max(0.1);
+        let per_line = ((f.width / cw).floor() as usize).max(12);
+        let mark = ['→', '»', '>'].into_iter().find(|m| self.eng.shaper.has_char(Face::Mono, *m)).unwrap_or('>').to_string();
+        let start = items.len();
         for raw in text.trim_end_matches('\n').split('\n') {
-            let chars: Vec<char> = raw.chars().collect();
-            let chunks: Vec<String> =
-                if chars.is_empty() { vec![String::new()] } else { chars.chunks(per_line).map(|c| c.iter().collect()).collect() };
-            for chunk in chunks {
-                let v = if chunk.trim().is_empty() {
-                    vec![VItem::Space(g.text.leading * 0.85)]
-                } else {
-                    let spans = vec![Span {
-                        text: chunk.replace(' ', "\u{a0}"),
-                        style: st,
-                        link: None,
-                        note: None,
-                        model_offset: None,
-                        object: None,
-                    }];
-                    self.para_lines(
-                        spans,
-                        ParaLook { width: f.width, indent: 0.0, align: Align::Ragged, leading: g.text.leading * 0.85, x: f.x },
-                        c,
-                        Some((&f.ch.file, pos.line)),
-                        false,
-                    )
-                };
+            let raw = raw.replace('\t', "    ");
+            if raw.trim().is_empty() {
+                items.push(VItem::Space(g.text.leading * 0.85));
+                continue;
+            }
+            for piece in wrap_code_line(&raw, per_line) {
+                let x = f.x + piece.indent as f32 * cw;
+                let spans = vec![Span {
+                    text: piece.text.replace(' ', "\u{a0}"),
+                    style: st,
+                    link: None,
+                    note: None,
+                    model_offset: None,
+                    object: None,
+                }];
+                let mut v = self.para_lines(
+                    spans,
+                    ParaLook {
+                        width: f.width - piece.indent as f32 * cw,
+                        indent: 0.0,
+                        align: Align::Ragged,
+                        leading: g.text.leading * 0.85,
+                        x,
+                    },
+                    c,
+                    Some((&f.ch.file, pos.line)),
+                    false,
+                );
+                if piece.continued
+                    && let Some(VItem::Line(l)) = v.first_mut()
+                {
+                    let gl = self.eng.shaper.shape(Face::Mono, false, &mark);
+                    let scale = st.size / self.eng.shaper.units_per_em(Face::Mono);
+                    let glyphs: Vec<PGlyph> = gl
+                        .iter()
+                        .map(|q| PGlyph { id: q.id, advance: q.x_advance as f32 * scale, dx: 0.0, dy: 0.0, range: 0..mark.len() })
+                        .collect();
+                    let run = Run { x: -2.0 * cw, style: st, link: None, glyphs, text: mark.clone(), expand: 1.0, object: None };
+                    l.runs.insert(0, (run, usize::MAX));
+                }
+                // The parts of one turned-over line stay together.
+                if !piece.last
+                    && let Some(VItem::Line(l)) = v.last_mut()
+                {
+                    l.keep_with_next = true;
+                }
                 items.extend(v);
+            }
+        }
+        // No single line of the block alone at a page's foot or top.
+        let lines: Vec<usize> = (start..items.len()).filter(|&i| matches!(items[i], VItem::Line(_))).collect();
+        if lines.len() >= 2 {
+            for &i in [lines[0], lines[lines.len() - 2]].iter() {
+                if let VItem::Line(l) = &mut items[i] {
+                    l.keep_with_next = true;
+                }
             }
         }
         items.push(VItem::Space(g.text.leading * 0.4));
@@ -272,5 +312,70 @@ impl Flow<'_, '_> {
             }
         }
         items.push(VItem::Space(g.text.leading * 0.5));
+    }
+}
+
+/// One printed line of a code line: its text, its indent in columns, whether it continues the
+/// line before it, whether it ends the source line.
+#[derive(Debug, PartialEq)]
+struct CodePiece {
+    text: String,
+    indent: usize,
+    continued: bool,
+    last: bool,
+}
+
+/// Cuts a code line into pieces of at most `per_line` columns: after the last space or
+/// punctuation that fits (past the first third of the line), else at the column limit.
+/// Continuations are indented by the line's own indent plus two columns.
+fn wrap_code_line(line: &str, per_line: usize) -> Vec<CodePiece> {
+    let chars: Vec<char> = line.chars().collect();
+    let lead = chars.iter().take_while(|c| **c == ' ').count().min(per_line / 2);
+    let hang = lead + 2;
+    let mut out = Vec::new();
+    let mut rest: &[char] = &chars;
+    loop {
+        let continued = !out.is_empty();
+        let avail = if continued { per_line.saturating_sub(hang).max(4) } else { per_line };
+        if rest.len() <= avail {
+            out.push(CodePiece { text: rest.iter().collect(), indent: if continued { hang } else { 0 }, continued, last: true });
+            return out;
+        }
+        let breakable = |c: char| c == ' ' || (c.is_ascii_punctuation() && !matches!(c, '_' | '"' | '\''));
+        let cut = (avail / 3 + 1..=avail).rev().find(|&i| breakable(rest[i - 1])).unwrap_or(avail);
+        let text: String = rest[..cut].iter().collect();
+        out.push(CodePiece { text: text.trim_end().to_string(), indent: if continued { hang } else { 0 }, continued, last: false });
+        rest = &rest[cut..];
+        while rest.first() == Some(&' ') {
+            rest = &rest[1..];
+        }
+        if rest.is_empty() {
+            if let Some(p) = out.last_mut() {
+                p.last = true;
+            }
+            return out;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_code_lines_turn_over_at_spaces_or_punctuation_with_a_hanging_indent() {
+        let p = wrap_code_line("    let total = first_value + second_value + third_value;", 30);
+        assert_eq!(p[0].text, "    let total = first_value +");
+        assert!(p[1].continued && p[1].indent == 6, "{p:?}");
+        assert!(p.iter().all(|x| x.text.chars().count() + x.indent <= 30), "{p:?}");
+        let joined: String = p.iter().map(|x| x.text.trim()).collect::<Vec<_>>().join(" ");
+        assert_eq!(joined, "let total = first_value + second_value + third_value;");
+        assert!(p.last().unwrap().last);
+        // A token longer than the measure is cut at the column limit.
+        let p = wrap_code_line(&"x".repeat(50), 20);
+        assert_eq!(p.iter().map(|x| x.text.len()).sum::<usize>(), 50);
+        assert!(p.iter().all(|x| x.text.len() + x.indent <= 20));
+        // A line that fits is one piece.
+        assert_eq!(wrap_code_line("short", 20), vec![CodePiece { text: "short".into(), indent: 0, continued: false, last: true }]);
     }
 }

@@ -218,7 +218,8 @@ fn word(p: &mut Prepared, spec: &ParaSpec, si: usize, at: Range<usize>, shaper: 
     }
     let glyphs = shaper.shape(style.face, style.smcp, word);
     let clusters: Vec<usize> = glyphs.iter().map(|g| g.cluster as usize).collect();
-    let mut opps = opportunities(word, hyph, spec.hyphenate);
+    // Code (the monospace face) is never hyphenated: a hyphen would read as part of it.
+    let mut opps = opportunities(word, hyph, spec.hyphenate && style.face != crate::text::fonts::Face::Mono);
     // A word wider than the whole measure (a long URL, a hash, a run of symbols) would run off
     // the page: it may also break between any two clusters, at a high cost, so it is set
     // across lines instead of being lost past the margin.
