@@ -128,7 +128,15 @@ fn place_body(
 ) {
     let g = ctx.g;
     let mut y = g.page.top;
-    for &k in plan.floats.iter().chain(plan.items.iter()) {
+    for &k in &plan.floats {
+        if let Some(item) = slots[k].take() {
+            ctx.placer(page, out).place(item, &mut y);
+        }
+    }
+    for item in &plan.repeat {
+        ctx.placer(page, out).place(item.clone(), &mut y);
+    }
+    for &k in &plan.items {
         let top = y;
         let Some(item) = slots[k].take() else { continue };
         let (para_number, numbered, leading) = match &item {

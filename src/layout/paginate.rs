@@ -10,6 +10,8 @@ use std::collections::{BTreeMap, VecDeque};
 #[derive(Debug, Default)]
 pub(super) struct Plan {
     pub floats: Vec<usize>,
+    /// A continued table's header lines, repeated at the top of the page (drawn as artifacts).
+    pub repeat: Vec<VItem>,
     pub items: Vec<usize>,
     /// (note id, first line, end line).
     pub notes: Vec<(String, usize, usize)>,
@@ -130,6 +132,10 @@ impl Paginator<'_> {
                 *i += 1;
                 continue;
             }
+            if fill.plan.items.is_empty() && fill.plan.repeat.is_empty() {
+                fill.plan.repeat = repeated_header(items, *i);
+                fill.used += fill.plan.repeat.iter().map(VItem::height).sum::<f32>();
+            }
             let h = it.height();
             let (new_full, new_min) = self.new_notes(it, &fill.on_page);
             let fits_full = fill.used + h + fill.notes_h + new_full <= self.avail + 0.01;
@@ -214,6 +220,32 @@ impl Paginator<'_> {
     }
 }
 
+/// When item `i` is a body line of a table, the table's header lines (copied, their content
+/// marked as an artifact: the tag tree has them once, where they first stand).
+fn repeated_header(items: &[VItem], i: usize) -> Vec<VItem> {
+    let Some(VItem::Line(l)) = items.get(i) else { return Vec::new() };
+    let Some((table, false)) = l.table else { return Vec::new() };
+    let mut head = Vec::new();
+    for it in items[..i].iter().rev() {
+        match it {
+            VItem::Line(h) if h.table == Some((table, true)) => {
+                let mut h = h.clone();
+                h.runs.iter_mut().for_each(|(_, c)| *c = usize::MAX);
+                (h.anchors, h.links, h.notes, h.stat, h.numbered, h.para_number, h.mark) =
+                    (vec![], vec![], vec![], None, false, None, None);
+                head.push(VItem::Line(h));
+            }
+            VItem::Line(h) if h.table.is_some_and(|(t, _)| t == table) => {}
+            VItem::Line(_) if !head.is_empty() => break,
+            VItem::Rule { .. } if head.is_empty() => head.push(it.clone()),
+            _ if !head.is_empty() => break,
+            _ => {}
+        }
+    }
+    head.reverse();
+    if head.iter().any(|h| matches!(h, VItem::Line(_))) { head } else { Vec::new() }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -235,6 +267,7 @@ mod tests {
             para_number: None,
             offset: None,
             mark: None,
+            table: None,
         })
     }
 

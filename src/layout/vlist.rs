@@ -40,6 +40,9 @@ pub(crate) struct VLine {
     pub(crate) offset: Option<usize>,
     /// The paragraph this line belongs to: (chapter id, paragraph number).
     pub(crate) mark: Option<(String, u32)>,
+    /// A line of a table: (the table's serial, whether it is a header line). A page that
+    /// continues a table repeats its header lines.
+    pub(crate) table: Option<(usize, bool)>,
 }
 
 #[derive(Debug, Clone)]
@@ -70,10 +73,10 @@ impl VItem {
 }
 
 /// Whether a page may end after item `j`: not after a line kept with the next, nor after the
-/// space that follows such a line.
+/// space or rule that follows such a line (a table's header rule stays with its header).
 pub(crate) fn break_allowed_after(items: &[VItem], j: usize) -> bool {
     let mut k = j;
-    while k > 0 && matches!(items[k], VItem::Space(_)) {
+    while k > 0 && matches!(items[k], VItem::Space(_) | VItem::Rule { .. }) {
         k -= 1;
     }
     !items[k].keep()

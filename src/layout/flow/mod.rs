@@ -8,6 +8,7 @@ mod figure;
 mod groups;
 mod matter;
 mod spans;
+mod table;
 
 use super::engine::{Engine, para_key};
 use super::geometry::Geometry;
@@ -79,6 +80,8 @@ pub(super) struct Flow<'a, 'e> {
     lang: String,
     /// Chapters whose nesting was too deep for the measure (reported once each).
     narrowed: std::collections::BTreeSet<String>,
+    /// Tables set so far (a table's lines carry its serial).
+    table_serial: usize,
 }
 
 const EM_INDENT: f32 = 1.0;
@@ -99,6 +102,7 @@ impl<'a, 'e> Flow<'a, 'e> {
             warnings: Vec::new(),
             lang: book.meta.language.clone(),
             narrowed: Default::default(),
+            table_serial: 0,
         }
     }
 
@@ -260,6 +264,7 @@ impl<'a, 'e> Flow<'a, 'e> {
             para_number: None,
             offset: None,
             mark: None,
+            table: None,
         }
     }
 
