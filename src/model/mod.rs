@@ -366,12 +366,15 @@ pub enum Inline {
     Strike(Vec<Inline>),
     SmallCaps(Vec<Inline>),
     Code(String),
-    /// `url` as written; `target` as resolved at load (never `Unresolved` in a loaded book).
+    /// `url` as written; `target` as resolved at load (never `Unresolved` in a loaded book);
+    /// `at`: the link's byte offset in its manuscript file (for messages), `u32::MAX` when it
+    /// comes from front matter.
     Link {
         url: String,
         title: String,
         children: Vec<Inline>,
         target: LinkTarget,
+        at: u32,
     },
     Image {
         src: String,

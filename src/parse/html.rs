@@ -288,7 +288,8 @@ impl BodyParser<'_> {
             HtmlInline::Strike => self.push_leaf(stack, Inline::Strike(inlines), start),
             HtmlInline::Code => self.push_leaf(stack, Inline::Code(plain_text(&inlines)), start),
             HtmlInline::Link { url, title } => {
-                self.push_leaf(stack, Inline::Link { url, title, children: inlines, target: LinkTarget::Unresolved }, start)
+                let at = self.file_offset(start);
+                self.push_leaf(stack, Inline::Link { url, title, children: inlines, target: LinkTarget::Unresolved, at }, start)
             }
             HtmlInline::Transparent => inlines.into_iter().for_each(|i| self.push_leaf(stack, i, start)),
             HtmlInline::Dropped => {}

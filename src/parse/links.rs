@@ -112,7 +112,10 @@ struct Target {
 }
 
 /// What every chapter file and id of the book resolves to.
-struct Book {
+struct Book<'t> {
+    /// Manuscript texts by file, and their line indexes (built for the files that need one).
+    texts: &'t BTreeMap<String, String>,
+    indexes: std::cell::RefCell<BTreeMap<String, crate::diag::OwnedLineIndex>>,
     chapters: BTreeMap<String, Target>,
     /// `[output] base-url`: where relative links that leave the book lead.
     base_url: Option<String>,
@@ -125,8 +128,22 @@ enum Resolved {
     Error(Diagnostic),
 }
 
-impl Book {
-    fn resolve(&self, ch_file: &str, ch_id: &str, url: &str, at: Location) -> Resolved {
+impl Book<'_> {
+    /// Where a link stands: its own line and column, or its block's when it has no offset.
+    /// (Each link's place is known by offset; the column is counted only here, so a line of
+    /// 100,000 links costs nothing until one of them is wrong.)
+    fn locate(&self, file: &str, at: u32, pos: Pos) -> Location {
+        match self.texts.get(file) {
+            Some(text) if at != u32::MAX => {
+                let mut idx = self.indexes.borrow_mut();
+                let index = idx.entry(file.to_string()).or_insert_with(|| crate::diag::OwnedLineIndex::new(text));
+                index.location(text, file, at as usize)
+            }
+            _ => Location { file: file.to_string(), line: pos.line as usize, column: pos.column as usize, line_text: String::new() },
+        }
+    }
+
+    fn resolve(&self, ch_file: &str, ch_id: &str, url: &str, at: &dyn Fn() -> Location) -> Resolved {
         if let Some(s) = scheme(url) {
             if ALLOWED_SCHEMES.iter().any(|a| a.eq_ignore_ascii_case(s)) {
                 if s.eq_ignore_ascii_case("mailto") || valid_web_host(url) {
@@ -137,7 +154,7 @@ impl Book {
                         "link `{}` names no valid web address; it is printed as plain text",
                         url.chars().take(80).collect::<String>()
                     ))
-                    .at(at)
+                    .at(at())
                     .help("write the address in full: https://example.org/page"),
                 );
             }
@@ -146,7 +163,7 @@ impl Book {
                     "link `{}` uses the scheme `{s}:`, which books may not use; it is printed as plain text",
                     url.chars().take(80).collect::<String>()
                 ))
-                .at(at)
+                .at(at())
                 .help(format!(
                     "links may use {}, or lead to a chapter of this book",
                     ALLOWED_SCHEMES.iter().map(|s| format!("`{s}:`")).collect::<Vec<_>>().join(", ")
@@ -164,7 +181,7 @@ impl Book {
                 Some(real) => Resolved::Target(LinkTarget::Internal { chapter: target.id.clone(), anchor: Some(real.clone()) }),
                 None => {
                     let near = crate::diag::nearest(f, target.anchors.iter().chain(target.aliases.keys()).map(String::as_str));
-                    Resolved::Error(Diagnostic::error(format!("link `{url}`: `{t}` has no anchor `{f}`")).at(at).help(match near {
+                    Resolved::Error(Diagnostic::error(format!("link `{url}`: `{t}` has no anchor `{f}`")).at(at()).help(match near {
                         Some(n) => format!("did you mean `#{n}`? Anchors are heading, figure, note and paragraph ids (`{ch_id}-p1`, …)"),
                         None => "link to a heading, figure, note or paragraph id of that chapter".to_string(),
                     }))
@@ -188,7 +205,7 @@ impl Book {
 
     /// A relative link to no chapter: outside the book it leads to the web edition at
     /// `base-url` when one is set; else (or inside the book) its text is kept, with a warning.
-    fn outside(&self, url: &str, leaves_book: bool, at: Location) -> Resolved {
+    fn outside(&self, url: &str, leaves_book: bool, at: &dyn Fn() -> Location) -> Resolved {
         if leaves_book && let Some(base) = &self.base_url {
             return Resolved::Target(LinkTarget::External(join_url(base, url)));
         }
@@ -197,7 +214,7 @@ impl Book {
         if !leaves_book && [".md", ".markdown", ".html", ".htm"].iter().any(|e| path.ends_with(e)) {
             // Meant as a chapter: a mistake worth stopping for.
             let near = crate::diag::nearest(path, self.chapters.keys().map(String::as_str));
-            return Resolved::Error(Diagnostic::error(format!("link `{shown}` leads to no chapter of this book")).at(at).help(
+            return Resolved::Error(Diagnostic::error(format!("link `{shown}` leads to no chapter of this book")).at(at()).help(
                 match near {
                     Some(n) => format!("did you mean `{n}`? Chapters are the files listed in book.toml [contents]"),
                     None => "link to a manuscript file listed in book.toml [contents], or give a full URL (https://…)".to_string(),
@@ -206,10 +223,10 @@ impl Book {
         }
         let d = if leaves_book {
             Diagnostic::warning(format!("link `{shown}` leads out of the book; it is printed as plain text"))
-                .at(at)
+                .at(at())
                 .help("set [output] base-url to the address where these pages are published, or give a full URL (https://…)")
         } else {
-            Diagnostic::warning(format!("link `{shown}` leads to no chapter of this book; it is printed as plain text")).at(at).help(
+            Diagnostic::warning(format!("link `{shown}` leads to no chapter of this book; it is printed as plain text")).at(at()).help(
                 "link to a manuscript file listed in book.toml [contents] (e.g. `letters/22.md#doc-22-p3`), or give a full URL (https://…)",
             )
         };
@@ -221,15 +238,11 @@ impl Book {
         let mut i = 0;
         while i < v.len() {
             match &mut v[i] {
-                Inline::Link { url, children, target, .. } => {
+                Inline::Link { url, children, target, at, .. } => {
                     self.fix(ch_file, ch_id, children, pos, diags);
-                    let at = Location {
-                        file: ch_file.to_string(),
-                        line: pos.line as usize,
-                        column: pos.column as usize,
-                        line_text: String::new(),
-                    };
-                    match self.resolve(ch_file, ch_id, url, at) {
+                    let offset = *at;
+                    let at = || self.locate(ch_file, offset, pos);
+                    match self.resolve(ch_file, ch_id, url, &at) {
                         Resolved::Target(t) => *target = t,
                         Resolved::Error(d) => diags.push(d),
                         Resolved::Drop(d) => {
@@ -254,12 +267,12 @@ impl Book {
 }
 
 /// Resolves every link of the book (body, notes, titles, letter parts).
-pub fn resolve(book: &mut crate::model::Book, base_url: Option<&str>, diags: &mut Diagnostics) {
+pub fn resolve(book: &mut crate::model::Book, base_url: Option<&str>, texts: &BTreeMap<String, String>, diags: &mut Diagnostics) {
     let chapters: BTreeMap<String, Target> = book
         .chapters()
         .map(|c| (c.file.clone(), Target { id: c.id.clone(), anchors: chapter_anchors(c), aliases: heading_aliases(c) }))
         .collect();
-    let links = Book { chapters, base_url: base_url.map(str::to_string) };
+    let links = Book { chapters, base_url: base_url.map(str::to_string), texts, indexes: Default::default() };
     let chapters = book.front.iter_mut().chain(book.parts.iter_mut().flat_map(|p| p.chapters.iter_mut())).chain(book.back.iter_mut());
     for ch in chapters {
         let (file, id) = (ch.file.clone(), ch.id.clone());

@@ -185,6 +185,11 @@ impl BodyParser<'_> {
         }
         self.index.location(&self.file.name, self.base + body_offset)
     }
+    /// A body offset as a byte offset in the file (`u32::MAX` inside a front matter string).
+    pub(super) fn file_offset(&self, body_offset: usize) -> u32 {
+        if self.fixed.is_some() { u32::MAX } else { u32::try_from(self.base + body_offset).unwrap_or(u32::MAX) }
+    }
+
     pub(super) fn pos(&self, body_offset: usize) -> Pos {
         to_pos(&self.loc(body_offset))
     }
@@ -695,7 +700,8 @@ impl BodyParser<'_> {
             InlineFrame::Strong => self.push_leaf(stack, Inline::Strong(inlines), start),
             InlineFrame::Strike => self.push_leaf(stack, Inline::Strike(inlines), start),
             InlineFrame::Link { url, title } => {
-                self.push_leaf(stack, Inline::Link { url, title, children: inlines, target: LinkTarget::Unresolved }, start)
+                let at = self.file_offset(start);
+                self.push_leaf(stack, Inline::Link { url, title, children: inlines, target: LinkTarget::Unresolved, at }, start)
             }
             InlineFrame::Image { src } => {
                 let alt = plain_text(&inlines);

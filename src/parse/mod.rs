@@ -50,6 +50,8 @@ pub fn parse_book(dir: &BookDir, cfg: &BookConfig) -> (Book, Diagnostics) {
     let mut hash = crate::ids::Sha256::new();
     hash.update(b"book.toml\0");
     hash.update(cfg.source.as_bytes());
+    // The manuscript texts, kept until links are resolved (to place link messages exactly).
+    let mut texts: BTreeMap<String, String> = BTreeMap::new();
     let mut load = |entry: &toml::Spanned<String>, matter: Matter, diags: &mut Diagnostics| -> Option<Chapter> {
         let origin = cfg.location(entry.span());
         let mut warnings = Vec::new();
@@ -65,7 +67,9 @@ pub fn parse_book(dir: &BookDir, cfg: &BookConfig) -> (Book, Diagnostics) {
         hash.update(file.name.as_bytes());
         hash.update(b"\0");
         hash.update(file.text.as_bytes());
-        let chapter = parse_chapter(dir, &file, matter, cfg.language(), diags)?;
+        let chapter = parse_chapter(dir, &file, matter, cfg.language(), diags);
+        texts.insert(file.name.clone(), file.text);
+        let chapter = chapter?;
         if let Some(first) = ids.get(&chapter.id) {
             diags.push(
                 Diagnostic::error(format!("two chapters have the id `{}`", chapter.id))
@@ -95,7 +99,7 @@ pub fn parse_book(dir: &BookDir, cfg: &BookConfig) -> (Book, Diagnostics) {
     let book = Book { meta, front, parts, back };
     let mut book = book;
     let base_url = cfg.config.output.base_url.as_ref().map(|u| u.get_ref().as_str());
-    links::resolve(&mut book, base_url, &mut diags);
+    links::resolve(&mut book, base_url, &texts, &mut diags);
     (book, diags)
 }
 

@@ -341,13 +341,13 @@ fn cases() -> Vec<Case> {
             "link-to-missing-anchor",
             minimal("# T\n\n## Intro\n\nSee [above](#ch1-intr).\n"),
             vec![],
-            vec!["link `#ch1-intr`: `ch1.md` has no anchor `ch1-intr`", "ch1.md:5:1", "did you mean `#ch1-intro`"],
+            vec!["link `#ch1-intr`: `ch1.md` has no anchor `ch1-intr`", "ch1.md:5:5", "did you mean `#ch1-intro`"],
         ),
         (
             "link-to-unknown-file",
             minimal("# T\n\nSee [there](other.md).\n"),
             vec![],
-            vec!["link `other.md` leads to no chapter of this book", "ch1.md:3:1"],
+            vec!["link `other.md` leads to no chapter of this book", "ch1.md:3:5", "did you mean `ch1.md`"],
         ),
         // Issue 16: hostile input, second round.
         (
