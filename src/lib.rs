@@ -73,9 +73,13 @@ pub fn load(book_dir: &Path) -> Result<Loaded, Diagnostics> {
             None
         }
     };
-    if let Some(f) = &fonts {
+    let mut fonts = fonts;
+    if let Some(f) = &mut fonts {
         let at = diag::Location { file: config::CONFIG_FILE.to_string(), line: 1, column: 1, line_text: String::new() };
-        text::coverage::check(&book, f, at).into_iter().for_each(|e| diags.push(e));
+        let (found, used) = text::coverage::check(&book, f, at);
+        found.into_iter().for_each(|e| diags.push(e));
+        // Only the fallback fonts the book's text needs are kept (shaped from, embedded, named).
+        f.fonts.retain(|font| !font.face.is_fallback() || used.contains(&font.face));
     }
     match fonts {
         Some(fonts) if !diags.has_errors() => Ok(Loaded { dir, config, book, fonts, warnings: diags }),

@@ -289,4 +289,8 @@ pub struct Fonts {
     pub bold: Option<Spanned<String>>,
     pub bold_italic: Option<Spanned<String>>,
     pub mono: Option<Spanned<String>>,
+    /// Fonts tried, in order, for a character the face's own font lacks (before quire's
+    /// built-in symbol, math and monospace fallbacks): e.g. a CJK face.
+    #[serde(default)]
+    pub fallback: Vec<Spanned<String>>,
 }

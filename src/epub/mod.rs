@@ -17,6 +17,7 @@ use crate::model::{Book, Chapter, Matter};
 use crate::source::BookDir;
 use crate::text::fonts::{Face, FontSet};
 use markers::Markers;
+use rustybuzz::ttf_parser;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use xhtml::ChapterWriter;
@@ -239,6 +240,8 @@ fn faces_used(book: &Book) -> (bool, bool) {
 /// The font licences page, the fonts (subset to the characters of every document) and the CSS.
 fn add_fonts_and_css(book: &Book, fonts: &FontSet, licence_index: Option<usize>, pkg: &mut Package) -> Result<(), Diagnostic> {
     let (uses_bold, uses_mono) = faces_used(book);
+    let used = used_chars(&pkg.items);
+    let fallbacks = needed_fallbacks(fonts, &used);
     let needed: Vec<&crate::text::fonts::Font> = fonts
         .fonts
         .iter()
@@ -246,6 +249,7 @@ fn add_fonts_and_css(book: &Book, fonts: &FontSet, licence_index: Option<usize>,
             Face::Regular | Face::Italic => true,
             Face::Bold | Face::BoldItalic => uses_bold,
             Face::Mono => uses_mono,
+            Face::Fallback(_) => fallbacks.contains(&font.face),
         })
         .collect();
     if let Some(i) = licence_index {
@@ -266,11 +270,12 @@ fn add_fonts_and_css(book: &Book, fonts: &FontSet, licence_index: Option<usize>,
         })?;
         let href = format!("fonts/{}.ttf", font.face.key());
         let (family, weight, style) = match font.face {
-            Face::Regular => ("Book Serif", 400, "normal"),
-            Face::Italic => ("Book Serif", 400, "italic"),
-            Face::Bold => ("Book Serif", 700, "normal"),
-            Face::BoldItalic => ("Book Serif", 700, "italic"),
-            Face::Mono => ("Book Mono", 400, "normal"),
+            Face::Regular => ("Book Serif".to_string(), 400, "normal"),
+            Face::Italic => ("Book Serif".to_string(), 400, "italic"),
+            Face::Bold => ("Book Serif".to_string(), 700, "normal"),
+            Face::BoldItalic => ("Book Serif".to_string(), 700, "italic"),
+            Face::Mono => ("Book Mono".to_string(), 400, "normal"),
+            Face::Fallback(n) => (format!("Book Fallback {n}"), 400, "normal"),
         };
         let _ = writeln!(
             font_faces,
@@ -278,7 +283,16 @@ fn add_fonts_and_css(book: &Book, fonts: &FontSet, licence_index: Option<usize>,
         );
         pkg.items.push(Item { id: format!("font-{}", font.face.key()), href, media_type: "font/ttf", properties: None, data: sub });
     }
-    let css = format!("{font_faces}\n{CSS}");
+    let mut css = format!("{font_faces}\n{CSS}");
+    if !fallbacks.is_empty() {
+        // Characters the book's faces lack are drawn from the fallbacks, as in the PDF.
+        let stack: String =
+            fallbacks.iter().map(|f| if let Face::Fallback(n) = f { format!(", \"Book Fallback {n}\"") } else { String::new() }).collect();
+        let _ = write!(
+            css,
+            "\n/* Fallback fonts */\nbody, pre.licence {{ font-family: \"Book Serif\"{stack}, serif; }}\ncode, pre, kbd, .symbol, code.math {{ font-family: \"Book Mono\"{stack}, monospace; }}\n"
+        );
+    }
     pkg.items.push(Item {
         id: "css".into(),
         href: "css/book.css".into(),
@@ -305,6 +319,29 @@ fn collect_images(blocks: &[crate::model::Block], out: &mut BTreeSet<String>) {
 
 /// Every character in the text of the XHTML documents, plus characters a reading system may
 /// add (hyphens, spaces, digits for its own page numbers, quotes).
+/// The fallback fonts the EPUB needs: those that have a character of its text that none of
+/// the book's own faces (nor an earlier fallback) has.
+fn needed_fallbacks(fonts: &FontSet, used: &BTreeSet<char>) -> Vec<Face> {
+    fn parse(f: &crate::text::fonts::Font) -> Option<ttf_parser::Face<'_>> {
+        ttf_parser::Face::parse(&f.data, 0).ok()
+    }
+    let primaries: Vec<ttf_parser::Face> = fonts.fonts.iter().filter(|f| !f.face.is_fallback()).filter_map(parse).collect();
+    let fallbacks: Vec<(Face, ttf_parser::Face)> = fonts.fallbacks().filter_map(|f| parse(f).map(|p| (f.face, p))).collect();
+    let mut out: Vec<Face> = Vec::new();
+    for &c in used {
+        if c.is_whitespace() || primaries.iter().any(|p| p.glyph_index(c).is_some()) {
+            continue;
+        }
+        if let Some((face, _)) = fallbacks.iter().find(|(_, p)| p.glyph_index(c).is_some())
+            && !out.contains(face)
+        {
+            out.push(*face);
+        }
+    }
+    out.sort();
+    out
+}
+
 fn used_chars(items: &[Item]) -> BTreeSet<char> {
     let mut set: BTreeSet<char> = " \u{a0}-\u{2010}\u{2011}\u{2013}\u{2014}\u{2026}0123456789.,:;!?()[]'\"‘’“”/*↩".chars().collect();
     for it in items.iter().filter(|i| i.media_type == "application/xhtml+xml") {

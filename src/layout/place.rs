@@ -46,6 +46,7 @@ pub(crate) fn push_text(page: &mut PageOut, sh: &mut Shaper, text: &str, st: Sty
                 dx: gl.x_offset as f32 * scale,
                 dy: gl.y_offset as f32 * scale,
                 range: gl.cluster as usize..end.max(gl.cluster as usize),
+                face: gl.face,
             }
         })
         .collect();

@@ -63,18 +63,26 @@ pub(super) fn text(
     content: &Option<usize>,
     artifact: &Option<Artifact>,
 ) {
-    let Some(font) = w.fonts.get(&run.style.face).or_else(|| w.fonts.get(&Face::Regular)) else { return };
+    if !w.fonts.contains_key(&run.style.face) && !w.fonts.contains_key(&Face::Regular) {
+        return;
+    }
     let size = run.style.size;
     // Expanded runs are drawn under a horizontal scale; advances are final
     // widths, so they are divided by the scale here.
     let sx = run.expand;
-    let glyphs: Vec<KrillaGlyph> = run
-        .glyphs
-        .iter()
-        .map(|g| {
-            KrillaGlyph::new(GlyphId::new(g.id as u32), g.advance / sx / size, g.dx / sx / size, g.dy / size, 0.0, g.range.clone(), None)
-        })
-        .collect();
+    // Glyphs from one font at a time: a run may hold glyphs of a fallback font.
+    let mut groups: Vec<(Face, f32, Vec<KrillaGlyph>)> = Vec::new();
+    let mut pen = 0.0;
+    for g in &run.glyphs {
+        let face = g.face.unwrap_or(run.style.face);
+        let kg =
+            KrillaGlyph::new(GlyphId::new(g.id as u32), g.advance / sx / size, g.dx / sx / size, g.dy / size, 0.0, g.range.clone(), None);
+        match groups.last_mut() {
+            Some((f, _, v)) if *f == face => v.push(kg),
+            _ => groups.push((face, pen, vec![kg])),
+        }
+        pen += g.advance / sx;
+    }
     let tag = match artifact {
         Some(a) => ContentTag::Artifact(krilla::tagging::Artifact::new(
             match a {
@@ -93,12 +101,17 @@ pub(super) fn text(
     if coloured {
         surface.set_fill(Some(Fill { paint: krilla::color::rgb::Color::new(0x1d, 0x4e, 0x89).into(), ..Fill::default() }));
     }
-    if (sx - 1.0).abs() > 1e-4 {
+    let scaled = (sx - 1.0).abs() > 1e-4;
+    if scaled {
         surface.push_transform(&krilla::geom::Transform::from_row(sx, 0.0, 0.0, 1.0, *x, *y));
-        draw_pieces(surface, 0.0, 0.0, &glyphs, font, &run.text, size);
+    }
+    let (ox, oy) = if scaled { (0.0, 0.0) } else { (*x, *y) };
+    for (face, at, glyphs) in &groups {
+        let Some(font) = w.fonts.get(face).or_else(|| w.fonts.get(&Face::Regular)) else { continue };
+        draw_pieces(surface, ox + at, oy, glyphs, font, &run.text, size);
+    }
+    if scaled {
         surface.pop();
-    } else {
-        draw_pieces(surface, *x, *y, &glyphs, font, &run.text, size);
     }
     if coloured {
         surface.set_fill(Some(Fill::default()));

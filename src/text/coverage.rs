@@ -16,24 +16,8 @@ struct Checker<'f> {
     missing: Vec<(char, Location)>,
     /// The book's language (for the words quire adds: aside labels, quotation marks).
     lang: String,
-}
-
-fn italic(f: Face) -> Face {
-    match f {
-        Face::Regular => Face::Italic,
-        Face::Italic => Face::Regular,
-        Face::Bold => Face::BoldItalic,
-        Face::BoldItalic => Face::Bold,
-        Face::Mono => Face::Mono,
-    }
-}
-
-fn bold(f: Face) -> Face {
-    match f {
-        Face::Italic | Face::BoldItalic => Face::BoldItalic,
-        Face::Mono => Face::Mono,
-        _ => Face::Bold,
-    }
+    /// Fallback fonts some character of the book is drawn from.
+    fallbacks_used: std::collections::BTreeSet<Face>,
 }
 
 impl Checker<'_> {
@@ -47,7 +31,14 @@ impl Checker<'_> {
             return true;
         }
         let f = self.faces.iter().find(|(k, _)| *k == face).or(self.faces.first());
-        let found = f.is_some_and(|(_, f)| f.glyph_index(c).is_some());
+        // The face's own font, or a fallback font (the shaper draws from it).
+        let own = f.is_some_and(|(_, f)| f.glyph_index(c).is_some());
+        let fallback =
+            if own { None } else { self.faces.iter().find(|(k, p)| k.is_fallback() && p.glyph_index(c).is_some()).map(|(k, _)| *k) };
+        if let Some(k) = fallback {
+            self.fallbacks_used.insert(k);
+        }
+        let found = own || fallback.is_some();
         if found && bit < 0x10000 {
             let i = match slot {
                 Some(i) => i,
@@ -75,8 +66,8 @@ impl Checker<'_> {
             match i {
                 Inline::Text(t) => self.text(t, face, at),
                 Inline::Code(t) => self.text(t, Face::Mono, at),
-                Inline::Emph(c) => self.inlines(c, italic(face), at),
-                Inline::Strong(c) => self.inlines(c, bold(face), at),
+                Inline::Emph(c) => self.inlines(c, face.italic(), at),
+                Inline::Strong(c) => self.inlines(c, face.bold(), at),
                 Inline::Strike(c) | Inline::SmallCaps(c) => self.inlines(c, face, at),
                 Inline::Link { children, .. } => self.inlines(children, face, at),
                 // The PDF draws an inline image (its alt text goes to the tag tree).
@@ -85,7 +76,7 @@ impl Checker<'_> {
                 Inline::Math { tex, .. } => self.text(tex, Face::Mono, at),
                 Inline::Span { kind, children } => match kind {
                     SpanKind::Kbd | SpanKind::Symbol => self.inlines(children, Face::Mono, at),
-                    SpanKind::Cite => self.inlines(children, italic(face), at),
+                    SpanKind::Cite => self.inlines(children, face.italic(), at),
                     SpanKind::Quote => {
                         let (o, c) = crate::i18n::quotes(&self.lang);
                         self.text(&format!("{o}{c}"), face, at);
@@ -154,9 +145,12 @@ impl Checker<'_> {
 
 /// Every character of the book that the font of its face lacks: an error each, at its first
 /// use, in manuscript order. `config_at` locates the book's metadata (title, creators…).
-pub fn check(book: &Book, fonts: &FontSet, config_at: Location) -> Vec<Diagnostic> {
+/// Also returns the fallback fonts the book needs (the others need not be loaded, embedded or
+/// named in the colophon).
+pub fn check(book: &Book, fonts: &FontSet, config_at: Location) -> (Vec<Diagnostic>, std::collections::BTreeSet<Face>) {
     let faces = fonts.fonts.iter().filter_map(|f| ttf_parser::Face::parse(&f.data, 0).ok().map(|p| (f.face, p))).collect();
-    let mut c = Checker { faces, known: Vec::new(), missing: Vec::new(), lang: book.meta.language.clone() };
+    let mut c =
+        Checker { faces, known: Vec::new(), missing: Vec::new(), lang: book.meta.language.clone(), fallbacks_used: Default::default() };
     let m = &book.meta;
     for t in [Some(&m.title), m.subtitle.as_ref()].into_iter().flatten() {
         c.text(t, Face::Italic, &config_at);
@@ -166,7 +160,9 @@ pub fn check(book: &Book, fonts: &FontSet, config_at: Location) -> Vec<Diagnosti
         c.text(t, Face::Regular, &config_at);
     }
     book.chapters().for_each(|ch| c.chapter(ch));
-    c.missing
+    let used = std::mem::take(&mut c.fallbacks_used);
+    let diags = c
+        .missing
         .into_iter()
         .map(|(ch, at)| {
             Diagnostic::warning(format!(
@@ -176,5 +172,6 @@ pub fn check(book: &Book, fonts: &FontSet, config_at: Location) -> Vec<Diagnosti
             .at(at)
             .help("add a font that has it in book.toml [fonts], or replace the character; the EPUB keeps it for the reader's fonts")
         })
-        .collect()
+        .collect();
+    (diags, used)
 }

@@ -13,6 +13,14 @@ pub const DEFAULT_BOLD_ITALIC: &[u8] = include_bytes!("../../fonts/EBGaramond-Bo
 pub const DEFAULT_MONO: &[u8] = include_bytes!("../../fonts/SourceCodePro-Regular.ttf");
 pub const DEFAULT_SERIF_LICENSE: &str = include_str!("../../fonts/OFL-EBGaramond.txt");
 pub const DEFAULT_MONO_LICENSE: &str = include_str!("../../fonts/OFL-SourceCodePro.txt");
+pub const NOTO_LICENSE: &str = include_str!("../../fonts/OFL-Noto.txt");
+/// Built-in fallbacks, tried after the book's own: symbols (arrows, dingbats, ☃ ✓ ⚠), math
+/// (∑ ≧ ℋ), and a broad monospace (box drawing, Cyrillic, Greek, Vietnamese in code).
+pub const DEFAULT_FALLBACKS: [(&[u8], &str); 3] = [
+    (include_bytes!("../../fonts/NotoSansSymbols2-Regular.ttf"), "NotoSansSymbols2-Regular.ttf"),
+    (include_bytes!("../../fonts/NotoSansMath-Regular.ttf"), "NotoSansMath-Regular.ttf"),
+    (include_bytes!("../../fonts/NotoSansMono-Regular.ttf"), "NotoSansMono-Regular.ttf"),
+];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Face {
@@ -21,18 +29,45 @@ pub enum Face {
     Bold,
     BoldItalic,
     Mono,
+    /// The n-th fallback font (the book's `[fonts] fallback`, then quire's built-in ones).
+    Fallback(u8),
 }
 
 impl Face {
     pub const ALL: [Face; 5] = [Face::Regular, Face::Italic, Face::Bold, Face::BoldItalic, Face::Mono];
-    pub fn key(self) -> &'static str {
+    pub fn key(self) -> String {
         match self {
-            Face::Regular => "regular",
-            Face::Italic => "italic",
-            Face::Bold => "bold",
-            Face::BoldItalic => "bold-italic",
-            Face::Mono => "mono",
+            Face::Regular => "regular".into(),
+            Face::Italic => "italic".into(),
+            Face::Bold => "bold".into(),
+            Face::BoldItalic => "bold-italic".into(),
+            Face::Mono => "mono".into(),
+            Face::Fallback(n) => format!("fallback-{n}"),
         }
+    }
+
+    /// The face emphasis switches to (italic ↔ upright).
+    pub fn italic(self) -> Face {
+        match self {
+            Face::Regular => Face::Italic,
+            Face::Italic => Face::Regular,
+            Face::Bold => Face::BoldItalic,
+            Face::BoldItalic => Face::Bold,
+            f => f,
+        }
+    }
+
+    /// The face strong emphasis switches to.
+    pub fn bold(self) -> Face {
+        match self {
+            Face::Regular | Face::Bold => Face::Bold,
+            Face::Italic | Face::BoldItalic => Face::BoldItalic,
+            f => f,
+        }
+    }
+
+    pub fn is_fallback(self) -> bool {
+        matches!(self, Face::Fallback(_))
     }
 }
 
@@ -58,18 +93,26 @@ impl FontSet {
         self.fonts.iter().find(|f| f.face == face).unwrap_or(&self.fonts[0])
     }
 
+    /// The fallback fonts, in the order they are tried.
+    pub fn fallbacks(&self) -> impl Iterator<Item = &Font> {
+        self.fonts.iter().filter(|f| f.face.is_fallback())
+    }
+
     /// Loads the fonts named in book.toml, falling back to the built-in ones.
     pub fn load(dir: &BookDir, cfg: &BookConfig) -> Result<FontSet, Vec<Diagnostic>> {
         let f = &cfg.config.fonts;
         let mut errors = Vec::new();
         let mut fonts = Vec::new();
-        for face in Face::ALL {
+        let own = f.fallback.len().min(200);
+        let faces = Face::ALL.into_iter().chain((0..own + DEFAULT_FALLBACKS.len()).map(|n| Face::Fallback(n as u8)));
+        for face in faces {
             let chosen = match face {
                 Face::Regular => &f.regular,
                 Face::Italic => &f.italic,
                 Face::Bold => &f.bold,
                 Face::BoldItalic => &f.bold_italic,
                 Face::Mono => &f.mono,
+                Face::Fallback(n) => &f.fallback.get(n as usize).cloned(),
             };
             let (data, license, file): (Cow<'static, [u8]>, Cow<'static, str>, String) = match chosen {
                 None => {
@@ -79,8 +122,13 @@ impl FontSet {
                         Face::Bold => (DEFAULT_BOLD, "EBGaramond-Bold.ttf"),
                         Face::BoldItalic => (DEFAULT_BOLD_ITALIC, "EBGaramond-BoldItalic.ttf"),
                         Face::Mono => (DEFAULT_MONO, "SourceCodePro-Regular.ttf"),
+                        Face::Fallback(n) => DEFAULT_FALLBACKS[n as usize - own],
                     };
-                    let lic = if face == Face::Mono { DEFAULT_MONO_LICENSE } else { DEFAULT_SERIF_LICENSE };
+                    let lic = match face {
+                        Face::Mono => DEFAULT_MONO_LICENSE,
+                        Face::Fallback(_) => NOTO_LICENSE,
+                        _ => DEFAULT_SERIF_LICENSE,
+                    };
                     (Cow::Borrowed(d), Cow::Borrowed(lic), name.to_string())
                 }
                 Some(path) => {

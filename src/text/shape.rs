@@ -11,6 +11,9 @@ pub struct Glyph {
     pub y_offset: i32,
     /// Byte offset of the glyph's cluster in the shaped text.
     pub cluster: u32,
+    /// The fallback font this glyph comes from (None: the face that was asked for). Its
+    /// advance and offsets are already in the units of the face asked for.
+    pub face: Option<crate::text::fonts::Face>,
 }
 
 /// Shapes `text` with kerning and standard ligatures plus `features` (e.g. `b"smcp"`).
@@ -34,6 +37,7 @@ fn glyphs_of(out: &rustybuzz::GlyphBuffer) -> Vec<Glyph> {
             x_offset: p.x_offset,
             y_offset: p.y_offset,
             cluster: i.cluster,
+            face: None,
         })
         .collect()
 }
@@ -169,9 +173,63 @@ impl<'a> Shaper<'a> {
             g.extend(self.shape_piece(face, smcp, &text[start..end]).into_iter().map(|x| Glyph { cluster: x.cluster + base, ..x }));
             start = end;
         }
+        // A character the face lacks (drawn as a box by `shape_piece`) is looked for in the
+        // fallback fonts.
+        if !face.is_fallback()
+            && self.faces.iter().any(|(f, _)| f.is_fallback())
+            && text.chars().any(|c| !c.is_whitespace() && !self.has_char(face, c))
+        {
+            g = self.shape_with_fallbacks(face, smcp, text);
+        }
         let g = std::rc::Rc::new(g);
         self.cache.insert(key, g.clone());
         g
+    }
+
+    /// The font each character is drawn from: the face's own when it has it, else the first
+    /// fallback that has it; combining marks and joiners stay with the character before them.
+    fn font_runs(&self, face: crate::text::fonts::Face, text: &str) -> Vec<(std::ops::Range<usize>, crate::text::fonts::Face)> {
+        let mut runs: Vec<(std::ops::Range<usize>, crate::text::fonts::Face)> = Vec::new();
+        for (i, c) in text.char_indices() {
+            let attach = is_mark(c) || matches!(c as u32, 0x200C | 0x200D | 0xFE00..=0xFE0F);
+            let f = match runs.last() {
+                Some((_, prev)) if attach => *prev,
+                _ if self.has_char(face, c) => face,
+                _ => self.faces.iter().find(|(f, rb)| f.is_fallback() && rb.glyph_index(c).is_some()).map(|(f, _)| *f).unwrap_or(face),
+            };
+            match runs.last_mut() {
+                Some((r, prev)) if *prev == f => r.end = i + c.len_utf8(),
+                _ => runs.push((i..i + c.len_utf8(), f)),
+            }
+        }
+        runs
+    }
+
+    /// Shapes `text` run by run in the font each character is found in; a fallback's glyphs
+    /// are scaled to the face's units and marked with their font.
+    fn shape_with_fallbacks(&mut self, face: crate::text::fonts::Face, smcp: bool, text: &str) -> Vec<Glyph> {
+        let upm = self.units_per_em(face);
+        let mut out = Vec::new();
+        for (range, f) in self.font_runs(face, text) {
+            let k = upm / self.units_per_em(f);
+            let run = &text[range.clone()];
+            let mut start = 0;
+            while start < run.len() {
+                let end = piece_end(run, start);
+                let base = (range.start + start) as u32;
+                let glyphs = self.shape_piece(f, smcp && f == face, &run[start..end]);
+                out.extend(glyphs.into_iter().map(|g| Glyph {
+                    x_advance: (g.x_advance as f32 * k).round() as i32,
+                    x_offset: (g.x_offset as f32 * k).round() as i32,
+                    y_offset: (g.y_offset as f32 * k).round() as i32,
+                    cluster: g.cluster + base,
+                    face: (f != face).then_some(f),
+                    ..g
+                }));
+                start = end;
+            }
+        }
+        out
     }
 
     fn shape_piece(&mut self, face: crate::text::fonts::Face, smcp: bool, text: &str) -> Vec<Glyph> {

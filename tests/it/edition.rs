@@ -131,7 +131,7 @@ fn epub_page_breaks_match_the_reference_pdf_page_by_page() {
     let epub = out.join("kennedy-khrushchov.epub");
     let pdf = out.join("kennedy-khrushchov-trade.pdf");
     let loaded = quire::load(&repo()).unwrap();
-    let fonts = quire::text::fonts::FontSet::load(&loaded.dir, &loaded.config).unwrap();
+    let fonts = loaded.fonts.clone();
     let lay = quire::typeset(&loaded, &fonts).unwrap();
     assert_eq!(loaded.config.profiles[loaded.config.reference].name, "trade");
     let nav = unzip_text(&epub, "EPUB/nav.xhtml");
@@ -228,7 +228,7 @@ fn colophon_how_to_cite_and_citation_files() {
     let out = temp_dir("cite");
     build(&repo(), &["--profile", "trade", "--out", out.to_str().unwrap()]);
     let loaded = quire::load(&repo()).unwrap();
-    let fonts = quire::text::fonts::FontSet::load(&loaded.dir, &loaded.config).unwrap();
+    let fonts = loaded.fonts.clone();
     let lay = quire::typeset(&loaded, &fonts).unwrap();
     let epub = out.join("kennedy-khrushchov.epub");
     let colophon = unzip_text(&epub, "EPUB/text/colophon.xhtml");

@@ -7,7 +7,7 @@ use std::path::Path;
 fn check(book: &str) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let loaded = quire::load(&root.join("tests/fixtures/books").join(book)).unwrap_or_else(|d| panic!("{:?}", d));
-    let fonts = quire::text::fonts::FontSet::load(&loaded.dir, &loaded.config).unwrap();
+    let fonts = loaded.fonts.clone();
     let layout = quire::typeset(&loaded, &fonts).unwrap_or_else(|d| panic!("{:?}", d));
     let dump = layout.dump();
     let golden = root.join("tests/fixtures/golden").join(format!("{book}.layout.tsv"));

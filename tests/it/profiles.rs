@@ -76,7 +76,7 @@ fn every_profile_builds_with_the_right_pages() {
 
 fn layout_of(profile: &str) -> quire::layout::Layout {
     let loaded = quire::load(&repo()).unwrap_or_else(|d| panic!("{:?}", d));
-    let fonts = quire::text::fonts::FontSet::load(&loaded.dir, &loaded.config).unwrap();
+    let fonts = loaded.fonts.clone();
     let p = loaded.config.profiles.iter().find(|p| p.name == profile).unwrap().clone();
     quire::typeset_profile(&loaded, &fonts, &p).unwrap()
 }

@@ -144,7 +144,14 @@ impl Flow<'_, '_> {
                 let scale = st.size / self.eng.shaper.units_per_em(st.face);
                 let glyphs: Vec<PGlyph> = gl
                     .iter()
-                    .map(|q| PGlyph { id: q.id, advance: q.x_advance as f32 * scale, dx: 0.0, dy: 0.0, range: 0..label.len() })
+                    .map(|q| PGlyph {
+                        id: q.id,
+                        advance: q.x_advance as f32 * scale,
+                        dx: 0.0,
+                        dy: 0.0,
+                        range: 0..label.len(),
+                        face: q.face,
+                    })
                     .collect();
                 let lw: f32 = glyphs.iter().map(|g| g.advance).sum();
                 let c = self.content(lbl);
@@ -214,7 +221,14 @@ impl Flow<'_, '_> {
                     let scale = st.size / self.eng.shaper.units_per_em(Face::Mono);
                     let glyphs: Vec<PGlyph> = gl
                         .iter()
-                        .map(|q| PGlyph { id: q.id, advance: q.x_advance as f32 * scale, dx: 0.0, dy: 0.0, range: 0..mark.len() })
+                        .map(|q| PGlyph {
+                            id: q.id,
+                            advance: q.x_advance as f32 * scale,
+                            dx: 0.0,
+                            dy: 0.0,
+                            range: 0..mark.len(),
+                            face: q.face,
+                        })
                         .collect();
                     let run = Run { x: -2.0 * cw, style: st, link: None, glyphs, text: mark.clone(), expand: 1.0, object: None };
                     l.runs.insert(0, (run, usize::MAX));

@@ -319,7 +319,7 @@ impl Flow<'_, '_> {
             while x + dot <= stop {
                 if let Some(gl) = dg.first() {
                     let adv = if x + gap + dot <= stop { gap } else { gl.x_advance as f32 * scale };
-                    glyphs.push(PGlyph { id: gl.id, advance: adv, dx: 0.0, dy: 0.0, range: dots.len()..dots.len() + 1 });
+                    glyphs.push(PGlyph { id: gl.id, advance: adv, dx: 0.0, dy: 0.0, range: dots.len()..dots.len() + 1, face: gl.face });
                     dots.push('.');
                 }
                 x += gap;
@@ -331,7 +331,7 @@ impl Flow<'_, '_> {
             let ng = self.eng.shaper.shape(st.face, false, page);
             let glyphs: Vec<PGlyph> = ng
                 .iter()
-                .map(|gl| PGlyph { id: gl.id, advance: gl.x_advance as f32 * scale, dx: 0.0, dy: 0.0, range: 0..page.len() })
+                .map(|gl| PGlyph { id: gl.id, advance: gl.x_advance as f32 * scale, dx: 0.0, dy: 0.0, range: 0..page.len(), face: gl.face })
                 .collect();
             let nx = g.measure() - indent - hang - num_w;
             last.runs.push((

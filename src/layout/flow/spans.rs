@@ -24,24 +24,8 @@ impl Flow<'_, '_> {
                 Inline::Text(t) => {
                     out.push(Span { text: t.clone(), style: base, link: link.clone(), note: None, model_offset: Some(0), object: None })
                 }
-                Inline::Emph(c) => {
-                    let face = match base.face {
-                        Face::Regular => Face::Italic,
-                        Face::Italic => Face::Regular,
-                        Face::Bold => Face::BoldItalic,
-                        Face::BoldItalic => Face::Bold,
-                        Face::Mono => Face::Mono,
-                    };
-                    self.spans_with(c, Style { face, ..base }, link.clone(), ch, out)
-                }
-                Inline::Strong(c) => {
-                    let face = match base.face {
-                        Face::Italic | Face::BoldItalic => Face::BoldItalic,
-                        Face::Mono => Face::Mono,
-                        _ => Face::Bold,
-                    };
-                    self.spans_with(c, Style { face, ..base }, link.clone(), ch, out)
-                }
+                Inline::Emph(c) => self.spans_with(c, Style { face: base.face.italic(), ..base }, link.clone(), ch, out),
+                Inline::Strong(c) => self.spans_with(c, Style { face: base.face.bold(), ..base }, link.clone(), ch, out),
                 Inline::Strike(c) => self.spans_with(c, Style { strike: true, ..base }, link.clone(), ch, out),
                 Inline::SmallCaps(c) => self.spans_with(c, Style { smcp: true, ..base }, link.clone(), ch, out),
                 Inline::Code(t) => out.push(Span {
@@ -121,16 +105,7 @@ impl Flow<'_, '_> {
             SpanKind::Kbd | SpanKind::Symbol => {
                 self.spans_with(c, Style { face: Face::Mono, size: base.size * 0.85, ..base }, link, ch, out)
             }
-            SpanKind::Cite => {
-                let face = match base.face {
-                    Face::Regular => Face::Italic,
-                    Face::Italic => Face::Regular,
-                    Face::Bold => Face::BoldItalic,
-                    Face::BoldItalic => Face::Bold,
-                    Face::Mono => Face::Mono,
-                };
-                self.spans_with(c, Style { face, ..base }, link, ch, out)
-            }
+            SpanKind::Cite => self.spans_with(c, Style { face: base.face.italic(), ..base }, link, ch, out),
             SpanKind::Small => self.spans_with(c, Style { size: base.size * 0.85, ..base }, link, ch, out),
             SpanKind::Quote => {
                 let (open, close) = crate::i18n::quotes(&self.lang);

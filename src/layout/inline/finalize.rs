@@ -158,7 +158,7 @@ fn set_items(b: &mut LineBuilder, p: &Prepared, start: usize, end: usize, ratio:
                     let st = spec.spans[*span].style;
                     let sg = shaper.shape(st.face, false, " ");
                     if let Some(g) = sg.first() {
-                        b.emit(*span, vec![PGlyph { id: g.id, advance: set, dx: 0.0, dy: 0.0, range: 0..1 }], " ");
+                        b.emit(*span, vec![PGlyph { id: g.id, advance: set, dx: 0.0, dy: 0.0, range: 0..1, face: g.face }], " ");
                     }
                     b.space_sum += set;
                     b.space_nat += p.spaces[k];
@@ -203,7 +203,7 @@ pub(super) fn finalize(spec: &ParaSpec, p: &Prepared, breaks: &[Break], shaper: 
             let scale = st.size / shaper.units_per_em(st.face);
             let glyphs: Vec<PGlyph> = hg
                 .iter()
-                .map(|g| PGlyph { id: g.id, advance: g.x_advance as f32 * scale * expand, dx: 0.0, dy: 0.0, range: 0..2 })
+                .map(|g| PGlyph { id: g.id, advance: g.x_advance as f32 * scale * expand, dx: 0.0, dy: 0.0, range: 0..2, face: g.face })
                 .collect();
             // The hyphen's text is a soft hyphen, so copying and searching recover the word.
             b.emit(*span, glyphs, "\u{ad}");

@@ -86,6 +86,8 @@ pub struct PGlyph {
     pub dx: f32,
     pub dy: f32,
     pub range: Range<usize>,
+    /// The fallback font of this glyph (None: the run's face).
+    pub face: Option<Face>,
 }
 
 /// Glyphs of one style on one line.

@@ -252,6 +252,7 @@ fn word(p: &mut Prepared, spec: &ParaSpec, si: usize, at: Range<usize>, shaper: 
                 dx: g.x_offset as f32 * scale,
                 dy: g.y_offset as f32 * scale,
                 range: (i + clusters[gi])..(i + next_cluster.max(clusters[gi])),
+                face: g.face,
             });
             wsum += adv;
             gi += 1;
