@@ -81,10 +81,31 @@ pub fn load(book_dir: &Path) -> Result<Loaded, Diagnostics> {
         // Only the fallback fonts the book's text needs are kept (shaped from, embedded, named).
         f.fonts.retain(|font| !font.face.is_fallback() || used.contains(&font.face));
     }
+    in_manuscript_order(&mut diags, &config);
     match fonts {
         Some(fonts) if !diags.has_errors() => Ok(Loaded { dir, config, book, fonts, warnings: diags }),
         _ => Err(diags),
     }
+}
+
+/// Sorts problems as an author reads the book: book.toml first, then each manuscript file in
+/// contents order, by line and column (links, which are resolved after every file is read, and
+/// glyph coverage, checked last, land in their places). The sort is stable.
+fn in_manuscript_order(diags: &mut Diagnostics, config: &config::BookConfig) {
+    let c = config.config.contents.get_ref();
+    let files: Vec<&str> = c
+        .front_matter
+        .iter()
+        .chain(c.chapters.iter())
+        .chain(c.parts.iter().flat_map(|p| p.chapters.iter()))
+        .chain(c.back_matter.iter())
+        .map(|s| s.get_ref().as_str())
+        .collect();
+    diags.0.sort_by_key(|d| match &d.location {
+        None => (0, 0, 0),
+        Some(l) if l.file == config::CONFIG_FILE => (1, l.line, l.column),
+        Some(l) => (2 + files.iter().position(|f| *f == l.file).unwrap_or(files.len()), l.line, l.column),
+    });
 }
 
 pub use output::{SUMS_FILE, build, check_out_dir, configured_out_dir, prepare, sha256sums, write};

@@ -218,3 +218,15 @@ fn minimal_book_checks() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stdout.contains("A Book") && r.stdout.contains("Chapter One"), "{}", r.stdout);
 }
+
+#[test]
+fn check_reports_every_problem_at_once_in_manuscript_order() {
+    let toml = "[metadata]\ntitle = \"A Book\"\n[contents]\nchapters = [\"ch1.md\", \"ch2.md\"]\n";
+    let ch1 = "# One\n\nAn emoji 😀 here.\n\nA [link](nowhere.md) there.\n\n![](missing.png)\n";
+    let ch2 = "# Two\n\nA claim.[^none]\n\n<blink>old</blink>\n";
+    let dir = book("order", &[("book.toml", toml.as_bytes()), ("ch1.md", ch1.as_bytes()), ("ch2.md", ch2.as_bytes())]);
+    let r = check(&dir);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let places: Vec<&str> = r.stderr.lines().filter_map(|l| l.trim().strip_prefix("--> ")).collect();
+    assert_eq!(places, ["ch1.md:3:1", "ch1.md:5:3", "ch1.md:7:1", "ch2.md:3:9", "ch2.md:5:1"], "{}", r.stderr);
+}
