@@ -225,7 +225,27 @@ impl ChapterWriter<'_> {
             Block::CodeBlock { lang, text, .. } => {
                 let class = lang.as_deref().map(|l| format!("language-{l}"));
                 let attrs: Vec<(&'static str, &str)> = class.as_deref().map(|c| vec![("class", c)]).unwrap_or_default();
-                x.open("pre", &[]).open("code", &attrs).text(text.trim_end_matches('\n')).close("code").close("pre").nl();
+                let code = text.trim_end_matches('\n');
+                x.open("pre", &[]).open("code", &attrs);
+                match lang.as_deref().and_then(|l| crate::text::highlight::highlight(l, code)) {
+                    Some(lines) => {
+                        for (i, line) in lines.iter().enumerate() {
+                            if i > 0 {
+                                x.text("\n");
+                            }
+                            for (token, piece) in line {
+                                match token.class() {
+                                    "" => x.text(piece),
+                                    class => x.leaf("span", &[("class", class)], piece),
+                                };
+                            }
+                        }
+                    }
+                    None => {
+                        x.text(code);
+                    }
+                }
+                x.close("code").close("pre").nl();
             }
             Block::Table { align, head, rows, .. } => self.table(align, head, rows, x),
             Block::ThematicBreak { .. } => {

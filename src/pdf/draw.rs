@@ -97,9 +97,14 @@ pub(super) fn text(
         None => ContentTag::Span(SpanTag::empty()),
     };
     let id = surface.start_tagged(tag);
-    let coloured = w.profile.pdf.link_color && run.link.is_some();
-    if coloured {
-        surface.set_fill(Some(Fill { paint: krilla::color::rgb::Color::new(0x1d, 0x4e, 0x89).into(), ..Fill::default() }));
+    let colour = match run.style.colour {
+        Some(c) => Some(c),
+        None if w.profile.pdf.link_color && run.link.is_some() => Some([0x1d, 0x4e, 0x89]),
+        None => None,
+    };
+    let coloured = colour.is_some();
+    if let Some([r, g, b]) = colour {
+        surface.set_fill(Some(Fill { paint: krilla::color::rgb::Color::new(r, g, b).into(), ..Fill::default() }));
     }
     let scaled = (sx - 1.0).abs() > 1e-4;
     if scaled {

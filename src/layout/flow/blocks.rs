@@ -27,7 +27,7 @@ impl Flow<'_, '_> {
                 Block::Heading { level, id, inlines, pos } => self.heading(&f, *level, id, inlines, *pos, items),
                 Block::BlockQuote { blocks, pos } => self.quote(&f, blocks, *pos, items),
                 Block::List { start, items: list, tight, pos } => self.list(&f, *start, list, *tight, *pos, items),
-                Block::CodeBlock { text, pos, .. } => self.code(&f, text, *pos, items),
+                Block::CodeBlock { text, pos, lang } => self.code(&f, text, lang.as_deref(), *pos, items),
                 Block::Table { head, rows, pos, align } => self.table(&f, head, rows, align, *pos, items),
                 Block::ThematicBreak { .. } => {
                     items.push(VItem::Space(g.text.leading * 0.5));
@@ -172,7 +172,7 @@ impl Flow<'_, '_> {
     /// fits (at any character if none does), the rest hung under its indent plus two columns
     /// behind a continuation mark (an artifact, so copying gives the code as written). The
     /// block breaks across pages only between lines, never leaving one line alone.
-    fn code(&mut self, f: &Frame, text: &str, pos: crate::model::Pos, items: &mut Vec<VItem>) {
+    fn code(&mut self, f: &Frame, text: &str, lang: Option<&str>, pos: crate::model::Pos, items: &mut Vec<VItem>) {
         let g = self.g;
         let c = self.node(f.parent, SKind::Code);
         items.push(VItem::Space(g.text.leading * 0.4));
@@ -185,7 +185,20 @@ impl Flow<'_, '_> {
         let per_line = ((f.width / cw).floor() as usize).max(12);
         let mark = ['→', '»', '>'].into_iter().find(|m| self.eng.shaper.has_char(Face::Mono, *m)).unwrap_or('>').to_string();
         let start = items.len();
-        for raw in text.trim_end_matches('\n').split('\n') {
+        let code = text.trim_end_matches('\n');
+        // Each character's colour class (tabs become four spaces of the same class).
+        let classes: Vec<Vec<crate::text::highlight::Token>> = match lang.and_then(|l| crate::text::highlight::highlight(l, code)) {
+            Some(lines) => lines
+                .iter()
+                .map(|l| {
+                    l.iter()
+                        .flat_map(|(t, s)| s.chars().flat_map(move |c| std::iter::repeat_n(*t, if c == '\t' { 4 } else { 1 })))
+                        .collect()
+                })
+                .collect(),
+            None => Vec::new(),
+        };
+        for (li, raw) in code.split('\n').enumerate() {
             let raw = raw.replace('\t', "    ");
             if raw.trim().is_empty() {
                 items.push(VItem::Space(g.text.leading * 0.85));
@@ -193,14 +206,7 @@ impl Flow<'_, '_> {
             }
             for piece in wrap_code_line(&raw, per_line) {
                 let x = f.x + piece.indent as f32 * cw;
-                let spans = vec![Span {
-                    text: piece.text.replace(' ', "\u{a0}"),
-                    style: st,
-                    link: None,
-                    note: None,
-                    model_offset: None,
-                    object: None,
-                }];
+                let spans = code_spans(&piece, classes.get(li).map(Vec::as_slice).unwrap_or(&[]), st);
                 let mut v = self.para_lines(
                     spans,
                     ParaLook {
@@ -255,10 +261,31 @@ impl Flow<'_, '_> {
     }
 }
 
+/// A printed code line as spans, one per run of characters of one colour class.
+fn code_spans(piece: &CodePiece, classes: &[crate::text::highlight::Token], st: Style) -> Vec<Span> {
+    let mut spans: Vec<Span> = Vec::new();
+    let mut last: Option<crate::text::highlight::Token> = None;
+    for (k, c) in piece.text.chars().enumerate() {
+        let t = classes.get(piece.start + k).copied().unwrap_or(crate::text::highlight::Token::Plain);
+        let c = if c == ' ' { '\u{a0}' } else { c };
+        match spans.last_mut() {
+            Some(sp) if last == Some(t) => sp.text.push(c),
+            _ => {
+                let style = Style { colour: t.print_colour(), ..st };
+                spans.push(Span { text: c.to_string(), style, link: None, note: None, model_offset: None, object: None });
+                last = Some(t);
+            }
+        }
+    }
+    spans
+}
+
 /// One printed line of a code line: its text, its indent in columns, whether it continues the
 /// line before it, whether it ends the source line.
 #[derive(Debug, PartialEq)]
 struct CodePiece {
+    /// Where the piece starts in the source line, in characters.
+    start: usize,
     text: String,
     indent: usize,
     continued: bool,
@@ -277,14 +304,15 @@ fn wrap_code_line(line: &str, per_line: usize) -> Vec<CodePiece> {
     loop {
         let continued = !out.is_empty();
         let avail = if continued { per_line.saturating_sub(hang).max(4) } else { per_line };
+        let start = chars.len() - rest.len();
         if rest.len() <= avail {
-            out.push(CodePiece { text: rest.iter().collect(), indent: if continued { hang } else { 0 }, continued, last: true });
+            out.push(CodePiece { start, text: rest.iter().collect(), indent: if continued { hang } else { 0 }, continued, last: true });
             return out;
         }
         let breakable = |c: char| c == ' ' || (c.is_ascii_punctuation() && !matches!(c, '_' | '"' | '\''));
         let cut = (avail / 3 + 1..=avail).rev().find(|&i| breakable(rest[i - 1])).unwrap_or(avail);
         let text: String = rest[..cut].iter().collect();
-        out.push(CodePiece { text: text.trim_end().to_string(), indent: if continued { hang } else { 0 }, continued, last: false });
+        out.push(CodePiece { start, text: text.trim_end().to_string(), indent: if continued { hang } else { 0 }, continued, last: false });
         rest = &rest[cut..];
         while rest.first() == Some(&' ') {
             rest = &rest[1..];
@@ -316,6 +344,14 @@ mod tests {
         assert_eq!(p.iter().map(|x| x.text.len()).sum::<usize>(), 50);
         assert!(p.iter().all(|x| x.text.len() + x.indent <= 20));
         // A line that fits is one piece.
-        assert_eq!(wrap_code_line("short", 20), vec![CodePiece { text: "short".into(), indent: 0, continued: false, last: true }]);
+        assert_eq!(
+            wrap_code_line("short", 20),
+            vec![CodePiece { start: 0, text: "short".into(), indent: 0, continued: false, last: true }]
+        );
+        let p = wrap_code_line("abc def ghi jkl mno", 10);
+        assert!(
+            p.iter().all(|x| "abc def ghi jkl mno".chars().skip(x.start).take(x.text.chars().count()).collect::<String>() == x.text),
+            "{p:?}"
+        );
     }
 }

@@ -21,11 +21,13 @@ pub struct Style {
     pub rise: f32,
     /// Struck through.
     pub strike: bool,
+    /// Text colour (sRGB); None: black (or the link colour).
+    pub colour: Option<[u8; 3]>,
 }
 
 impl Style {
     pub fn new(face: Face, size: f32) -> Style {
-        Style { face, size, smcp: false, rise: 0.0, strike: false }
+        Style { face, size, smcp: false, rise: 0.0, strike: false, colour: None }
     }
 }
 
