@@ -17,7 +17,6 @@ use crate::model::{Book, Chapter, Matter};
 use crate::source::BookDir;
 use crate::text::fonts::{Face, FontSet};
 use markers::Markers;
-use rustybuzz::ttf_parser;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use xhtml::ChapterWriter;
@@ -240,8 +239,8 @@ fn faces_used(book: &Book) -> (bool, bool) {
 /// The font licences page, the fonts (subset to the characters of every document) and the CSS.
 fn add_fonts_and_css(book: &Book, fonts: &FontSet, licence_index: Option<usize>, pkg: &mut Package) -> Result<(), Diagnostic> {
     let (uses_bold, uses_mono) = faces_used(book);
-    let used = used_chars(&pkg.items);
-    let fallbacks = needed_fallbacks(fonts, &used);
+    // The font set holds only the fallbacks the book's text needs (see `text::coverage`).
+    let fallbacks: Vec<Face> = fonts.fallbacks().map(|f| f.face).collect();
     let needed: Vec<&crate::text::fonts::Font> = fonts
         .fonts
         .iter()
@@ -319,29 +318,6 @@ fn collect_images(blocks: &[crate::model::Block], out: &mut BTreeSet<String>) {
 
 /// Every character in the text of the XHTML documents, plus characters a reading system may
 /// add (hyphens, spaces, digits for its own page numbers, quotes).
-/// The fallback fonts the EPUB needs: those that have a character of its text that none of
-/// the book's own faces (nor an earlier fallback) has.
-fn needed_fallbacks(fonts: &FontSet, used: &BTreeSet<char>) -> Vec<Face> {
-    fn parse(f: &crate::text::fonts::Font) -> Option<ttf_parser::Face<'_>> {
-        ttf_parser::Face::parse(&f.data, 0).ok()
-    }
-    let primaries: Vec<ttf_parser::Face> = fonts.fonts.iter().filter(|f| !f.face.is_fallback()).filter_map(parse).collect();
-    let fallbacks: Vec<(Face, ttf_parser::Face)> = fonts.fallbacks().filter_map(|f| parse(f).map(|p| (f.face, p))).collect();
-    let mut out: Vec<Face> = Vec::new();
-    for &c in used {
-        if c.is_whitespace() || primaries.iter().any(|p| p.glyph_index(c).is_some()) {
-            continue;
-        }
-        if let Some((face, _)) = fallbacks.iter().find(|(_, p)| p.glyph_index(c).is_some())
-            && !out.contains(face)
-        {
-            out.push(*face);
-        }
-    }
-    out.sort();
-    out
-}
-
 fn used_chars(items: &[Item]) -> BTreeSet<char> {
     let mut set: BTreeSet<char> = " \u{a0}-\u{2010}\u{2011}\u{2013}\u{2014}\u{2026}0123456789.,:;!?()[]'\"‘’“”/*↩".chars().collect();
     for it in items.iter().filter(|i| i.media_type == "application/xhtml+xml") {

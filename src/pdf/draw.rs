@@ -168,7 +168,7 @@ pub(super) fn svg_fonts(fonts: &FontSet) -> usvg::fontdb::Database {
     db
 }
 
-fn decode(w: &Writer, path: &str) -> Result<Picture, Diagnostic> {
+fn decode(w: &mut Writer, path: &str) -> Result<Picture, Diagnostic> {
     let Some((info, bytes)) = w.dir.image(path) else {
         return Err(Diagnostic::error(format!("image `{path}` was not loaded"))
             .help("check that the file exists and is a PNG, JPEG, GIF or SVG image"));
@@ -183,7 +183,8 @@ fn decode(w: &Writer, path: &str) -> Result<Picture, Diagnostic> {
         crate::source::ImageKind::Gif => krilla::image::Image::from_gif(data, false),
         crate::source::ImageKind::Svg => {
             // References outside the SVG were refused at load; no resources directory is given.
-            let opt = usvg::Options { fontdb: w.svg_fonts.clone(), ..usvg::Options::default() };
+            let fontdb = w.svg_fonts.get_or_insert_with(|| std::sync::Arc::new(svg_fonts(w.font_set))).clone();
+            let opt = usvg::Options { fontdb, ..usvg::Options::default() };
             let tree = usvg::Tree::from_data(&bytes, &opt).map_err(|e| failed(e.to_string()))?;
             return Ok(Picture::Svg(std::sync::Arc::new(tree)));
         }

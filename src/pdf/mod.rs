@@ -58,7 +58,9 @@ pub(super) struct Writer<'a> {
     /// Images decoded so far, by path.
     images: BTreeMap<String, draw::Picture>,
     /// Fonts an SVG's text may use: the book's own (never the system's).
-    svg_fonts: std::sync::Arc<usvg::fontdb::Database>,
+    /// (built when the first SVG is drawn: copying the fonts costs memory no other book needs)
+    svg_fonts: Option<std::sync::Arc<usvg::fontdb::Database>>,
+    font_set: &'a FontSet,
     /// Content slot → identifiers (a slot may be drawn more than once, e.g. continued); slots
     /// are dense (0..layout.contents), so a vector serves.
     leaves: Vec<Vec<Identifier>>,
@@ -95,7 +97,8 @@ fn write_with(book: &Book, dir: &BookDir, fonts: &FontSet, layout: &Layout, prof
         dir,
         fonts: kfonts,
         images: BTreeMap::new(),
-        svg_fonts: std::sync::Arc::new(draw::svg_fonts(fonts)),
+        svg_fonts: None,
+        font_set: fonts,
         leaves: vec![Vec::new(); layout.contents],
         annots: BTreeMap::new(),
     };
