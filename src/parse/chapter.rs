@@ -5,6 +5,20 @@ use super::*;
 
 /// Parses one manuscript file. Returns `None` when it cannot produce a chapter at all.
 pub fn parse_chapter(dir: &BookDir, file: &SourceFile, matter: Matter, language: &str, diags: &mut Diagnostics) -> Option<Chapter> {
+    let stem = std::path::Path::new(&file.name).file_stem().and_then(|s| s.to_str()).unwrap_or("chapter");
+    parse_chapter_as(dir, file, stem, matter, language, diags)
+}
+
+/// As [`parse_chapter`], with the name the chapter's default id is made from (`intro` for
+/// `intro.md`; `cli/README` when several files of the book are called `README.md`).
+pub fn parse_chapter_as(
+    dir: &BookDir,
+    file: &SourceFile,
+    id_name: &str,
+    matter: Matter,
+    language: &str,
+    diags: &mut Diagnostics,
+) -> Option<Chapter> {
     let text = &file.text;
     let index = LineIndex::new(text);
     let loc = |off: usize| index.location(&file.name, off);
@@ -40,11 +54,12 @@ pub fn parse_chapter(dir: &BookDir, file: &SourceFile, matter: Matter, language:
         anchors: Anchors::new(""),
         inline_depth_reported: false,
         math_reported: false,
+        directive_reported: false,
         fixed: None,
         chapter_id: String::new(),
     };
 
-    let (kind, number, id) = header(&mut p, &fm, &loc, text, &file.name);
+    let (kind, number, id) = header(&mut p, &fm, &loc, text, id_name);
     p.chapter_id = id.clone();
     p.anchors = Anchors::new(&id);
 
@@ -98,7 +113,7 @@ fn header(
     fm: &FrontMatter,
     loc: &dyn Fn(usize) -> Location,
     text: &str,
-    file_name: &str,
+    id_name: &str,
 ) -> (Option<LetterKind>, Option<String>, String) {
     let kind = match fm.kind.as_ref().map(|k| k.get_ref().as_str()) {
         None | Some("chapter") => None,
@@ -148,8 +163,7 @@ fn header(
         None => match (&kind, &number) {
             (Some(_), Some(n)) if !anchors::ascii_slug(n).is_empty() => format!("doc-{}", anchors::ascii_slug(n)),
             _ => {
-                let stem = std::path::Path::new(file_name).file_stem().and_then(|s| s.to_str()).unwrap_or("chapter");
-                let s = anchors::ascii_slug(stem);
+                let s = anchors::ascii_slug(id_name);
                 if s.is_empty() {
                     "chapter".to_string()
                 } else if s.starts_with(|c: char| c.is_ascii_digit()) || anchors::is_reserved_doc(&s) {

@@ -26,6 +26,8 @@ pub(super) struct BodyParser<'a> {
     pub(super) inline_depth_reported: bool,
     /// Whether math was reported in this chapter (once per chapter).
     pub(super) math_reported: bool,
+    /// Whether an mdBook directive (`{{#include …}}`) was reported in this chapter.
+    pub(super) directive_reported: bool,
     /// While a front-matter or figure string is parsed: where its problems are reported.
     pub(super) fixed: Option<Location>,
 }
@@ -458,6 +460,18 @@ impl BodyParser<'_> {
             );
         }
         st.prev_text_end = Some((range.end, t.ends_with('[')));
+        if !self.directive_reported
+            && !matches!(st.stack.last(), Some(Frame::Code { .. }))
+            && let Some(k) = t.find("{{#")
+        {
+            self.directive_reported = true;
+            let name: String = t[k + 3..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+            self.warning(
+                range.start + k,
+                format!("`{{{{#{name} …}}}}` is an mdBook preprocessor directive, which quire does not run: it is printed as written"),
+                "paste the included text into the chapter, or remove the directive",
+            );
+        }
         match st.stack.last_mut() {
             Some(Frame::Code { text, .. }) => text.push_str(t),
             _ => self.push_leaf(&mut st.stack, Inline::Text(t.to_string()), range.start),

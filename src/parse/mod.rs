@@ -12,7 +12,7 @@ mod links;
 mod markdown;
 mod notes;
 
-pub use chapter::parse_chapter;
+pub use chapter::{parse_chapter, parse_chapter_as};
 use markdown::BodyParser;
 
 use crate::config::BookConfig;
@@ -50,6 +50,7 @@ pub fn parse_book(dir: &BookDir, cfg: &BookConfig) -> (Book, Diagnostics) {
     let mut hash = crate::ids::Sha256::new();
     hash.update(b"book.toml\0");
     hash.update(cfg.source.as_bytes());
+    let id_names = default_id_names(c);
     // The manuscript texts, kept until links are resolved (to place link messages exactly).
     let mut texts: BTreeMap<String, String> = BTreeMap::new();
     let mut load = |entry: &toml::Spanned<String>, matter: Matter, diags: &mut Diagnostics| -> Option<Chapter> {
@@ -67,7 +68,7 @@ pub fn parse_book(dir: &BookDir, cfg: &BookConfig) -> (Book, Diagnostics) {
         hash.update(file.name.as_bytes());
         hash.update(b"\0");
         hash.update(file.text.as_bytes());
-        let chapter = parse_chapter(dir, &file, matter, cfg.language(), diags);
+        let chapter = parse_chapter_as(dir, &file, &id_names[entry.get_ref()], matter, cfg.language(), diags);
         texts.insert(file.name.clone(), file.text);
         let chapter = chapter?;
         if let Some(first) = ids.get(&chapter.id) {
@@ -101,6 +102,49 @@ pub fn parse_book(dir: &BookDir, cfg: &BookConfig) -> (Book, Diagnostics) {
     let base_url = cfg.config.output.base_url.as_ref().map(|u| u.get_ref().as_str());
     links::resolve(&mut book, base_url, &texts, &mut diags);
     (book, diags)
+}
+
+/// The name each chapter's default id is made from: its file stem, or — when several files of
+/// the book share a stem, as an mdBook's `README.md`s do — its path without the extension and
+/// without the folders every manuscript file shares (`cli/README`).
+fn default_id_names(c: &crate::config::schema::Contents) -> BTreeMap<String, String> {
+    let files: Vec<&str> = c
+        .front_matter
+        .iter()
+        .chain(c.chapters.iter())
+        .chain(c.parts.iter().flat_map(|p| p.chapters.iter()))
+        .chain(c.back_matter.iter())
+        .map(|s| s.get_ref().as_str())
+        .collect();
+    let stem = |f: &str| std::path::Path::new(f).file_stem().and_then(|s| s.to_str()).unwrap_or("chapter").to_lowercase();
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    for f in &files {
+        *counts.entry(stem(f)).or_default() += 1;
+    }
+    // Folders all files share (`src/`).
+    let dirs: Vec<Vec<&str>> = files
+        .iter()
+        .map(|f| f.split('/').collect::<Vec<_>>())
+        .map(|mut v| {
+            v.pop();
+            v
+        })
+        .collect();
+    let common =
+        dirs.first().map(|first| (0..first.len()).take_while(|&i| dirs.iter().all(|d| d.get(i) == first.get(i))).count()).unwrap_or(0);
+    files
+        .iter()
+        .map(|f| {
+            let name = if counts[&stem(f)] > 1 {
+                let parts: Vec<&str> = f.split('/').skip(common).collect();
+                let joined = parts.join("/");
+                joined.rsplit_once('.').map(|(a, _)| a.to_string()).unwrap_or(joined)
+            } else {
+                stem(f)
+            };
+            (f.to_string(), name)
+        })
+        .collect()
 }
 
 fn build_meta(cfg: &BookConfig) -> Meta {

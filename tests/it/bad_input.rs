@@ -230,3 +230,32 @@ fn check_reports_every_problem_at_once_in_manuscript_order() {
     let places: Vec<&str> = r.stderr.lines().filter_map(|l| l.trim().strip_prefix("--> ")).collect();
     assert_eq!(places, ["ch1.md:3:1", "ch1.md:5:3", "ch1.md:7:1", "ch2.md:3:9", "ch2.md:5:1"], "{}", r.stderr);
 }
+
+#[test]
+fn an_mdbook_layout_with_many_readmes_builds_and_directives_warn() {
+    let toml = "[metadata]\ntitle = \"A Book\"\n[contents]\nchapters = [\"src/README.md\", \"src/cli/README.md\", \"src/cli/init.md\"]\n";
+    let dir = book(
+        "readmes",
+        &[
+            ("book.toml", toml.as_bytes()),
+            ("src/README.md", b"# Introduction\n\nSee [the commands](cli/index.html) and [init](cli/init.html).\n"),
+            ("src/cli/README.md", b"# Commands\n\n{{#include options.md}}\n"),
+            ("src/cli/init.md", b"# init\n\nBack to the [introduction](../index.html).\n"),
+        ],
+    );
+    let out = dir.join("out");
+    let r = quire(&["build", "--book", dir.to_str().unwrap(), "--out", out.to_str().unwrap(), "--format", "epub"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("`{{#include …}}` is an mdBook preprocessor directive") && r.stderr.contains("src/cli/README.md:3:1"),
+        "{}",
+        r.stderr
+    );
+    let (names, files, _) = unzip(&out.join("a-book.epub"));
+    assert!(
+        names.contains(&"EPUB/text/readme.xhtml".to_string()) && names.contains(&"EPUB/text/cli-readme.xhtml".to_string()),
+        "{names:?}"
+    );
+    let intro = String::from_utf8_lossy(&files["EPUB/text/readme.xhtml"]);
+    assert!(intro.contains("href=\"cli-readme.xhtml\"") && intro.contains("href=\"init.xhtml\""), "{intro}");
+}
