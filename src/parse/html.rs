@@ -295,13 +295,13 @@ impl BodyParser<'_> {
             HtmlInline::Dropped => {}
             HtmlInline::Paragraph => {
                 let pos = self.pos(start);
-                let inlines = super::markdown::trim_inlines(inlines);
+                let inlines = super::close::trim_inlines(inlines);
                 if !inlines.is_empty() {
                     self.push_block(stack, Block::Paragraph { inlines, pos, n: 0 });
                 }
             }
             HtmlInline::ContainerText => {
-                let inlines = super::markdown::trim_inlines(inlines);
+                let inlines = super::close::trim_inlines(inlines);
                 match stack.last_mut() {
                     Some(Frame::Blocks { container: Container::Details(s), .. }) => s.extend(inlines),
                     Some(Frame::Blocks { container: Container::Figure(_, c), .. }) => c.extend(inlines),

@@ -5,6 +5,7 @@
 //! `figure` holds a figure as TOML (`image`, `alt`, `caption`, `credit`, `id`).
 
 mod chapter;
+mod close;
 mod figure;
 mod frontmatter;
 mod html;
