@@ -15,10 +15,11 @@ pub const DEFAULT_SERIF_LICENSE: &str = include_str!("../../fonts/OFL-EBGaramond
 pub const DEFAULT_MONO_LICENSE: &str = include_str!("../../fonts/OFL-SourceCodePro.txt");
 pub const NOTO_LICENSE: &str = include_str!("../../fonts/OFL-Noto.txt");
 /// Built-in fallbacks, tried after the book's own: symbols (arrows, dingbats, ☃ ✓ ⚠), math
-/// (∑ ≧ ℋ), and a broad monospace (box drawing, Cyrillic, Greek, Vietnamese in code).
-pub const DEFAULT_FALLBACKS: [(&[u8], &str); 3] = [
+/// (∑ ≧ ℋ), monochrome emoji (😀 🚀), and a broad monospace (box drawing, Cyrillic, Greek in code).
+pub const DEFAULT_FALLBACKS: [(&[u8], &str); 4] = [
     (include_bytes!("../../fonts/NotoSansSymbols2-Regular.ttf"), "NotoSansSymbols2-Regular.ttf"),
     (include_bytes!("../../fonts/NotoSansMath-Regular.ttf"), "NotoSansMath-Regular.ttf"),
+    (include_bytes!("../../fonts/NotoEmoji-Regular.ttf"), "NotoEmoji-Regular.ttf"),
     (include_bytes!("../../fonts/NotoSansMono-Regular.ttf"), "NotoSansMono-Regular.ttf"),
 ];
 

@@ -140,12 +140,16 @@ pub struct Shaper<'a> {
     /// Shape plans by face, features, script and direction (making a plan costs more than
     /// shaping a word).
     plans: std::collections::HashMap<(crate::text::fonts::Face, bool, rustybuzz::Script, u8), rustybuzz::ShapePlan>,
+    /// The fallback font with emoji (its family is named so): preferred for a character that
+    /// asks for emoji presentation (followed by U+FE0F, a skin tone or a joiner).
+    emoji: Option<crate::text::fonts::Face>,
 }
 
 impl<'a> Shaper<'a> {
     pub fn new(fonts: &'a crate::text::fonts::FontSet) -> Shaper<'a> {
         let faces = fonts.fonts.iter().filter_map(|f| rustybuzz::Face::from_slice(&f.data, 0).map(|rb| (f.face, rb))).collect();
-        Shaper { faces, cache: std::collections::HashMap::new(), plans: std::collections::HashMap::new() }
+        let emoji = fonts.fallbacks().find(|f| f.family.contains("Emoji")).map(|f| f.face);
+        Shaper { faces, cache: std::collections::HashMap::new(), plans: std::collections::HashMap::new(), emoji }
     }
 
     pub fn face(&self, face: crate::text::fonts::Face) -> &rustybuzz::Face<'a> {
@@ -190,10 +194,15 @@ impl<'a> Shaper<'a> {
     /// fallback that has it; combining marks and joiners stay with the character before them.
     fn font_runs(&self, face: crate::text::fonts::Face, text: &str) -> Vec<(std::ops::Range<usize>, crate::text::fonts::Face)> {
         let mut runs: Vec<(std::ops::Range<usize>, crate::text::fonts::Face)> = Vec::new();
-        for (i, c) in text.char_indices() {
-            let attach = is_mark(c) || matches!(c as u32, 0x200C | 0x200D | 0xFE00..=0xFE0F);
+        let chars: Vec<(usize, char)> = text.char_indices().collect();
+        let modifier = |c: char| matches!(c as u32, 0x200C | 0x200D | 0xFE00..=0xFE0F | 0x1F3FB..=0x1F3FF | 0xE0020..=0xE007F);
+        for (k, &(i, c)) in chars.iter().enumerate() {
+            let attach = is_mark(c) || modifier(c);
+            let wants_emoji = chars.get(k + 1).is_some_and(|(_, n)| modifier(*n) && *n != '\u{FE0E}');
+            let emoji = self.emoji.filter(|e| wants_emoji && self.has_char(*e, c));
             let f = match runs.last() {
                 Some((_, prev)) if attach => *prev,
+                _ if emoji.is_some() => emoji.unwrap_or(face),
                 _ if self.has_char(face, c) => face,
                 _ => self.faces.iter().find(|(f, rb)| f.is_fallback() && rb.glyph_index(c).is_some()).map(|(f, _)| *f).unwrap_or(face),
             };

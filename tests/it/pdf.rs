@@ -211,41 +211,44 @@ fn german_book_is_hyphenated_in_german() {
 
 #[test]
 fn a_character_missing_from_every_font_is_a_warning_and_a_box() {
-    let dir = book("nochar", &[("book.toml", MINIMAL_TOML.as_bytes()), ("ch1.md", "# T\n\nAn emoji 😀 and 漢字.\n".as_bytes())]);
+    let dir = book("nochar", &[("book.toml", MINIMAL_TOML.as_bytes()), ("ch1.md", "# T\n\nA character 字 and 漢字.\n".as_bytes())]);
     let out = dir.join("out");
     let b = dir.to_str().unwrap();
     let r = quire(&["build", "--format", "pdf", "--deny-warnings", "--book", b, "--out", out.to_str().unwrap()]);
-    assert_error(&r, &["the character `😀` (U+1F600) is missing from the book's fonts", "ch1.md:3"]);
+    assert_error(&r, &["the character `漢` (U+6F22) is missing from the book's fonts", "ch1.md:3"]);
     assert!(!out.exists(), "no partial output");
     let r = quire(&["build", "--format", "pdf", "--book", b, "--out", out.to_str().unwrap()]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(r.stderr.contains("U+1F600") && r.stderr.contains("U+6F22") && r.stderr.contains("ch1.md:3"), "{}", r.stderr);
+    assert!(r.stderr.contains("U+5B57") && r.stderr.contains("U+6F22") && r.stderr.contains("ch1.md:3"), "{}", r.stderr);
     // Drawn as a box; its text is the real character, so copying recovers it.
     let text = text_of(&out.join("a-book.pdf"), None);
-    assert!(text.contains("An emoji 😀 and 漢字."), "{text}");
+    assert!(text.contains("A character 字 and 漢字."), "{text}");
     let (code, log) = tool("qpdf", &["--check", out.join("a-book.pdf").to_str().unwrap()]);
     assert_eq!(code, 0, "{log}");
 }
 
 #[test]
 fn symbols_the_text_face_lacks_come_from_the_fallback_fonts_in_both_formats() {
-    let md = "# T\n\nA snowman ☃, a check ✓, a warning ⚠ and an integral ∲ in text.\n";
+    let md = "# T\n\nA snowman ☃, a face 😀, a check ✓, a warning ⚠ and an integral ∲ in text.\n";
     let dir = book("fallback", &[("book.toml", MINIMAL_TOML.as_bytes()), ("ch1.md", md.as_bytes())]);
     let out = dir.join("out");
     let r = quire(&["build", "--deny-warnings", "--book", dir.to_str().unwrap(), "--out", out.to_str().unwrap()]);
     assert_eq!(r.code, 0, "no character is missing: {}", r.stderr);
     let pdf = out.join("a-book.pdf");
     let (_, fonts) = tool("pdffonts", &[pdf.to_str().unwrap()]);
-    assert!(fonts.contains("NotoSansSymbols2") && fonts.contains("NotoSansMath"), "{fonts}");
-    assert!(text_of(&pdf, None).contains("A snowman ☃, a check ✓, a warning ⚠ and an integral ∲ in text."));
+    assert!(fonts.contains("NotoSansSymbols2") && fonts.contains("NotoSansMath") && fonts.contains("NotoEmoji"), "{fonts}");
+    assert!(!fonts.contains("NotoSansMono"), "a fallback the text does not use is not embedded: {fonts}");
+    assert!(text_of(&pdf, None).contains("A snowman ☃, a face 😀, a check ✓, a warning ⚠ and an integral ∲ in text."));
     // The EPUB embeds the fallbacks it needs, subset, and names them in its font stack.
     let epub = out.join("a-book.epub");
     assert_clean_epubcheck(&epub);
     let (names, files, _) = unzip(&epub);
-    assert!(names.iter().any(|n| n.ends_with("fallback-0.ttf")) && names.iter().any(|n| n.ends_with("fallback-1.ttf")), "{names:?}");
-    assert!(!names.iter().any(|n| n.ends_with("fallback-2.ttf")), "the monospace fallback is not needed: {names:?}");
+    for n in 0..3 {
+        assert!(names.iter().any(|f| f.ends_with(&format!("fallback-{n}.ttf"))), "{names:?}");
+    }
+    assert!(!names.iter().any(|n| n.ends_with("fallback-3.ttf")), "the monospace fallback is not needed: {names:?}");
     let css = String::from_utf8_lossy(&files["EPUB/css/book.css"]);
-    assert!(css.contains("\"Book Serif\", \"Book Fallback 0\", \"Book Fallback 1\", serif"), "{css}");
+    assert!(css.contains("\"Book Serif\", \"Book Fallback 0\", \"Book Fallback 1\", \"Book Fallback 2\", serif"), "{css}");
 }
 
 #[test]

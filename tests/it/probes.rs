@@ -103,9 +103,9 @@ fn p4_script_links_never_reach_an_output() {
 
 #[test]
 fn p5_p6_check_rejects_what_build_rejects() {
-    let dir = book("p6-glyph", &[("book.toml", MINIMAL_TOML.as_bytes()), ("ch1.md", "# T\n\nAn emoji 😀.\n".as_bytes())]);
+    let dir = book("p6-glyph", &[("book.toml", MINIMAL_TOML.as_bytes()), ("ch1.md", "# T\n\nA character 漢.\n".as_bytes())]);
     let strict = quire(&["check", "--deny-warnings", "--book", dir.to_str().unwrap()]);
-    assert_error(&strict, &["the character `😀` (U+1F600) is missing from the book's fonts", "ch1.md:3:1"]);
+    assert_error(&strict, &["the character `漢` (U+6F22) is missing from the book's fonts", "ch1.md:3:1"]);
     // An EPUB-only build reports the same load warning, not a PDF layout error.
     assert_error(&build(&dir, &["--format", "epub", "--deny-warnings"]), &["missing from the book's fonts", "ch1.md:3:1"]);
     let mut bomb = b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR".to_vec();
