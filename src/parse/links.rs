@@ -1,7 +1,8 @@
 //! Links, resolved once for the whole book after every chapter is parsed: an allowed external
 //! URL, or a chapter of this book and one of its anchors. Writers only map a chapter to their
-//! own file or destination; a link that leads nowhere is an error here, and a scheme that could
-//! run code (`javascript:`, `data:`, …) is dropped with a warning (its text is kept).
+//! own file or destination. A link that leads nowhere (a missing chapter or anchor, with the
+//! nearest one suggested) and a scheme that could run code (`javascript:`, `data:`, …) are
+//! dropped with a warning, their text kept; `--deny-warnings` makes either an error.
 
 use crate::diag::{Diagnostic, Diagnostics, Location};
 use crate::model::anchors;
@@ -86,6 +87,12 @@ pub fn scheme(url: &str) -> Option<&str> {
     (chars.next()?.is_ascii_alphabetic() && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))).then_some(s)
 }
 
+/// A URL as a message shows it: at most 80 characters, control characters (a line break in a
+/// link's destination) escaped so the message stays one line.
+fn shown(url: &str) -> String {
+    url.chars().take(80).flat_map(|c| if c.is_control() { c.escape_debug().collect::<Vec<_>>() } else { vec![c] }).collect()
+}
+
 /// Whether an http(s) URL has a host a browser accepts: `//` then a name of non-empty labels
 /// (letters, digits, `-`, `_`, non-ASCII) or a bracketed IPv6 literal, with an optional port.
 fn valid_web_host(url: &str) -> bool {
@@ -123,9 +130,9 @@ struct Book<'t> {
 
 enum Resolved {
     Target(LinkTarget),
-    /// Not allowed: the link is dropped, its text kept.
+    /// Not allowed, or leading nowhere: the link is dropped, its text kept (a warning, so
+    /// `--deny-warnings` refuses the book).
     Drop(Diagnostic),
-    Error(Diagnostic),
 }
 
 impl Book<'_> {
@@ -150,18 +157,15 @@ impl Book<'_> {
                     return Resolved::Target(LinkTarget::External(url.to_string()));
                 }
                 return Resolved::Drop(
-                    Diagnostic::warning(format!(
-                        "link `{}` names no valid web address; it is printed as plain text",
-                        url.chars().take(80).collect::<String>()
-                    ))
-                    .at(at())
-                    .help("write the address in full: https://example.org/page"),
+                    Diagnostic::warning(format!("link `{}` names no valid web address; it is printed as plain text", shown(url)))
+                        .at(at())
+                        .help("write the address in full: https://example.org/page"),
                 );
             }
             return Resolved::Drop(
                 Diagnostic::warning(format!(
                     "link `{}` uses the scheme `{s}:`, which books may not use; it is printed as plain text",
-                    url.chars().take(80).collect::<String>()
+                    shown(url)
                 ))
                 .at(at())
                 .help(format!(
@@ -181,10 +185,20 @@ impl Book<'_> {
                 Some(real) => Resolved::Target(LinkTarget::Internal { chapter: target.id.clone(), anchor: Some(real.clone()) }),
                 None => {
                     let near = crate::diag::nearest(f, target.anchors.iter().chain(target.aliases.keys()).map(String::as_str));
-                    Resolved::Error(Diagnostic::error(format!("link `{url}`: `{t}` has no anchor `{f}`")).at(at()).help(match near {
-                        Some(n) => format!("did you mean `#{n}`? Anchors are heading, figure, note and paragraph ids (`{ch_id}-p1`, …)"),
-                        None => "link to a heading, figure, note or paragraph id of that chapter".to_string(),
-                    }))
+                    Resolved::Drop(
+                        Diagnostic::warning(format!(
+                            "link `{}`: `{t}` has no anchor `{}`; it is printed as plain text",
+                            shown(url),
+                            shown(f)
+                        ))
+                        .at(at())
+                        .help(match near {
+                            Some(n) => {
+                                format!("did you mean `#{n}`? Anchors are heading, figure, note and paragraph ids (`{ch_id}-p1`, …)")
+                            }
+                            None => "link to a heading, figure, note or paragraph id of that chapter".to_string(),
+                        }),
+                    )
                 }
             },
             _ => Resolved::Target(LinkTarget::Internal { chapter: target.id.clone(), anchor: frag.map(str::to_string) }),
@@ -209,17 +223,19 @@ impl Book<'_> {
         if leaves_book && let Some(base) = &self.base_url {
             return Resolved::Target(LinkTarget::External(join_url(base, url)));
         }
-        let shown: String = url.chars().take(80).collect();
+        let shown = shown(url);
         let path = url.split('#').next().unwrap_or("");
         if !leaves_book && [".md", ".markdown", ".html", ".htm"].iter().any(|e| path.ends_with(e)) {
             // Meant as a chapter: a mistake worth stopping for.
             let near = crate::diag::nearest(path, self.chapters.keys().map(String::as_str));
-            return Resolved::Error(Diagnostic::error(format!("link `{shown}` leads to no chapter of this book")).at(at()).help(
-                match near {
-                    Some(n) => format!("did you mean `{n}`? Chapters are the files listed in book.toml [contents]"),
-                    None => "link to a manuscript file listed in book.toml [contents], or give a full URL (https://…)".to_string(),
-                },
-            ));
+            return Resolved::Drop(
+                Diagnostic::warning(format!("link `{shown}` leads to no chapter of this book; it is printed as plain text")).at(at()).help(
+                    match near {
+                        Some(n) => format!("did you mean `{n}`? Chapters are the files listed in book.toml [contents]"),
+                        None => "link to a manuscript file listed in book.toml [contents], or give a full URL (https://…)".to_string(),
+                    },
+                ),
+            );
         }
         let d = if leaves_book {
             Diagnostic::warning(format!("link `{shown}` leads out of the book; it is printed as plain text"))
@@ -244,7 +260,6 @@ impl Book<'_> {
                     let at = || self.locate(ch_file, offset, pos);
                     match self.resolve(ch_file, ch_id, url, &at) {
                         Resolved::Target(t) => *target = t,
-                        Resolved::Error(d) => diags.push(d),
                         Resolved::Drop(d) => {
                             diags.push(d);
                             let kids = std::mem::take(children);

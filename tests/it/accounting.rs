@@ -4,7 +4,7 @@
 //! EPUB's XHTML (text and alt attributes) and in each PDF's text (`pdftotext`, words divided at
 //! a line end joined again). Alt texts are not visible on a printed page: the PDF is only asked
 //! for the visible words. Generated pages (contents, colophon, running heads) may add words.
-//! Every EPUB built here is also checked with EPUBCheck.
+//! Every EPUB built here is also checked with EPUBCheck, every PDF with `qpdf --check`.
 
 use crate::common::*;
 use quire::model::{Block, Chapter, Inline};
@@ -230,7 +230,11 @@ pub(crate) fn account(book_dir: &Path) {
                 assert_clean_epubcheck(f);
                 (&epub_want, epub_words(f))
             }
-            Some("pdf") => (&words.visible, pdf_words(f, &vocabulary)),
+            Some("pdf") => {
+                let q = Command::new("qpdf").args(["--check", f.to_str().unwrap()]).output().unwrap();
+                assert!(q.status.success(), "{}: qpdf --check: {}", f.display(), String::from_utf8_lossy(&q.stdout));
+                (&words.visible, pdf_words(f, &vocabulary))
+            }
             _ => continue,
         };
         let lost = missing(want, &have);

@@ -73,7 +73,7 @@ fn a_failed_build_keeps_the_previous_outputs() {
     let r = quire(&["build", "--quiet", "--book", dir.to_str().unwrap()]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let before = files(&dir.join("out"));
-    std::fs::write(dir.join("ch1.md"), b"# T\n\nA [link to nowhere](nowhere.md) breaks the book.\n").unwrap();
+    std::fs::write(dir.join("ch1.md"), b"# T\n\nA note[^missing] without its text breaks the book.\n").unwrap();
     let r = quire(&["build", "--quiet", "--book", dir.to_str().unwrap()]);
     assert_eq!(r.code, 1);
     assert_eq!(files(&dir.join("out")), before, "nothing changed, not even the EPUB that could have been written");

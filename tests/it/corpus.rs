@@ -338,15 +338,15 @@ fn cases() -> Vec<Case> {
         ),
         ("image-path-escapes", minimal(&figure("../../outside.png")), vec![], vec!["escapes the book directory", "ch1.md:5:1"]),
         (
-            "link-to-missing-anchor",
+            "link-to-missing-anchor-with-deny-warnings",
             minimal("# T\n\n## Intro\n\nSee [above](#ch1-intr).\n"),
-            vec![],
+            vec!["--deny-warnings"],
             vec!["link `#ch1-intr`: `ch1.md` has no anchor `ch1-intr`", "ch1.md:5:5", "did you mean `#ch1-intro`"],
         ),
         (
-            "link-to-unknown-file",
+            "link-to-unknown-file-with-deny-warnings",
             minimal("# T\n\nSee [there](other.md).\n"),
-            vec![],
+            vec!["--deny-warnings"],
             vec!["link `other.md` leads to no chapter of this book", "ch1.md:3:5", "did you mean `ch1.md`"],
         ),
         // Issue 16: hostile input, second round.
