@@ -364,7 +364,10 @@ impl ChapterWriter<'_> {
     fn figure(&self, f: &Figure, x: &mut Xml) {
         let src = format!("../{}", self.images.get(&f.image).cloned().unwrap_or_default());
         x.open("figure", &[("id", &f.id)]).nl();
-        x.empty("img", &[("src", &src), ("alt", &f.alt)]).nl();
+        match f.width {
+            Some(w) => x.empty("img", &[("src", &src), ("alt", &f.alt), ("width", &css_px(w))]).nl(),
+            None => x.empty("img", &[("src", &src), ("alt", &f.alt)]).nl(),
+        };
         if !f.caption.is_empty() || !f.credit.is_empty() {
             x.open("figcaption", &[]);
             if !f.caption.is_empty() {
@@ -409,9 +412,12 @@ impl ChapterWriter<'_> {
                     }
                     self.wrap("a", &attrs, children, x);
                 }
-                Inline::Image { src, alt } => {
+                Inline::Image { src, alt, width } => {
                     let p = format!("../{}", self.images.get(src).cloned().unwrap_or_default());
-                    x.empty("img", &[("src", &p), ("alt", alt)]);
+                    match width {
+                        Some(w) => x.empty("img", &[("src", &p), ("alt", alt), ("width", &css_px(*w))]),
+                        None => x.empty("img", &[("src", &p), ("alt", alt)]),
+                    };
                 }
                 Inline::NoteRef { note, nth } => {
                     if let Some(n) = self.chapter.notes.get(*note) {
@@ -509,4 +515,9 @@ impl ChapterWriter<'_> {
             LinkTarget::Unresolved => String::new(),
         }
     }
+}
+
+/// A width in points as the CSS pixels of an `<img width>`.
+fn css_px(points: f32) -> String {
+    format!("{}", (points / 0.75).round() as u32)
 }

@@ -346,6 +346,8 @@ pub struct Figure {
     pub alt: String,
     pub caption: Vec<Inline>,
     pub credit: Vec<Inline>,
+    /// The width asked for (`<img width>`, in points); the measure bounds it.
+    pub width: Option<f32>,
     pub pos: Pos,
 }
 
@@ -376,9 +378,11 @@ pub enum Inline {
         target: LinkTarget,
         at: u32,
     },
+    /// `width`: the width asked for (`<img width>`, in points), if any.
     Image {
         src: String,
         alt: String,
+        width: Option<f32>,
     },
     /// Reference to `Chapter::notes[note]`; `nth` counts references to the same note (0-based).
     NoteRef {

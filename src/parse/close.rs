@@ -109,9 +109,9 @@ impl BodyParser<'_> {
                     return;
                 }
                 // A paragraph holding only an image is a figure without caption.
-                if let [Inline::Image { src, alt }] = inlines.as_slice() {
+                if let [Inline::Image { src, alt, width }] = inlines.as_slice() {
                     let id = self.anchors.mint("fig", "fig");
-                    let fig = Figure { id, image: src.clone(), alt: alt.clone(), caption: vec![], credit: vec![], pos };
+                    let fig = Figure { id, image: src.clone(), alt: alt.clone(), caption: vec![], credit: vec![], width: *width, pos };
                     self.push_block(stack, Block::Figure(fig));
                     return;
                 }
@@ -139,12 +139,12 @@ impl BodyParser<'_> {
             }
             InlineFrame::Image { src } => {
                 let alt = plain_text(&inlines);
-                self.image_leaf(src, alt, start, stack);
+                self.image_leaf(src, alt, None, start, stack);
             }
         }
     }
 
-    pub(super) fn image_leaf(&mut self, src: Option<String>, alt: String, start: usize, stack: &mut Vec<Frame>) {
+    pub(super) fn image_leaf(&mut self, src: Option<String>, alt: String, width: Option<f32>, start: usize, stack: &mut Vec<Frame>) {
         let Some(src) = src else {
             if !alt.trim().is_empty() {
                 self.push_leaf(stack, Inline::Emph(vec![Inline::Text(format!("[{}]", alt.trim()))]), start);
@@ -154,7 +154,7 @@ impl BodyParser<'_> {
         if alt.trim().is_empty() {
             self.error(start, "image has no alt text", "describe the image between the brackets: ![A photograph of …](file.png)");
         }
-        self.push_leaf(stack, Inline::Image { src, alt }, start)
+        self.push_leaf(stack, Inline::Image { src, alt, width }, start)
     }
 
     fn close_heading(&mut self, level: u8, given: Option<String>, inlines: Vec<Inline>, start: usize, stack: &mut [Frame]) {

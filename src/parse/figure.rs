@@ -121,6 +121,6 @@ impl BodyParser<'_> {
                 self.anchors.mint(stem, "figure")
             }
         };
-        Some(Figure { id, image: src, alt: spec.alt, caption, credit, pos: self.pos(start) })
+        Some(Figure { id, image: src, alt: spec.alt, caption, credit, width: None, pos: self.pos(start) })
     }
 }

@@ -266,6 +266,13 @@ impl BodyParser<'_> {
         };
         let src = self.markdown_image(src, at);
         let alt = tag.attrs.get("alt").cloned().unwrap_or_default();
+        // `width="300"` or `width="300px"`: CSS pixels, ¾ of a point each.
+        let width = tag
+            .attrs
+            .get("width")
+            .and_then(|w| w.trim().trim_end_matches("px").parse::<u32>().ok())
+            .filter(|w| (1..=20_000).contains(w))
+            .map(|w| w as f32 * 0.75);
         if let Some(Frame::Blocks { container: Container::Figure(img, _), .. }) = stack.last_mut()
             && img.is_none()
             && let Some(src) = src.clone()
@@ -273,10 +280,10 @@ impl BodyParser<'_> {
             if alt.trim().is_empty() {
                 self.error(at, "image has no alt text", "describe the image in its `alt` attribute");
             }
-            *img = Some((src, alt));
+            *img = Some((src, alt, width));
             return;
         }
-        self.image_leaf(src, alt, at, stack);
+        self.image_leaf(src, alt, width, at, stack);
     }
 
     /// What an inline HTML element leaves in its parent when it closes.
@@ -320,7 +327,7 @@ impl BodyParser<'_> {
     /// `<figure>` closes: its image with the caption; other content stays as blocks after it.
     pub(super) fn close_html_figure(
         &mut self,
-        img: Option<(String, String)>,
+        img: Option<(String, String, Option<f32>)>,
         caption: Vec<Inline>,
         blocks: Vec<Block>,
         start: usize,
@@ -328,9 +335,9 @@ impl BodyParser<'_> {
     ) {
         let pos = self.pos(start);
         match img {
-            Some((image, alt)) => {
+            Some((image, alt, width)) => {
                 let id = self.anchors.mint("fig", "fig");
-                self.push_block(stack, Block::Figure(Figure { id, image, alt, caption, credit: vec![], pos }));
+                self.push_block(stack, Block::Figure(Figure { id, image, alt, caption, credit: vec![], width, pos }));
             }
             None if !caption.is_empty() => {
                 self.warning(start, "`<figure>` without `<img>`: its caption is kept as a paragraph", "put an <img src alt> in the figure");

@@ -47,7 +47,7 @@ pub(super) enum Container {
     /// `<div>` (from HTML), with its `lang` when it has a valid one.
     Div(Option<String>),
     /// `<figure>` (from HTML): its image (src, alt) and caption.
-    Figure(Option<(String, String)>, Vec<Inline>),
+    Figure(Option<(String, String, Option<f32>)>, Vec<Inline>),
 }
 
 pub(super) enum Frame {

@@ -293,3 +293,25 @@ fn failed_build_keeps_previous_output() {
     let leftovers: Vec<String> = std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
     assert!(leftovers.iter().all(|n| !n.contains(".tmp")), "no temporary files left: {leftovers:?}");
 }
+
+#[test]
+fn an_html_image_width_sizes_the_figure_in_both_formats() {
+    let md = "# T\n\n<figure>\n<img src=\"pic.png\" alt=\"A plate.\" width=\"120\">\n<figcaption>Small.</figcaption>\n</figure>\n";
+    let dir = book("imgwidth", &[("book.toml", MINIMAL_TOML.as_bytes()), ("ch1.md", md.as_bytes()), ("pic.png", &grey_png(400, 200))]);
+    let loaded = quire::load(&dir).unwrap_or_else(|d| panic!("{d:?}"));
+    let layout = quire::typeset(&loaded, &loaded.fonts).unwrap_or_else(|d| panic!("{d:?}"));
+    assert!(layout.dump().contains("[image pic.png 90.0×45.0]"), "120 px = 90 pt wide, half as tall:\n{}", layout.dump());
+    let out = dir.join("out");
+    let r = quire(&["build", "--format", "epub", "--book", dir.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let (_, files, _) = unzip(&out.join("a-book.epub"));
+    let ch = String::from_utf8_lossy(&files["EPUB/text/ch1.xhtml"]);
+    assert!(ch.contains("alt=\"A plate.\" width=\"120\"") && ch.contains("Small."), "{ch}");
+}
+
+/// A grey greyscale PNG of `w` × `h` pixels (each row: filter byte 0, then the pixels).
+fn grey_png(w: u32, h: u32) -> Vec<u8> {
+    let row: Vec<u8> = std::iter::once(0).chain(std::iter::repeat_n(128, w as usize)).collect();
+    let raw: Vec<u8> = (0..h).flat_map(|_| row.clone()).collect();
+    png_file(w, h, 0, 0, &raw)
+}

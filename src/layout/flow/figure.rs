@@ -19,7 +19,9 @@ impl Flow<'_, '_> {
         };
         let (pw, ph) = (info.width, info.height);
         let max_h = g.block_height() * 0.45;
-        let mut w = width.min(pw as f32);
+        // The width asked for (`<img width>`), else the picture's own at 72 dpi; never wider
+        // than the measure.
+        let mut w = width.min(f.width.unwrap_or(pw as f32));
         let mut h = w * ph as f32 / pw.max(1) as f32;
         if h > max_h {
             h = max_h;

@@ -44,7 +44,7 @@ impl Flow<'_, '_> {
                     };
                     self.spans_with(children, base, l, ch, out)
                 }
-                Inline::Image { src, alt } => out.push(self.inline_image(src, alt, base, link.clone())),
+                Inline::Image { src, alt, .. } => out.push(self.inline_image(src, alt, base, link.clone())),
                 Inline::NoteRef { note, nth } => {
                     if let Some(n) = ch.and_then(|c| c.notes.get(*note)) {
                         out.push(Span {
