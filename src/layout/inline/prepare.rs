@@ -73,11 +73,30 @@ const OVERLONG_PENALTY: f32 = 800.0;
 /// A break opportunity inside a word: byte offset, flagged, penalty, adds a hyphen.
 type Opp = (usize, bool, f32, bool);
 
+/// Tokens at least this long that hold digits or look like addresses are identifiers.
+const IDENTIFIER_MIN_CHARS: usize = 16;
+/// The cost of breaking an identifier after a separator (a hyphenation costs 100).
+const IDENTIFIER_PENALTY: f32 = 150.0;
+
 /// Break opportunities inside a word, sorted: after hard hyphens and dashes, and at the
 /// hyphenation points of its alphabetic segments.
 fn opportunities(word: &str, hyph: &Hyph, hyphenate: bool) -> Vec<Opp> {
     let mut opps: Vec<Opp> = Vec::new();
     if is_unbreakable(word) {
+        // A long identifier or address (a URN, a URL, a DOI) may break after its separators,
+        // with no hyphen added and at a cost, rather than leave a line loose; short ones
+        // (dates, ranges, numbers) never break.
+        if word.chars().count() >= IDENTIFIER_MIN_CHARS {
+            let separator = |c: char| matches!(c, ':' | '/' | '-' | '_' | '?' | '&' | '=' | '#');
+            for (bi, ch) in word.char_indices() {
+                let after = bi + ch.len_utf8();
+                // After the last of a run of separators (`https://` breaks after `//`, not inside).
+                let next_ok = word[after..].chars().next().is_some_and(|n| !separator(n));
+                if separator(ch) && next_ok && bi > 0 {
+                    opps.push((after, false, IDENTIFIER_PENALTY, false));
+                }
+            }
+        }
         return opps;
     }
     let mut seg_start = 0;
@@ -269,5 +288,22 @@ fn word(p: &mut Prepared, spec: &ParaSpec, si: usize, at: Range<usize>, shaper: 
         };
         p.push(Elem::Penalty { width: hw, penalty: pen, flagged }, if adds_hyphen { Piece::Hyphen { span: si } } else { Piece::None }, 0.0);
         from = to;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_identifiers_break_after_separators_and_short_numbers_never() {
+        let hyph = Hyph::new("en", 8);
+        let opps = opportunities("urn:uuid:4da035bc-3e2d-567e-8d53-4dfc9b82a906", &hyph, true);
+        let at: Vec<usize> = opps.iter().map(|o| o.0).collect();
+        assert_eq!(at, vec![4, 9, 18, 23, 28, 33], "after each `:` and `-`");
+        assert!(opps.iter().all(|o| !o.3 && o.2 == IDENTIFIER_PENALTY), "no hyphen is added");
+        assert!(opportunities("1961-1963", &hyph, true).is_empty());
+        let url: Vec<usize> = opportunities("https://example.org/a/b", &hyph, true).iter().map(|o| o.0).collect();
+        assert_eq!(url, vec![8, 20, 22], "never inside `://`");
     }
 }
