@@ -104,6 +104,9 @@ pub struct Metadata {
     pub description: Option<String>,
     #[serde(default)]
     pub subjects: Vec<String>,
+    /// The book's own cover: a JPEG, PNG or SVG inside the book directory (the EPUB's cover
+    /// image and cover page). Without it quire draws one from the title.
+    pub cover: Option<Spanned<String>>,
 }
 
 fn default_language() -> Spanned<String> {

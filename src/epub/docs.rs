@@ -21,7 +21,7 @@ fn creators_by_role<'a>(book: &'a Book, role: &str) -> Vec<&'a str> {
     book.meta.creators.iter().filter(|c| c.role == role).map(|c| c.name.as_str()).collect()
 }
 
-pub fn cover_page(book: &Book) -> String {
+pub fn cover_page(book: &Book, src: &str) -> String {
     let m = &book.meta;
     let mut alt = format!("Cover: {}", m.title);
     if let Some(sub) = &m.subtitle {
@@ -29,7 +29,7 @@ pub fn cover_page(book: &Book) -> String {
     }
     let mut x = xhtml_head(&m.language, &m.title, CSS);
     x.open("body", &[("class", "cover"), ("epub:type", "cover")]).nl().open("section", &[("epub:type", "cover")]).nl();
-    x.empty("img", &[("role", "doc-cover"), ("src", "../images/cover.svg"), ("alt", &alt)]).nl();
+    x.empty("img", &[("role", "doc-cover"), ("src", src), ("alt", &alt)]).nl();
     x.close("section").nl().close("body").nl().close("html").nl();
     x.into_string()
 }

@@ -79,15 +79,34 @@ pub fn build(book: &Book, dir: &BookDir, fonts: &FontSet, edition: &Edition) -> 
     let markers = edition.pages.map(Markers::place).unwrap_or_default();
     let mut pkg = Package::default();
     let images = add_images(book, dir, &mut pkg)?;
-    let cover = cover::cover_svg(&book.meta, fonts);
-    pkg.items.push(Item {
-        id: "cover-image".into(),
-        href: "images/cover.svg".into(),
-        media_type: "image/svg+xml",
-        properties: Some("cover-image"),
-        data: cover.into_bytes(),
-    });
-    pkg.push_doc("cover", "text/cover.xhtml", docs::cover_page(book), false);
+    let cover_item = match book.meta.cover.as_deref().and_then(|c| dir.image(c)) {
+        // The author's cover, as given.
+        Some((info, bytes)) => {
+            let ext = match info.kind {
+                crate::source::ImageKind::Png => "png",
+                crate::source::ImageKind::Jpeg => "jpg",
+                crate::source::ImageKind::Gif => "gif",
+                crate::source::ImageKind::Svg => "svg",
+            };
+            Item {
+                id: "cover-image".into(),
+                href: format!("images/cover.{ext}"),
+                media_type: info.kind.media_type(),
+                properties: Some("cover-image"),
+                data: bytes.to_vec(),
+            }
+        }
+        None => Item {
+            id: "cover-image".into(),
+            href: "images/cover.svg".into(),
+            media_type: "image/svg+xml",
+            properties: Some("cover-image"),
+            data: cover::cover_svg(&book.meta, fonts).into_bytes(),
+        },
+    };
+    let cover_src = format!("../{}", cover_item.href);
+    pkg.items.push(cover_item);
+    pkg.push_doc("cover", "text/cover.xhtml", docs::cover_page(book, &cover_src), false);
     pkg.push_doc("titlepage", "text/titlepage.xhtml", docs::title_page(book, &markers.at_start("titlepage")), true);
     // Contents (the navigation document, also in the spine); written last.
     let nav_index = pkg.items.len();
@@ -145,6 +164,8 @@ fn add_images(book: &Book, dir: &BookDir, pkg: &mut Package) -> Result<BTreeMap<
         };
         let name = path.strip_prefix("manuscript/").unwrap_or(path).replace('/', "-");
         let name = name.strip_prefix("images-").unwrap_or(&name).to_string();
+        // `cover.*` is the cover image's name.
+        let name = if name.starts_with("cover.") { format!("img-{name}") } else { name };
         // Two paths may flatten to one name (`a-b.png`, `a/b.png`).
         let name = if used_names.insert(name.clone()) { name } else { format!("{}-{name}", i + 1) };
         used_names.insert(name.clone());

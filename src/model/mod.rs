@@ -46,6 +46,8 @@ pub struct Meta {
     /// SHA-256 of book.toml and the manuscript files, in contents order: the content
     /// fingerprint printed in the colophon.
     pub fingerprint: String,
+    /// The author's cover image (book-relative path, loaded and checked); None: quire's own.
+    pub cover: Option<String>,
 }
 
 #[derive(Debug, Clone)]

@@ -98,6 +98,16 @@ pub fn parse_book(dir: &BookDir, cfg: &BookConfig) -> (Book, Diagnostics) {
     let back: Vec<Chapter> = c.back_matter.iter().filter_map(|e| load(e, Matter::Back, &mut diags)).collect();
     let mut meta = build_meta(cfg);
     meta.fingerprint = hash.hex();
+    if let Some(cover) = &cfg.metadata().cover {
+        let at = cfg.location(cover.span());
+        match dir.load_image(cover.get_ref(), &at) {
+            Ok(info) if info.kind == crate::model::image::ImageKind::Gif => diags.push(
+                Diagnostic::error(format!("cover `{}` is a GIF", cover.get_ref())).at(at).help("give the cover as a JPEG, PNG or SVG file"),
+            ),
+            Ok(_) => meta.cover = Some(cover.get_ref().clone()),
+            Err(d) => diags.push(d),
+        }
+    }
     let book = Book { meta, front, parts, back };
     let mut book = book;
     let base_url = cfg.config.output.base_url.as_ref().map(|u| u.get_ref().as_str());
@@ -180,6 +190,7 @@ fn build_meta(cfg: &BookConfig) -> Meta {
         description: md.description.clone(),
         subjects: md.subjects.clone(),
         fingerprint: String::new(),
+        cover: None,
     }
 }
 

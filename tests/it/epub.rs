@@ -315,3 +315,36 @@ fn grey_png(w: u32, h: u32) -> Vec<u8> {
     let raw: Vec<u8> = (0..h).flat_map(|_| row.clone()).collect();
     png_file(w, h, 0, 0, &raw)
 }
+
+#[test]
+fn the_authors_cover_is_the_epub_cover_image() {
+    let toml = "[metadata]\ntitle = \"A Book\"\ncover = \"art/front.png\"\n[contents]\nchapters = [\"ch1.md\"]\n";
+    let dir = book(
+        "own-cover",
+        &[
+            ("book.toml", toml.as_bytes()),
+            ("ch1.md", b"# T\n\n![A figure named like a cover.](cover.png)\n"),
+            ("art/front.png", &grey_png(60, 90)),
+            ("cover.png", &grey_png(20, 20)),
+        ],
+    );
+    let out = dir.join("out");
+    let r = quire(&["build", "--format", "epub", "--book", dir.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let epub = out.join("a-book.epub");
+    assert_clean_epubcheck(&epub);
+    let (_, files, _) = unzip(&epub);
+    let opf = String::from_utf8_lossy(&files["EPUB/package.opf"]);
+    assert!(opf.contains("href=\"images/cover.png\" media-type=\"image/png\" properties=\"cover-image\""), "{opf}");
+    assert_eq!(files["EPUB/images/cover.png"], grey_png(60, 90), "the author's file, as given");
+    assert!(!files.contains_key("EPUB/images/cover.svg"), "no generated cover");
+    let page = String::from_utf8_lossy(&files["EPUB/text/cover.xhtml"]);
+    assert!(page.contains("src=\"../images/cover.png\""), "{page}");
+    // A figure that happens to be called cover.png keeps its own name.
+    assert!(files.contains_key("EPUB/images/img-cover.png"));
+
+    // A cover that is not there is an error at its line in book.toml.
+    let toml = "[metadata]\ntitle = \"A Book\"\ncover = \"art/none.jpg\"\n[contents]\nchapters = [\"ch1.md\"]\n";
+    let dir = book("no-cover", &[("book.toml", toml.as_bytes()), ("ch1.md", b"# T\n\nText.\n")]);
+    assert_error(&check(&dir), &["`art/none.jpg` does not exist", "book.toml:3:9"]);
+}
