@@ -24,6 +24,10 @@ impl BodyParser<'_> {
                     if let Some(fig) = self.figure(&text, start) {
                         self.push_block(stack, Block::Figure(fig));
                     }
+                } else if lang.as_deref() == Some("verse") {
+                    let lines = self.verse_lines(&text, start);
+                    let pos = self.pos(start);
+                    self.push_block(stack, Block::LineBlock { lines, pos });
                 } else {
                     let pos = self.pos(start);
                     self.push_block(stack, Block::CodeBlock { lang, text, pos });
@@ -142,6 +146,29 @@ impl BodyParser<'_> {
                 self.image_leaf(src, alt, None, start, stack);
             }
         }
+    }
+
+    /// A fenced `verse` block: each line kept as written (its leading spaces as its indent),
+    /// its text read as inline Markdown; a blank line is a stanza break.
+    fn verse_lines(&mut self, text: &str, start: usize) -> Vec<Vec<Inline>> {
+        text.trim_end_matches('\n')
+            .split('\n')
+            .map(|line| {
+                let body = line.trim_start_matches(' ');
+                if body.trim().is_empty() {
+                    return Vec::new();
+                }
+                let mut inlines = self.inline_markdown(body, start);
+                let indent = line.len() - body.len();
+                if indent > 0 {
+                    match inlines.first_mut() {
+                        Some(Inline::Text(t)) => t.insert_str(0, &" ".repeat(indent)),
+                        _ => inlines.insert(0, Inline::Text(" ".repeat(indent))),
+                    }
+                }
+                inlines
+            })
+            .collect()
     }
 
     pub(super) fn image_leaf(&mut self, src: Option<String>, alt: String, width: Option<f32>, start: usize, stack: &mut Vec<Frame>) {

@@ -348,3 +348,16 @@ fn the_authors_cover_is_the_epub_cover_image() {
     let dir = book("no-cover", &[("book.toml", toml.as_bytes()), ("ch1.md", b"# T\n\nText.\n")]);
     assert_error(&check(&dir), &["`art/none.jpg` does not exist", "book.toml:3:9"]);
 }
+
+#[test]
+fn a_verse_block_keeps_its_lines_indents_and_stanzas() {
+    let md = "# T\n\n```verse\nThe *first* line,\n    indented,\n\nnext stanza.\n```\n";
+    let dir = book("verse", &[("book.toml", MINIMAL_TOML.as_bytes()), ("ch1.md", md.as_bytes())]);
+    let out = dir.join("out");
+    let r = quire(&["build", "--format", "epub", "--book", dir.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let (_, files, _) = unzip(&out.join("a-book.epub"));
+    let ch = String::from_utf8_lossy(&files["EPUB/text/ch1.xhtml"]);
+    let want = "<div class=\"line-block\">\n<p class=\"line\">The <em>first</em> line,</p>\n<p class=\"line\">    indented,</p>\n<p class=\"line\"></p>\n<p class=\"line\">next stanza.</p>\n</div>";
+    assert!(ch.contains(want), "{ch}");
+}
