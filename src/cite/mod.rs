@@ -111,10 +111,15 @@ impl Edition {
             }
             s.push('.');
         }
-        if let Some(p) = &self.publisher {
-            let _ = write!(s, " {p},");
-        }
-        let _ = write!(s, " {}. {}.", self.year(), self.identifier);
+        // No date given: no year (never an invented one).
+        let year = self.year();
+        let _ = match (&self.publisher, year.is_empty()) {
+            (Some(p), false) => write!(s, " {p}, {year}."),
+            (Some(p), true) => write!(s, " {p}."),
+            (None, false) => write!(s, " {year}."),
+            (None, true) => Ok(()),
+        };
+        let _ = write!(s, " {}.", self.identifier);
         s
     }
 

@@ -175,7 +175,11 @@ fn build_meta(cfg: &BookConfig) -> Meta {
         (None, Some(d)) => format!("{}T00:00:00Z", d.iso()),
         (None, None) => source_date_epoch().unwrap_or_else(|| "2000-01-01T00:00:00Z".to_string()),
     };
-    let date = cfg.date.or_else(|| modified.get(..10).and_then(|d| Date::parse(d).ok()));
+    // The publication date: book.toml's, else the day of a modification date that was given
+    // (`modified` or SOURCE_DATE_EPOCH) — never the 2000-01-01 placeholder the EPUB's required
+    // `dcterms:modified` falls back to, which no output may print as a fact.
+    let given_modified = md.modified.is_some() || source_date_epoch().is_some();
+    let date = cfg.date.or_else(|| if given_modified { modified.get(..10).and_then(|d| Date::parse(d).ok()) } else { None });
     Meta {
         title: md.title.get_ref().clone(),
         subtitle: md.subtitle.clone(),

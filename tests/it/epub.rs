@@ -361,3 +361,28 @@ fn a_verse_block_keeps_its_lines_indents_and_stanzas() {
     let want = "<div class=\"line-block\">\n<p class=\"line\">The <em>first</em> line,</p>\n<p class=\"line\">    indented,</p>\n<p class=\"line\"></p>\n<p class=\"line\">next stanza.</p>\n</div>";
     assert!(ch.contains(want), "{ch}");
 }
+
+#[test]
+fn a_book_without_a_date_prints_no_invented_one() {
+    let dir = book("nodate", &[("book.toml", MINIMAL_TOML.as_bytes()), ("ch1.md", b"# T\n\nText.\n")]);
+    let out = dir.join("out");
+    let r = quire(&["build", "--book", dir.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let pdf = std::process::Command::new("pdftotext").args([out.join("a-book.pdf").to_str().unwrap(), "-"]).output().unwrap();
+    let text = String::from_utf8_lossy(&pdf.stdout);
+    assert!(!text.contains("2000") && !text.contains("Published"), "{text}");
+    assert!(text.contains("Cite this edition as: A Book. urn:uuid:"), "{text}");
+    let (_, files, _) = unzip(&out.join("a-book.epub"));
+    for (name, bytes) in &files {
+        let s = String::from_utf8_lossy(bytes);
+        if name.ends_with(".xhtml") {
+            assert!(!s.contains("2000"), "{name} prints an invented year");
+        }
+    }
+    let opf = String::from_utf8_lossy(&files["EPUB/package.opf"]);
+    assert!(!opf.contains("<dc:date>"), "{opf}");
+    for f in ["CITATION.cff", "a-book.bib", "a-book.ris", "a-book.csl.json"] {
+        let s = std::fs::read_to_string(out.join(f)).unwrap();
+        assert!(!s.contains("2000"), "{f} carries an invented year:\n{s}");
+    }
+}
