@@ -92,19 +92,14 @@ pub fn load(book_dir: &Path) -> Result<Loaded, Diagnostics> {
 /// contents order, by line and column (links, which are resolved after every file is read, and
 /// glyph coverage, checked last, land in their places). The sort is stable.
 fn in_manuscript_order(diags: &mut Diagnostics, config: &config::BookConfig) {
-    let c = config.config.contents.get_ref();
-    let files: Vec<&str> = c
-        .front_matter
-        .iter()
-        .chain(c.chapters.iter())
-        .chain(c.parts.iter().flat_map(|p| p.chapters.iter()))
-        .chain(c.back_matter.iter())
-        .map(|s| s.get_ref().as_str())
-        .collect();
+    let mut rank: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    for (i, f) in config.config.contents.get_ref().files().enumerate() {
+        rank.entry(f).or_insert(i);
+    }
     diags.0.sort_by_key(|d| match &d.location {
         None => (0, 0, 0),
         Some(l) if l.file == config::CONFIG_FILE => (1, l.line, l.column),
-        Some(l) => (2 + files.iter().position(|f| *f == l.file).unwrap_or(files.len()), l.line, l.column),
+        Some(l) => (2 + rank.get(l.file.as_str()).copied().unwrap_or(rank.len()), l.line, l.column),
     });
 }
 

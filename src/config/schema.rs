@@ -161,6 +161,18 @@ pub struct Contents {
     pub back_matter: Vec<Spanned<String>>,
 }
 
+impl Contents {
+    /// Every manuscript file in reading order: front matter, chapters, parts, back matter.
+    pub fn files(&self) -> impl Iterator<Item = &str> {
+        self.front_matter
+            .iter()
+            .chain(self.chapters.iter())
+            .chain(self.parts.iter().flat_map(|p| p.chapters.iter()))
+            .chain(self.back_matter.iter())
+            .map(|s| s.get_ref().as_str())
+    }
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct Part {

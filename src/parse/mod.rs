@@ -119,14 +119,7 @@ pub fn parse_book(dir: &BookDir, cfg: &BookConfig) -> (Book, Diagnostics) {
 /// the book share a stem, as an mdBook's `README.md`s do — its path without the extension and
 /// without the folders every manuscript file shares (`cli/README`).
 fn default_id_names(c: &crate::config::schema::Contents) -> BTreeMap<String, String> {
-    let files: Vec<&str> = c
-        .front_matter
-        .iter()
-        .chain(c.chapters.iter())
-        .chain(c.parts.iter().flat_map(|p| p.chapters.iter()))
-        .chain(c.back_matter.iter())
-        .map(|s| s.get_ref().as_str())
-        .collect();
+    let files: Vec<&str> = c.files().collect();
     let stem = |f: &str| std::path::Path::new(f).file_stem().and_then(|s| s.to_str()).unwrap_or("chapter").to_lowercase();
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();
     for f in &files {

@@ -177,13 +177,13 @@ impl<'a> Shaper<'a> {
             g.extend(self.shape_piece(face, smcp, &text[start..end]).into_iter().map(|x| Glyph { cluster: x.cluster + base, ..x }));
             start = end;
         }
-        // A character the face lacks (drawn as a box by `shape_piece`) is looked for in the
-        // fallback fonts.
-        if !face.is_fallback()
-            && self.faces.iter().any(|(f, _)| f.is_fallback())
-            && text.chars().any(|c| !c.is_whitespace() && !self.has_char(face, c))
-        {
-            g = self.shape_with_fallbacks(face, smcp, text);
+        // A character the face lacks (shaped as .notdef) is looked for in the fallback fonts;
+        // what none has is drawn as a box.
+        if g.iter().any(|x| x.id == 0) {
+            if !face.is_fallback() && self.faces.iter().any(|(f, _)| f.is_fallback()) {
+                g = self.shape_with_fallbacks(face, smcp, text);
+            }
+            self.box_notdef(face, &mut g);
         }
         let g = std::rc::Rc::new(g);
         self.cache.insert(key, g.clone());
@@ -226,7 +226,9 @@ impl<'a> Shaper<'a> {
             while start < run.len() {
                 let end = piece_end(run, start);
                 let base = (range.start + start) as u32;
-                let glyphs = self.shape_piece(f, smcp && f == face, &run[start..end]);
+                let mut glyphs = self.shape_piece(f, smcp && f == face, &run[start..end]);
+                // A mark or modifier kept with its base that this font lacks: its box.
+                self.box_notdef(f, &mut glyphs);
                 out.extend(glyphs.into_iter().map(|g| Glyph {
                     x_advance: (g.x_advance as f32 * k).round() as i32,
                     x_offset: (g.x_offset as f32 * k).round() as i32,
@@ -252,21 +254,23 @@ impl<'a> Shaper<'a> {
                 if smcp { vec![rustybuzz::Feature::new(rustybuzz::ttf_parser::Tag::from_bytes(b"smcp"), 1, ..)] } else { Vec::new() };
             rustybuzz::ShapePlan::new(rb, dir, Some(script), None, &feats)
         });
-        let mut glyphs = glyphs_of(&rustybuzz::shape_with_plan(rb, plan, buf));
-        // A character the font lacks comes back as .notdef, which PDF/A forbids drawing: it is
-        // drawn as a white square (□) instead — a visible box, reported at load — and its text
-        // stays the real character, so copying recovers it.
-        if glyphs.iter().any(|g| g.id == 0) {
-            let (id, adv) = ['□', '?']
-                .iter()
-                .find_map(|c| rb.glyph_index(*c))
-                .map(|gid| (gid.0, rb.glyph_hor_advance(gid).unwrap_or(0) as i32))
-                .unwrap_or((0, 0));
-            for g in glyphs.iter_mut().filter(|g| g.id == 0) {
-                *g = Glyph { id, x_advance: adv, x_offset: 0, y_offset: 0, ..*g };
-            }
+        glyphs_of(&rustybuzz::shape_with_plan(rb, plan, buf))
+    }
+
+    /// A character no font has comes back as .notdef, which PDF/A forbids drawing: it is drawn
+    /// as a white square (□) of `face` instead — a visible box, reported at load — and its text
+    /// stays the real character, so copying recovers it. Glyphs already taken from a fallback
+    /// (`face` set) were boxed in their own font.
+    fn box_notdef(&self, face: crate::text::fonts::Face, glyphs: &mut [Glyph]) {
+        let rb = self.face(face);
+        let (id, adv) = ['□', '?']
+            .iter()
+            .find_map(|c| rb.glyph_index(*c))
+            .map(|gid| (gid.0, rb.glyph_hor_advance(gid).unwrap_or(0) as i32))
+            .unwrap_or((0, 0));
+        for g in glyphs.iter_mut().filter(|g| g.id == 0 && g.face.is_none()) {
+            *g = Glyph { id, x_advance: adv, x_offset: 0, y_offset: 0, ..*g };
         }
-        glyphs
     }
 
     /// Advance of a space in points.

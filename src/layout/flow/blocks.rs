@@ -140,19 +140,7 @@ impl Flow<'_, '_> {
             // The label hangs in the indent of the item's first line.
             if let Some(VItem::Line(first_line)) = items[before..].iter_mut().find(|i| matches!(i, VItem::Line(_))) {
                 let st = Style::new(Face::Regular, g.text.body);
-                let gl = self.eng.shaper.shape(st.face, false, &label);
-                let scale = st.size / self.eng.shaper.units_per_em(st.face);
-                let glyphs: Vec<PGlyph> = gl
-                    .iter()
-                    .map(|q| PGlyph {
-                        id: q.id,
-                        advance: q.x_advance as f32 * scale,
-                        dx: 0.0,
-                        dy: 0.0,
-                        range: 0..label.len(),
-                        face: q.face,
-                    })
-                    .collect();
+                let glyphs = self.glyphs_of(st, &label);
                 let lw: f32 = glyphs.iter().map(|g| g.advance).sum();
                 let c = self.content(lbl);
                 first_line.runs.insert(
@@ -177,11 +165,7 @@ impl Flow<'_, '_> {
         let c = self.node(f.parent, SKind::Code);
         items.push(VItem::Space(g.text.leading * 0.4));
         let st = Style::new(Face::Mono, g.text.body * 0.8);
-        let shape_w = |eng: &mut super::super::engine::Engine, s: &str| {
-            let gl = eng.shaper.shape(Face::Mono, false, s);
-            crate::text::shape::width(&gl) as f32 * st.size / eng.shaper.units_per_em(Face::Mono)
-        };
-        let cw = shape_w(self.eng, "0").max(0.1);
+        let cw = self.glyphs_of(st, "0").iter().map(|g| g.advance).sum::<f32>().max(0.1);
         let per_line = ((f.width / cw).floor() as usize).max(12);
         let mark = ['→', '»', '>'].into_iter().find(|m| self.eng.shaper.has_char(Face::Mono, *m)).unwrap_or('>').to_string();
         let start = items.len();
@@ -223,19 +207,7 @@ impl Flow<'_, '_> {
                 if piece.continued
                     && let Some(VItem::Line(l)) = v.first_mut()
                 {
-                    let gl = self.eng.shaper.shape(Face::Mono, false, &mark);
-                    let scale = st.size / self.eng.shaper.units_per_em(Face::Mono);
-                    let glyphs: Vec<PGlyph> = gl
-                        .iter()
-                        .map(|q| PGlyph {
-                            id: q.id,
-                            advance: q.x_advance as f32 * scale,
-                            dx: 0.0,
-                            dy: 0.0,
-                            range: 0..mark.len(),
-                            face: q.face,
-                        })
-                        .collect();
+                    let glyphs = self.glyphs_of(st, &mark);
                     let run = Run { x: -2.0 * cw, style: st, link: None, glyphs, text: mark.clone(), expand: 1.0, object: None };
                     l.runs.insert(0, (run, usize::MAX));
                 }

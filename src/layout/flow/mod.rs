@@ -289,6 +289,17 @@ impl<'a, 'e> Flow<'a, 'e> {
         )
     }
 
+    /// A short label (a list number, a continuation mark) as one run's glyphs in `style`, each
+    /// standing for the whole text.
+    pub(super) fn glyphs_of(&mut self, style: Style, text: &str) -> Vec<PGlyph> {
+        let scale = style.size / self.eng.shaper.units_per_em(style.face);
+        let shaped = self.eng.shaper.shape(style.face, style.smcp, text);
+        shaped
+            .iter()
+            .map(|q| PGlyph { id: q.id, advance: q.x_advance as f32 * scale, dx: 0.0, dy: 0.0, range: 0..text.len(), face: q.face })
+            .collect()
+    }
+
     pub(super) fn text_lines(&mut self, text: &str, style: Style, align: Align, leading: f32, node: usize) -> Vec<VItem> {
         self.simple_lines(&[Inline::Text(text.to_string())], style, align, leading, node, None)
     }

@@ -169,7 +169,6 @@ fn cluster_ends(clusters: &[usize], len: usize) -> Vec<usize> {
 /// Styled spans → elements. `None` for a paragraph with nothing to set.
 pub(super) fn prepare(spec: &ParaSpec, shaper: &mut Shaper, hyph: &Hyph, problems: &mut Problems) -> Option<Prepared> {
     let mut p = Prepared { elems: Vec::new(), pieces: Vec::new(), spaces: Vec::new() };
-    let ragged = spec.align != Align::Justify;
     if spec.indent != 0.0 {
         p.push(Elem::Box { width: spec.indent }, Piece::None, 0.0);
     }
@@ -183,14 +182,7 @@ pub(super) fn prepare(spec: &ParaSpec, shaper: &mut Shaper, hyph: &Hyph, problem
             continue;
         }
         if let Some(obj) = &span.object {
-            if let Some(sspan) = pending_space.take()
-                && matches!(p.elems.last(), Some(Elem::Box { .. }) | Some(Elem::Penalty { .. }))
-            {
-                let st = spec.spans[sspan].style;
-                let w = shaper.space_width(st.face, st.size);
-                let (stretch, shrink) = if ragged { (0.0, 0.0) } else { (w / 2.0, w / 5.0) };
-                p.push(Elem::Glue { width: w, stretch, shrink }, Piece::Space { span: sspan }, w);
-            }
+            space_before(&mut p, spec, pending_space.take(), shaper);
             p.push(Elem::Box { width: obj.width }, Piece::Object { span: si }, 0.0);
             continue;
         }
@@ -202,14 +194,7 @@ pub(super) fn prepare(spec: &ParaSpec, shaper: &mut Shaper, hyph: &Hyph, problem
                 i += c.len_utf8();
                 continue;
             }
-            if let Some(sspan) = pending_space.take()
-                && matches!(p.elems.last(), Some(Elem::Box { .. }) | Some(Elem::Penalty { .. }))
-            {
-                let st = spec.spans[sspan].style;
-                let w = shaper.space_width(st.face, st.size);
-                let (stretch, shrink) = if ragged { (0.0, 0.0) } else { (w / 2.0, w / 5.0) };
-                p.push(Elem::Glue { width: w, stretch, shrink }, Piece::Space { span: sspan }, w);
-            }
+            space_before(&mut p, spec, pending_space.take(), shaper);
             // A word: up to the next space in this span.
             let end = text[i..].find([' ', '\t', '\n']).map(|e| i + e).unwrap_or(text.len());
             word(&mut p, spec, si, i..end, shaper, hyph, problems);
@@ -222,6 +207,19 @@ pub(super) fn prepare(spec: &ParaSpec, shaper: &mut Shaper, hyph: &Hyph, problem
     // Paragraph end: fill glue, forced break.
     p.forced_break();
     Some(p)
+}
+
+/// The word space a pending space of span `pending` makes before the next box (none at the
+/// paragraph's start or after glue): stretchable in justified text, fixed in ragged.
+fn space_before(p: &mut Prepared, spec: &ParaSpec, pending: Option<usize>, shaper: &mut Shaper) {
+    let Some(sspan) = pending else { return };
+    if !matches!(p.elems.last(), Some(Elem::Box { .. }) | Some(Elem::Penalty { .. })) {
+        return;
+    }
+    let st = spec.spans[sspan].style;
+    let w = shaper.space_width(st.face, st.size);
+    let (stretch, shrink) = if spec.align != Align::Justify { (0.0, 0.0) } else { (w / 2.0, w / 5.0) };
+    p.push(Elem::Glue { width: w, stretch, shrink }, Piece::Space { span: sspan }, w);
 }
 
 /// One word: shaped whole, cut into boxes at its break opportunities, with penalties between.
