@@ -22,7 +22,7 @@ fn metadata(config: &Config, e: &mut Errors) -> Option<Date> {
     }
     let mut date = None;
     if let Some(d) = &md.date {
-        match Date::parse(d.get_ref()) {
+        match Date::parse(&d.get_ref().0) {
             Ok(v) => date = Some(v),
             Err(msg) => e.push(
                 Diagnostic::error(format!("bad date: {msg}")).at(e.loc(d.span())).help("write the date as YYYY-MM-DD, e.g. \"2026-11-27\""),
@@ -30,7 +30,7 @@ fn metadata(config: &Config, e: &mut Errors) -> Option<Date> {
         }
     }
     if let Some(m) = &md.modified {
-        let s = m.get_ref();
+        let s = &m.get_ref().0;
         let ok = Date::parse(s).is_ok()
             || (s.len() == 20
                 && s.is_char_boundary(10)

@@ -5,6 +5,7 @@
 mod check;
 pub mod identifier;
 mod profile;
+mod recover;
 pub mod schema;
 pub mod units;
 
@@ -119,17 +120,16 @@ pub fn parse(source: &str) -> Result<BookConfig, Vec<Diagnostic>> {
     if !syntax.is_empty() {
         return Err(syntax.iter().map(|e| toml_error(&index, e)).collect());
     }
-    let config: Config = match toml::from_str(source) {
-        Ok(c) => c,
-        Err(e) => return Err(vec![toml_error(&index, &e)]),
-    };
-    let mut e = Errors { index, list: Vec::new() };
+    let (config, schema_errors) = recover::deserialize(source, &index);
+    let Some(config) = config else { return Err(schema_errors) };
+    let mut e = Errors { index, list: schema_errors };
     let checked = check::all(&config, &mut e);
     let ty = &config.typography;
     let text = TypeSpec { body: *ty.body_size.get_ref(), leading: *ty.leading.get_ref() };
     let base = PdfProfile::base(checked.page_size, checked.margins, text, config.edition.paragraph_numbers);
     let (profiles, reference) = profile::profiles(&config, base, &mut e);
     if !e.list.is_empty() {
+        e.list.sort_by_key(|d| d.location.as_ref().map(|l| (l.line, l.column)));
         return Err(e.list);
     }
     let index = crate::diag::OwnedLineIndex::new(source);
@@ -156,6 +156,7 @@ fn toml_error(index: &LineIndex, e: &toml::de::Error) -> Diagnostic {
         let key = msg.split('`').nth(1).unwrap_or("");
         d = d.help(format!("add `{key}`; a minimal book.toml needs [metadata] title and [contents] chapters"));
     } else if msg.starts_with("invalid type") {
+        d.message = format!("book.toml: {}", msg.replace("expected f32", "expected a number").replace("expected usize", "expected a whole number"));
         d = d.help("check the value's type: strings need quotes, lists need [ ], numbers need none");
     } else {
         d = d.help("fix the TOML syntax at this position (see https://toml.io)");

@@ -94,11 +94,11 @@ pub struct Metadata {
     /// `urn:uuid:…`, `urn:isbn:…`/`isbn:…` or `doi:…`; derived from the title when absent.
     pub identifier: Option<Spanned<String>>,
     pub publisher: Option<String>,
-    /// Publication date, `YYYY-MM-DD`.
-    pub date: Option<Spanned<String>>,
+    /// Publication date, `"YYYY-MM-DD"` or a TOML date (`date = 2026-12-01`).
+    pub date: Option<Spanned<DateText>>,
     /// Last modification (EPUB `dcterms:modified`), `YYYY-MM-DD` or `YYYY-MM-DDThh:mm:ssZ`.
     /// Defaults to `date`, then to SOURCE_DATE_EPOCH, then to 2000-01-01.
-    pub modified: Option<Spanned<String>>,
+    pub modified: Option<Spanned<DateText>>,
     pub edition: Option<String>,
     pub rights: Option<String>,
     pub description: Option<String>,
@@ -107,6 +107,31 @@ pub struct Metadata {
     /// The book's own cover: a JPEG, PNG or SVG inside the book directory (the EPUB's cover
     /// image and cover page). Without it quire draws one from the title.
     pub cover: Option<Spanned<String>>,
+}
+
+/// A date written as a string (`"2026-12-01"`) or as a TOML date or date-time literal
+/// (`2026-12-01`, `2026-12-01T12:00:00Z`); kept as its text and checked by `check`.
+#[derive(Debug, Clone)]
+pub struct DateText(pub String);
+
+impl<'de> Deserialize<'de> for DateText {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = DateText;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a date such as 2026-12-01 or \"2026-12-01\"")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<DateText, E> {
+                Ok(DateText(v.to_string()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<DateText, A::Error> {
+                let dt = toml::value::Datetime::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                Ok(DateText(dt.to_string()))
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 fn default_language() -> Spanned<String> {

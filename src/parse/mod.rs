@@ -163,8 +163,8 @@ fn build_meta(cfg: &BookConfig) -> Meta {
         None => format!("urn:uuid:{}", crate::ids::uuid_v5_url(md.title.get_ref())),
     };
     let modified = match (&md.modified, cfg.date) {
-        (Some(m), _) if m.get_ref().len() == 20 => m.get_ref().clone(),
-        (Some(m), _) => format!("{}T00:00:00Z", m.get_ref()),
+        (Some(m), _) if m.get_ref().0.len() == 20 => m.get_ref().0.clone(),
+        (Some(m), _) => format!("{}T00:00:00Z", m.get_ref().0),
         (None, Some(d)) => format!("{}T00:00:00Z", d.iso()),
         (None, None) => source_date_epoch().unwrap_or_else(|| "2000-01-01T00:00:00Z".to_string()),
     };
