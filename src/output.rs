@@ -153,8 +153,10 @@ pub fn publish(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<Vec<PathBuf>, 
 pub fn prepare(loaded: &Loaded, out_dir: &Path, targets: &[Target], profile: Option<&str>) -> Result<Rendered, Diagnostics> {
     check_out_dir(loaded, out_dir).map_err(|d| Diagnostics(vec![d]))?;
     let mut files = render(loaded, targets, profile)?;
-    let sums = sha256sums(&files.files);
-    files.files.push((SUMS_FILE.to_string(), sums.into_bytes()));
+    if loaded.config.citable().checksums {
+        let sums = sha256sums(&files.files);
+        files.files.push((SUMS_FILE.to_string(), sums.into_bytes()));
+    }
     Ok(files)
 }
 

@@ -30,7 +30,12 @@ pub fn typeset(loaded: &Loaded, fonts: &text::fonts::FontSet) -> Result<layout::
 pub fn typeset_profile(loaded: &Loaded, fonts: &text::fonts::FontSet, p: &config::PdfProfile) -> Result<layout::Layout, Diagnostics> {
     let g = layout::Geometry::from(p);
     let ed = cite::Edition::new(&loaded.book, &loaded.config, None);
-    let extras = layout::book::Extras { colophon: colophon_facts(loaded, &ed), cite: ed.how_to_cite(&loaded.book) };
+    let note = loaded.config.config.edition.as_ref().and_then(|e| e.teacher_note.as_deref()).unwrap_or("");
+    let extras = layout::book::Extras {
+        colophon: colophon_facts(loaded, &ed),
+        cite: cite_page(loaded, &ed),
+        teacher_note: note.split("\n\n").map(|p| p.split_whitespace().collect::<Vec<_>>().join(" ")).filter(|p| !p.is_empty()).collect(),
+    };
     let before = stats::this_thread();
     let t = std::time::Instant::now();
     let r = layout::book::layout(&loaded.book, &loaded.dir, fonts, g, loaded.config.config.typography.min_hyphenate_name, &extras)
@@ -42,6 +47,11 @@ pub fn typeset_profile(loaded: &Loaded, fonts: &text::fonts::FontSet, p: &config
         .sum();
     stats::add(stats::Stage::Layout, t.elapsed().saturating_sub(inner));
     r
+}
+
+/// The paragraphs of "How to cite this edition", when the book has that page.
+fn cite_page(loaded: &Loaded, ed: &cite::Edition) -> Vec<String> {
+    if loaded.config.citable().how_to_cite { ed.how_to_cite(&loaded.book) } else { Vec::new() }
 }
 
 /// Colophon facts shared by the EPUB and the PDF: version, source, print edition, fingerprint.
@@ -57,8 +67,14 @@ fn colophon_pairs(loaded: &Loaded, ed: &cite::Edition) -> Vec<(String, String)> 
     if let Some(src) = &ed.source {
         v.push((i18n::t(&loaded.book.meta.language, i18n::Key::Source).to_string(), src.clone()));
     }
-    v.push((i18n::t(&loaded.book.meta.language, i18n::Key::ReferencePrint).to_string(), ed.print.clone()));
-    v.push((i18n::t(&loaded.book.meta.language, i18n::Key::Fingerprint).to_string(), loaded.book.meta.fingerprint.clone()));
+    let citable = loaded.config.citable();
+    // The print edition page numbers refer to, when something refers to them.
+    if citable.page_list || citable.how_to_cite || citable.citation_files {
+        v.push((i18n::t(&loaded.book.meta.language, i18n::Key::ReferencePrint).to_string(), ed.print.clone()));
+    }
+    if citable.checksums {
+        v.push((i18n::t(&loaded.book.meta.language, i18n::Key::Fingerprint).to_string(), loaded.book.meta.fingerprint.clone()));
+    }
     v
 }
 
@@ -143,7 +159,8 @@ pub fn render(loaded: &Loaded, targets: &[Target], profile: Option<&str>) -> Res
     let reference = &cfg.profiles[cfg.reference];
     let ref_layout = typeset_profile(loaded, fonts, reference)?;
     let ed = cite::Edition::new(&loaded.book, cfg, Some(&ref_layout));
-    let cite_text = ed.how_to_cite(&loaded.book);
+    let cite_text = cite_page(loaded, &ed);
+    let citable = cfg.citable();
     // The EPUB and each PDF are independent jobs.
     let mut jobs: Vec<Option<&config::PdfProfile>> = Vec::new();
     if targets.contains(&Target::Epub) {
@@ -153,9 +170,9 @@ pub fn render(loaded: &Loaded, targets: &[Target], profile: Option<&str>) -> Res
     let run = |job: &Option<&config::PdfProfile>| -> Done {
         let Some(p) = job else {
             let edition = epub::Edition {
-                paragraph_numbers: cfg.config.edition.paragraph_numbers,
-                pages: Some(&ref_layout.map),
-                page_source: Some(format!("{}, {}", loaded.book.meta.identifier, ed.print)),
+                paragraph_numbers: citable.paragraph_numbers,
+                pages: citable.page_list.then_some(&ref_layout.map),
+                page_source: citable.page_list.then(|| format!("{}, {}", loaded.book.meta.identifier, ed.print)),
                 colophon: colophon_pairs(loaded, &ed),
                 cite: cite_text.clone(),
             };
@@ -188,11 +205,13 @@ pub fn render(loaded: &Loaded, targets: &[Target], profile: Option<&str>) -> Res
         }
     }
     // Citation files for the edition and each letter.
-    stats::time(stats::Stage::Citations, || {
-        files.push(("CITATION.cff".to_string(), ed.cff().into_bytes()));
-        files.push((format!("{stem}.bib"), ed.bibtex().into_bytes()));
-        files.push((format!("{stem}.csl.json"), ed.csl_json().into_bytes()));
-        files.push((format!("{stem}.ris"), ed.ris().into_bytes()));
-    });
+    if citable.citation_files {
+        stats::time(stats::Stage::Citations, || {
+            files.push(("CITATION.cff".to_string(), ed.cff().into_bytes()));
+            files.push((format!("{stem}.bib"), ed.bibtex().into_bytes()));
+            files.push((format!("{stem}.csl.json"), ed.csl_json().into_bytes()));
+            files.push((format!("{stem}.ris"), ed.ris().into_bytes()));
+        });
+    }
     Ok(Rendered { files, report })
 }

@@ -227,5 +227,42 @@ pub(super) fn all(config: &Config, e: &mut Errors) -> Checked {
     contents(config, e);
     let (page_size, margins) = typography(config, e);
     output(config, e);
+    accessibility(config, e);
     Checked { date, page_size, margins }
+}
+
+/// Conformance claims EPUB Accessibility 1.1 defines (`dcterms:conformsTo`).
+const CONFORMANCE: &[&str] = &[
+    "EPUB Accessibility 1.1 - WCAG 2.0 Level A",
+    "EPUB Accessibility 1.1 - WCAG 2.0 Level AA",
+    "EPUB Accessibility 1.1 - WCAG 2.0 Level AAA",
+    "EPUB Accessibility 1.1 - WCAG 2.1 Level A",
+    "EPUB Accessibility 1.1 - WCAG 2.1 Level AA",
+    "EPUB Accessibility 1.1 - WCAG 2.1 Level AAA",
+    "EPUB Accessibility 1.1 - WCAG 2.2 Level A",
+    "EPUB Accessibility 1.1 - WCAG 2.2 Level AA",
+    "EPUB Accessibility 1.1 - WCAG 2.2 Level AAA",
+];
+
+fn accessibility(config: &Config, e: &mut Errors) {
+    let a = &config.accessibility;
+    if let Some(c) = &a.conforms_to
+        && !CONFORMANCE.contains(&c.get_ref().as_str())
+    {
+        let near = nearest(c.get_ref(), CONFORMANCE.iter().copied()).unwrap_or(CONFORMANCE[7]);
+        e.push(
+            Diagnostic::error(format!("`{}` is not a conformance claim EPUB Accessibility 1.1 defines", c.get_ref()))
+                .at(e.loc(c.span()))
+                .help(format!("write it as e.g. \"{near}\"")),
+        );
+    }
+    if let Some(c) = &a.certified_by
+        && a.conforms_to.is_none()
+    {
+        e.push(
+            Diagnostic::error("[accessibility] certified-by without conforms-to")
+                .at(e.loc(c.span()))
+                .help("a certifier certifies a claim: add `conforms-to`, or remove `certified-by`"),
+        );
+    }
 }

@@ -87,6 +87,20 @@ impl BookConfig {
         self.index.location(&self.source, CONFIG_FILE, span.start)
     }
 
+    /// What of the citable-edition machinery this book asks for.
+    pub fn citable(&self) -> Citable {
+        match &self.config.edition {
+            None => Citable::default(),
+            Some(e) => Citable {
+                how_to_cite: e.how_to_cite,
+                citation_files: e.citation_files,
+                checksums: e.checksums,
+                page_list: e.page_list,
+                paragraph_numbers: e.paragraph_numbers,
+            },
+        }
+    }
+
     pub fn language(&self) -> &str {
         self.config.metadata.language.get_ref()
     }
@@ -98,6 +112,16 @@ impl BookConfig {
             None => slug(self.config.metadata.title.get_ref()),
         }
     }
+}
+
+/// The parts of a citable edition a book has (all off without an [edition] table).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Citable {
+    pub how_to_cite: bool,
+    pub citation_files: bool,
+    pub checksums: bool,
+    pub page_list: bool,
+    pub paragraph_numbers: bool,
 }
 
 /// A lowercase ASCII slug for file names: letters and digits joined by single hyphens
@@ -126,7 +150,7 @@ pub fn parse(source: &str) -> Result<BookConfig, Vec<Diagnostic>> {
     let checked = check::all(&config, &mut e);
     let ty = &config.typography;
     let text = TypeSpec { body: *ty.body_size.get_ref(), leading: *ty.leading.get_ref() };
-    let base = PdfProfile::base(checked.page_size, checked.margins, text, config.edition.paragraph_numbers);
+    let base = PdfProfile::base(checked.page_size, checked.margins, text, config.edition.as_ref().is_some_and(|e| e.paragraph_numbers));
     let (profiles, reference) = profile::profiles(&config, base, &mut e);
     if !e.list.is_empty() {
         e.list.sort_by_key(|d| d.location.as_ref().map(|l| (l.line, l.column)));
@@ -156,7 +180,8 @@ fn toml_error(index: &LineIndex, e: &toml::de::Error) -> Diagnostic {
         let key = msg.split('`').nth(1).unwrap_or("");
         d = d.help(format!("add `{key}`; a minimal book.toml needs [metadata] title and [contents] chapters"));
     } else if msg.starts_with("invalid type") {
-        d.message = format!("book.toml: {}", msg.replace("expected f32", "expected a number").replace("expected usize", "expected a whole number"));
+        d.message =
+            format!("book.toml: {}", msg.replace("expected f32", "expected a number").replace("expected usize", "expected a whole number"));
         d = d.help("check the value's type: strings need quotes, lists need [ ], numbers need none");
     } else {
         d = d.help("fix the TOML syntax at this position (see https://toml.io)");

@@ -50,26 +50,14 @@ fn remove_at(table: &mut DeTable, span: &Range<usize>) -> bool {
         table.remove(&key);
         return true;
     }
-    for (_, v) in table.iter_mut() {
-        match v.get_mut() {
-            DeValue::Table(t) => {
-                if remove_at(t, span) {
-                    return true;
-                }
-            }
-            DeValue::Array(items) => {
-                for item in items.iter_mut() {
-                    if let DeValue::Table(t) = item.get_mut()
-                        && remove_at(t, span)
-                    {
-                        return true;
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-    false
+    let in_table = |v: &mut DeValue| match v {
+        DeValue::Table(t) => remove_at(t, span),
+        _ => false,
+    };
+    table.iter_mut().any(|(_, v)| match v.get_mut() {
+        DeValue::Array(items) => items.iter_mut().any(|item| in_table(item.get_mut())),
+        other => in_table(other),
+    })
 }
 
 #[cfg(test)]
@@ -85,8 +73,10 @@ mod tests {
 
     #[test]
     fn toml_dates_are_dates() {
-        let c = super::super::parse("[metadata]\ntitle = \"A\"\ndate = 2026-12-01\nmodified = 2026-12-02T10:00:00Z\n[contents]\nchapters = [\"a.md\"]\n")
-            .unwrap();
+        let c = super::super::parse(
+            "[metadata]\ntitle = \"A\"\ndate = 2026-12-01\nmodified = 2026-12-02T10:00:00Z\n[contents]\nchapters = [\"a.md\"]\n",
+        )
+        .unwrap();
         assert_eq!(c.date.unwrap().iso(), "2026-12-01");
         assert_eq!(c.config.metadata.modified.unwrap().get_ref().0, "2026-12-02T10:00:00Z");
         let e = super::super::parse("[metadata]\ntitle = \"A\"\ndate = 12:00:00\n[contents]\nchapters = [\"a.md\"]\n").unwrap_err();

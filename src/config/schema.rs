@@ -15,15 +15,19 @@ pub struct Config {
     pub typography: Typography,
     #[serde(default)]
     pub fonts: Fonts,
+    /// The citable-edition machinery; absent, a book has none of it.
+    pub edition: Option<Edition>,
     #[serde(default)]
-    pub edition: Edition,
+    pub accessibility: Accessibility,
     /// PDF profiles by name; none means one PDF from [typography].
     #[serde(default)]
     pub profiles: std::collections::BTreeMap<Spanned<String>, ProfileCfg>,
 }
 
-/// The citable edition: version, source, paragraph numbers.
-#[derive(Debug, Clone, Default, Deserialize)]
+/// The citable edition: version, source, paragraph numbers, and what a scholar cites by
+/// ("How to cite", citation files, checksums, the EPUB's page list). A book without an
+/// [edition] table gets none of these; with one, each is on unless turned off.
+#[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct Edition {
     /// Version of this edition (e.g. "1.0"), printed in the colophon and the citation files.
@@ -35,6 +39,35 @@ pub struct Edition {
     pub paragraph_numbers: bool,
     /// Where the edition can be found (printed in citations).
     pub url: Option<String>,
+    /// A "How to cite this edition" page in the EPUB and every PDF.
+    #[serde(default = "yes")]
+    pub how_to_cite: bool,
+    /// CITATION.cff, BibTeX, CSL-JSON and RIS files beside the outputs.
+    #[serde(default = "yes")]
+    pub citation_files: bool,
+    /// `SHA256SUMS` beside the outputs (for `quire verify`) and the content fingerprint in
+    /// the colophon.
+    #[serde(default = "yes")]
+    pub checksums: bool,
+    /// The EPUB's page list and page-break markers of the reference print edition.
+    #[serde(default = "yes")]
+    pub page_list: bool,
+    /// Text for the classroom profiles' "About this edition" page (paragraphs separated by a
+    /// blank line), printed after the facts quire states itself.
+    pub teacher_note: Option<String>,
+}
+
+/// Accessibility claims in the EPUB's metadata. quire lists the features the EPUB has; a
+/// conformance claim and its certifier are the author's to make.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Accessibility {
+    /// e.g. "EPUB Accessibility 1.1 - WCAG 2.2 Level AA" (`dcterms:conformsTo`).
+    pub conforms_to: Option<Spanned<String>>,
+    /// Who checked the claim (`a11y:certifiedBy`); needs `conforms-to`.
+    pub certified_by: Option<Spanned<String>>,
+    /// The accessibility summary; without it quire writes one from the features.
+    pub summary: Option<String>,
 }
 
 /// A PDF profile: settings that override [typography] for one PDF. Profiles differ only in

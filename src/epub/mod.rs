@@ -108,6 +108,11 @@ pub fn build(book: &Book, dir: &BookDir, fonts: &FontSet, edition: &Edition) -> 
     pkg.items.push(cover_item);
     pkg.push_doc("cover", "text/cover.xhtml", docs::cover_page(book, &cover_src), false);
     pkg.push_doc("titlepage", "text/titlepage.xhtml", docs::title_page(book, &markers.at_start("titlepage")), true);
+    let ctx = DocCtx { book, edition, markers: &markers, images: &images };
+    // Display pages (dedication, epigraph) before the contents, as in the print edition.
+    for ch in book.before_contents() {
+        ctx.push(&mut pkg, ch, 1);
+    }
     // Contents (the navigation document, also in the spine); written last.
     let nav_index = pkg.items.len();
     pkg.items.push(Item {
@@ -118,7 +123,7 @@ pub fn build(book: &Book, dir: &BookDir, fonts: &FontSet, edition: &Edition) -> 
         data: Vec::new(),
     });
     pkg.spine.push(Doc { item: nav_index, linear: true });
-    let first_body = add_chapters(book, edition, &markers, &images, &mut pkg);
+    let first_body = add_chapters(&ctx, &mut pkg);
     if !edition.cite.is_empty() {
         pkg.push_doc("how-to-cite", "text/how-to-cite.xhtml", docs::cite_page(book, &edition.cite, &markers.at_start("how-to-cite")), true);
     }
@@ -182,20 +187,26 @@ fn add_images(book: &Book, dir: &BookDir, pkg: &mut Package) -> Result<BTreeMap<
     Ok(images)
 }
 
-/// Front matter, parts (with their title pages) and chapters, back matter. Returns the file of
-/// the first body document.
-fn add_chapters(book: &Book, edition: &Edition, markers: &Markers, images: &BTreeMap<String, String>, pkg: &mut Package) -> Option<String> {
-    let lang = book.meta.language.as_str();
-    let has_part_titles = book.parts.iter().any(|p| p.title.is_some());
-    let chapter_doc = |ch: &Chapter, level: u8| -> String {
+/// What every chapter document is written with.
+struct DocCtx<'a> {
+    book: &'a Book,
+    edition: &'a Edition<'a>,
+    markers: &'a Markers,
+    images: &'a BTreeMap<String, String>,
+}
+
+impl DocCtx<'_> {
+    /// One chapter's XHTML document.
+    fn chapter_doc(&self, ch: &Chapter, level: u8) -> String {
+        let lang = self.book.meta.language.as_str();
         let w = ChapterWriter {
-            images,
+            images: self.images,
             chapter: ch,
             level,
-            paragraph_numbers: edition.paragraph_numbers,
+            paragraph_numbers: self.edition.paragraph_numbers,
             language: lang.to_string(),
-            marks: markers.in_chapter(&ch.id),
-            start_marks: markers.starts.get(&ch.id).cloned().unwrap_or_default(),
+            marks: self.markers.in_chapter(&ch.id),
+            start_marks: self.markers.starts.get(&ch.id).cloned().unwrap_or_default(),
             state: Default::default(),
         };
         let body_type = match ch.matter {
@@ -206,25 +217,37 @@ fn add_chapters(book: &Book, edition: &Edition, markers: &Markers, images: &BTre
         let mut x = xhtml_head(lang, &ch.title_text(), "../css/book.css");
         x.open("body", &[("epub:type", body_type)]).nl().append(&w.body()).close("body").nl().close("html").nl();
         x.into_string()
-    };
-    for ch in &book.front {
-        pkg.push_doc(&ch.id, &format!("text/{}.xhtml", ch.id), chapter_doc(ch, 1), true);
+    }
+
+    fn push(&self, pkg: &mut Package, ch: &Chapter, level: u8) -> String {
+        let href = format!("text/{}.xhtml", ch.id);
+        pkg.push_doc(&ch.id, &href, self.chapter_doc(ch, level), true);
+        href
+    }
+}
+
+/// The front matter after the contents, parts (with their title pages) and chapters, back
+/// matter. Returns the file of the first body document.
+fn add_chapters(ctx: &DocCtx, pkg: &mut Package) -> Option<String> {
+    let book = ctx.book;
+    let has_part_titles = book.parts.iter().any(|p| p.title.is_some());
+    for ch in book.after_contents() {
+        ctx.push(pkg, ch, 1);
     }
     let mut first_body: Option<String> = None;
     for (pi, part) in book.parts.iter().enumerate() {
         if let Some(t) = &part.title {
             let href = format!("text/{}.xhtml", part.id);
             first_body.get_or_insert(href.clone());
-            pkg.push_doc(&part.id, &href, docs::part_page(book, pi, &part.id, t, &markers.at_start(&part.id)), true);
+            pkg.push_doc(&part.id, &href, docs::part_page(book, pi, &part.id, t, &ctx.markers.at_start(&part.id)), true);
         }
         for ch in &part.chapters {
-            let href = format!("text/{}.xhtml", ch.id);
-            first_body.get_or_insert(href.clone());
-            pkg.push_doc(&ch.id, &href, chapter_doc(ch, if has_part_titles { 2 } else { 1 }), true);
+            let href = ctx.push(pkg, ch, if has_part_titles { 2 } else { 1 });
+            first_body.get_or_insert(href);
         }
     }
     for ch in &book.back {
-        pkg.push_doc(&ch.id, &format!("text/{}.xhtml", ch.id), chapter_doc(ch, 1), true);
+        ctx.push(pkg, ch, 1);
     }
     first_body
 }

@@ -75,8 +75,29 @@ fn landmarks(x: &mut Xml, book: &Book, spec: &NavSpec) {
     mark(x, "cover", "text/cover.xhtml", tr(Key::Cover));
     mark(x, "titlepage", "text/titlepage.xhtml", tr(Key::TitlePage));
     mark(x, "toc", "nav.xhtml#toc", tr(Key::Contents));
+    // The first document of each kind of matter (foreword, preface, appendix, …).
+    let mut seen = Vec::new();
+    for ch in book.chapters() {
+        if let Some((etype, _)) = ch.kind.semantics()
+            && !seen.contains(&etype)
+        {
+            seen.push(etype);
+            if ch.matter == crate::model::Matter::Front {
+                mark(x, etype, &format!("text/{}.xhtml", ch.id), &ch.title_text());
+            }
+        }
+    }
     if let Some(b) = spec.first_body {
         mark(x, "bodymatter", b, tr(Key::StartOfText));
+    }
+    seen.clear();
+    for ch in book.chapters().filter(|c| c.matter != crate::model::Matter::Front) {
+        if let Some((etype, _)) = ch.kind.semantics()
+            && !seen.contains(&etype)
+        {
+            seen.push(etype);
+            mark(x, etype, &format!("text/{}.xhtml", ch.id), &ch.title_text());
+        }
     }
     mark(x, "colophon", "text/colophon.xhtml", tr(Key::Colophon));
     x.close("ol").nl().close("nav").nl();

@@ -77,15 +77,33 @@ fn accessibility(x: &mut Xml, book: &Book, items: &[Item], page_source: Option<&
     if let Some(src) = page_source {
         meta(x, "pageBreakSource", src);
     }
-    let summary = if has_images {
-        "This publication meets WCAG 2.2 Level AA. It has a table of contents, landmarks and a logical heading structure; every image has a text alternative; text can be resized and restyled by the reading system."
-    } else {
-        "This publication meets WCAG 2.2 Level AA. It has a table of contents, landmarks and a logical heading structure; text can be resized and restyled by the reading system."
+    // The summary states what the EPUB has; a conformance claim only when the author makes one.
+    let claims = &book.meta.claims;
+    let summary = match &claims.summary {
+        Some(s) => s.clone(),
+        None => {
+            let mut s = String::new();
+            if let Some(c) = &claims.conforms_to {
+                s.push_str(&format!("This publication claims conformance to {c}. "));
+            }
+            s.push_str("It has a table of contents, landmarks and a logical heading structure; ");
+            if has_images {
+                s.push_str("every image has a text alternative; ");
+            }
+            if page_source.is_some() {
+                s.push_str("page-break markers and a page list lead to the pages of the print edition; ");
+            }
+            s.push_str("text can be resized and restyled by the reading system.");
+            s
+        }
     };
-    meta(x, "schema:accessibilitySummary", summary);
-    x.leaf("meta", &[("property", "dcterms:conformsTo"), ("id", "conf")], "EPUB Accessibility 1.1 - WCAG 2.2 Level AA").nl();
-    let certifier = book.meta.publisher.clone().unwrap_or_else(|| "quire".to_string());
-    x.leaf("meta", &[("property", "a11y:certifiedBy"), ("refines", "#conf")], &certifier).nl();
+    meta(x, "schema:accessibilitySummary", &summary);
+    if let Some(c) = &claims.conforms_to {
+        x.leaf("meta", &[("property", "dcterms:conformsTo"), ("id", "conf")], c).nl();
+        if let Some(by) = &claims.certified_by {
+            x.leaf("meta", &[("property", "a11y:certifiedBy"), ("refines", "#conf")], by).nl();
+        }
+    }
 }
 
 pub fn package_document(book: &Book, items: &[Item], spine: &[Doc], page_source: Option<&str>) -> String {

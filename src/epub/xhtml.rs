@@ -53,16 +53,26 @@ impl ChapterWriter<'_> {
     pub fn body(&self) -> Xml {
         let ch = self.chapter;
         let mut x = Xml::new();
-        let (etype, role) = match ch.matter {
-            Matter::Front | Matter::Back if ch.letter.is_none() => ("preface", "doc-preface"),
-            _ => ("chapter", "doc-chapter"),
-        };
+        let (etype, role) = ch.kind.semantics().unwrap_or(("chapter", "doc-chapter"));
         let title = title_id(&ch.id);
+        let label = ch.title_text();
         let mut attrs: Vec<(&'static str, &str)> = vec![("id", &ch.id)];
         if ch.letter.is_some() {
             attrs.push(("class", "letter"));
+        } else if ch.kind.is_display() {
+            attrs.push(("class", "display"));
         }
-        attrs.extend([("epub:type", etype), ("role", role), ("aria-labelledby", title.as_str())]);
+        // About the author, lists of other books and untyped front or back matter have no
+        // structural semantics of their own (the body's `frontmatter`/`backmatter` says where they are).
+        if ch.kind.semantics().is_some() || ch.matter == Matter::Body {
+            attrs.extend([("epub:type", etype), ("role", role)]);
+        }
+        // A display page whose title is not printed is labelled by it.
+        if ch.title_shown {
+            attrs.push(("aria-labelledby", title.as_str()));
+        } else {
+            attrs.push(("aria-label", label.as_str()));
+        }
         x.open("section", &attrs).nl();
         for l in &self.start_marks {
             page_marker(&mut x, l);
@@ -79,9 +89,11 @@ impl ChapterWriter<'_> {
                 self.letter(l, &mut x);
             }
             None => {
-                x.open(h, &[("id", &title)]);
-                self.inlines(&ch.title, &mut x);
-                x.close(h).nl();
+                if ch.title_shown {
+                    x.open(h, &[("id", &title)]);
+                    self.inlines(&ch.title, &mut x);
+                    x.close(h).nl();
+                }
                 self.blocks(&ch.blocks, &mut x);
             }
         }

@@ -21,6 +21,8 @@ pub struct Extras {
     pub colophon: Vec<String>,
     /// Paragraphs of the "How to cite this edition" page (none: no page).
     pub cite: Vec<String>,
+    /// The author's paragraphs for the "About this edition" page (book.toml).
+    pub teacher_note: Vec<String>,
 }
 
 /// Passes of the contents fix-point before quire gives up (and says so).
@@ -59,6 +61,12 @@ pub fn layout(
     last.ok_or_else(Vec::new)
 }
 
+/// A chapter's pages: on a recto, with its running head — none on a display page.
+fn chapter_sequence(ch: &crate::model::Chapter, items: Vec<crate::layout::vlist::VItem>, head: Option<String>) -> Sequence {
+    let display = ch.kind.is_display();
+    Sequence { items, head: if display { None } else { head }, plain: display, opens_recto: true, doc: DocId::Chapter(ch.id.clone()) }
+}
+
 fn layout_once<'a>(
     book: &Book,
     dir: &'a BookDir,
@@ -72,11 +80,18 @@ fn layout_once<'a>(
     let mut seqs: Vec<Sequence> = Vec::new();
     let mut outline: Vec<OutlineItem> = Vec::new();
     flow.front_pages(book, fonts, extras, &mut seqs);
-    flow.contents(book, toc, &mut seqs);
-    for ch in &book.front {
+    // Display pages (dedication, epigraph) come before the contents; the rest of the front
+    // matter after it.
+    for ch in book.before_contents() {
         outline.push(OutlineItem { title: ch.label(), level: 0, anchor: ch.id.clone() });
         let items = flow.chapter(ch, 0, 1);
-        seqs.push(Sequence { items, head: Some(ch.title_text()), plain: false, opens_recto: true, doc: DocId::Chapter(ch.id.clone()) });
+        seqs.push(chapter_sequence(ch, items, Some(ch.title_text())));
+    }
+    flow.contents(book, toc, extras, &mut seqs);
+    for ch in book.after_contents() {
+        outline.push(OutlineItem { title: ch.label(), level: 0, anchor: ch.id.clone() });
+        let items = flow.chapter(ch, 0, 1);
+        seqs.push(chapter_sequence(ch, items, Some(ch.title_text())));
     }
     let first_body = seqs.len();
     for (pi, part) in book.parts.iter().enumerate() {
@@ -94,13 +109,13 @@ fn layout_once<'a>(
                 }
                 None => Some(ch.title_text()),
             };
-            seqs.push(Sequence { items, head, plain: false, opens_recto: true, doc: DocId::Chapter(ch.id.clone()) });
+            seqs.push(chapter_sequence(ch, items, head));
         }
     }
     for ch in &book.back {
         outline.push(OutlineItem { title: ch.label(), level: 0, anchor: ch.id.clone() });
         let items = flow.chapter(ch, 0, 1);
-        seqs.push(Sequence { items, head: Some(ch.title_text()), plain: false, opens_recto: true, doc: DocId::Chapter(ch.id.clone()) });
+        seqs.push(chapter_sequence(ch, items, Some(ch.title_text())));
     }
     if !extras.cite.is_empty() {
         flow.how_to_cite(&extras.cite, &mut outline, &mut seqs);

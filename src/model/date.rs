@@ -54,16 +54,24 @@ impl Date {
         format!("{:04}-{:02}-{:02}", self.year, self.month, self.day)
     }
 
-    /// "October 16, 1961" (English) or "16. Oktober 1961" (German); other languages get ISO.
+    /// "October 16, 1961" (English), "16. Oktober 1961" (German), "16 octobre 1961" (French),
+    /// "16 октября 1961" (Russian); other languages get ISO.
     pub fn long(&self, language: &str) -> String {
         const EN: [&str; 12] =
             ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
         const DE: [&str; 12] =
             ["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober", "November", "Dezember"];
+        const FR: [&str; 12] =
+            ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"];
+        const RU: [&str; 12] =
+            ["января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября", "ноября", "декабря"];
         let m = (self.month - 1) as usize;
         match language.split('-').next().unwrap_or("") {
             "en" => format!("{} {}, {}", EN[m], self.day, self.year),
             "de" => format!("{}. {} {}", self.day, DE[m], self.year),
+            "fr" if self.day == 1 => format!("1er {} {}", FR[m], self.year),
+            "fr" => format!("{} {} {}", self.day, FR[m], self.year),
+            "ru" => format!("{} {} {}", self.day, RU[m], self.year),
             _ => self.iso(),
         }
     }

@@ -48,6 +48,16 @@ pub struct Meta {
     pub fingerprint: String,
     /// The author's cover image (book-relative path, loaded and checked); None: quire's own.
     pub cover: Option<String>,
+    /// Accessibility claims the author makes (book.toml [accessibility]).
+    pub claims: Claims,
+}
+
+/// The author's accessibility claims: a conformance claim, its certifier, a summary.
+#[derive(Debug, Clone, Default)]
+pub struct Claims {
+    pub conforms_to: Option<String>,
+    pub certified_by: Option<String>,
+    pub summary: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -59,6 +69,17 @@ pub struct Book {
 }
 
 impl Book {
+    /// Front matter set before the contents: the display pages (dedication, epigraph), which
+    /// the parser puts first in `front`.
+    pub fn before_contents(&self) -> impl Iterator<Item = &Chapter> {
+        self.front.iter().filter(|c| c.kind.is_display())
+    }
+
+    /// Front matter set after the contents (foreword, preface, …).
+    pub fn after_contents(&self) -> impl Iterator<Item = &Chapter> {
+        self.front.iter().filter(|c| !c.kind.is_display())
+    }
+
     /// Every chapter in reading order: front matter, parts, back matter.
     pub fn chapters(&self) -> impl Iterator<Item = &Chapter> {
         self.front.iter().chain(self.parts.iter().flat_map(|p| p.chapters.iter())).chain(self.back.iter())
@@ -80,12 +101,88 @@ pub enum Matter {
     Back,
 }
 
+/// What a manuscript file is in the book: a chapter, or one of the kinds of front and back
+/// matter books have (`kind = "…"` in its front matter).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Chapter,
+    Dedication,
+    Epigraph,
+    Foreword,
+    Preface,
+    Introduction,
+    Prologue,
+    Acknowledgments,
+    Afterword,
+    Epilogue,
+    Appendix,
+    Glossary,
+    Bibliography,
+    AboutAuthor,
+    AlsoBy,
+}
+
+impl Kind {
+    /// Front matter names of the kinds (letters, telegrams and memoranda are `LetterKind`s).
+    pub const NAMES: &[(&str, Kind)] = &[
+        ("chapter", Kind::Chapter),
+        ("dedication", Kind::Dedication),
+        ("epigraph", Kind::Epigraph),
+        ("foreword", Kind::Foreword),
+        ("preface", Kind::Preface),
+        ("introduction", Kind::Introduction),
+        ("prologue", Kind::Prologue),
+        ("acknowledgments", Kind::Acknowledgments),
+        ("afterword", Kind::Afterword),
+        ("epilogue", Kind::Epilogue),
+        ("appendix", Kind::Appendix),
+        ("glossary", Kind::Glossary),
+        ("bibliography", Kind::Bibliography),
+        ("about-the-author", Kind::AboutAuthor),
+        ("also-by", Kind::AlsoBy),
+    ];
+
+    pub fn from_name(name: &str) -> Option<Kind> {
+        let name = if name == "acknowledgements" { "acknowledgments" } else { name };
+        Kind::NAMES.iter().find(|(n, _)| *n == name).map(|(_, k)| *k)
+    }
+
+    /// A display page: set alone on its page, centred, without running heads, its title not
+    /// printed unless the manuscript gives one; in front matter, before the contents.
+    pub fn is_display(self) -> bool {
+        matches!(self, Kind::Dedication | Kind::Epigraph)
+    }
+
+    /// The EPUB structural semantics (`epub:type`) and DPUB-ARIA role of the kind, if any.
+    pub fn semantics(self) -> Option<(&'static str, &'static str)> {
+        Some(match self {
+            Kind::Chapter | Kind::AboutAuthor | Kind::AlsoBy => return None,
+            Kind::Dedication => ("dedication", "doc-dedication"),
+            Kind::Epigraph => ("epigraph", "doc-epigraph"),
+            Kind::Foreword => ("foreword", "doc-foreword"),
+            Kind::Preface => ("preface", "doc-preface"),
+            Kind::Introduction => ("introduction", "doc-introduction"),
+            Kind::Prologue => ("prologue", "doc-prologue"),
+            Kind::Acknowledgments => ("acknowledgments", "doc-acknowledgments"),
+            Kind::Afterword => ("afterword", "doc-afterword"),
+            Kind::Epilogue => ("epilogue", "doc-epilogue"),
+            Kind::Appendix => ("appendix", "doc-appendix"),
+            Kind::Glossary => ("glossary", "doc-glossary"),
+            Kind::Bibliography => ("bibliography", "doc-bibliography"),
+        })
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Chapter {
     pub id: String,
     /// Manuscript file, relative to the book directory.
     pub file: String,
     pub matter: Matter,
+    pub kind: Kind,
+    /// Whether the title is printed (false for a display page whose manuscript gives none: its
+    /// title is then the kind's name, for the contents and navigation only).
+    pub title_shown: bool,
     pub title: Vec<Inline>,
     pub letter: Option<Letter>,
     pub blocks: Vec<Block>,

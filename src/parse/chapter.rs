@@ -59,19 +59,25 @@ pub fn parse_chapter_as(
         chapter_id: String::new(),
     };
 
-    let (kind, number, id) = header(&mut p, &fm, &loc, text, id_name);
+    let (kind, matter_kind, number, id) = header(&mut p, &fm, &loc, text, id_name);
     p.chapter_id = id.clone();
     p.anchors = Anchors::new(&id);
 
     let mut blocks = p.parse_blocks(body);
 
-    // Title: front matter, else a leading level-1 heading.
+    // Title: front matter, else a leading level-1 heading, else (front and back matter of a
+    // named kind) the kind's name — printed only for kinds that are not display pages.
+    let mut title_shown = true;
     let title = match (&fm.title, blocks.first()) {
         (Some(t), _) => p.inline_markdown(t, 0),
         (None, Some(Block::Heading { level: 1, .. })) => match blocks.remove(0) {
             Block::Heading { inlines, .. } => inlines,
             _ => Vec::new(),
         },
+        (None, _) if matter_kind != Kind::Chapter => {
+            title_shown = !matter_kind.is_display();
+            vec![Inline::Text(crate::i18n::kind_name(language, matter_kind).to_string())]
+        }
         (None, _) => {
             p.diags.push(
                 Diagnostic::error(format!("`{}` has no title", file.name))
@@ -99,7 +105,18 @@ pub fn parse_chapter_as(
 
     let notes = p.finish_notes();
     number_paragraphs(&mut blocks);
-    let mut chapter = Chapter { id, file: file.name.clone(), matter, title, letter, blocks, notes, pos: to_pos(&loc(body_start)) };
+    let mut chapter = Chapter {
+        id,
+        file: file.name.clone(),
+        matter,
+        kind: matter_kind,
+        title_shown,
+        title,
+        letter,
+        blocks,
+        notes,
+        pos: to_pos(&loc(body_start)),
+    };
     if let Some(src) = chapter_source {
         chapter.blocks.push(Block::Paragraph { inlines: src, pos: chapter.pos, n: 0 });
     }
@@ -114,19 +131,27 @@ fn header(
     loc: &dyn Fn(usize) -> Location,
     text: &str,
     id_name: &str,
-) -> (Option<LetterKind>, Option<String>, String) {
+) -> (Option<LetterKind>, Kind, Option<String>, String) {
+    let mut matter_kind = Kind::Chapter;
     let kind = match fm.kind.as_ref().map(|k| k.get_ref().as_str()) {
-        None | Some("chapter") => None,
+        None => None,
         Some("letter") => Some(LetterKind::Letter),
         Some("telegram") => Some(LetterKind::Telegram),
         Some("memorandum") => Some(LetterKind::Memorandum),
         Some(other) => {
-            let k = fm.kind.as_ref().unwrap();
-            p.diags.push(
-                Diagnostic::error(format!("unknown kind `{other}`"))
-                    .at(loc(front_offset(text, k.span().start)))
-                    .help("use `chapter`, `letter`, `telegram` or `memorandum`"),
-            );
+            match Kind::from_name(other) {
+                Some(k) => matter_kind = k,
+                None => {
+                    let k = fm.kind.as_ref().unwrap();
+                    let names: Vec<&str> =
+                        ["letter", "telegram", "memorandum"].into_iter().chain(Kind::NAMES.iter().map(|(n, _)| *n)).collect();
+                    let d = Diagnostic::error(format!("unknown kind `{other}`")).at(loc(front_offset(text, k.span().start)));
+                    p.diags.push(match crate::diag::nearest(other, names.iter().copied()) {
+                        Some(n) => d.help(format!("did you mean `{n}`? Kinds: {}", names.join(", "))),
+                        None => d.help(format!("use one of: {}", names.join(", "))),
+                    });
+                }
+            }
             None
         }
     };
@@ -174,7 +199,7 @@ fn header(
             }
         },
     };
-    (kind, number, id)
+    (kind, matter_kind, number, id)
 }
 
 /// The letter parts of a letter, telegram or memorandum; letter fields on a chapter are errors.

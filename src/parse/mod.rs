@@ -85,7 +85,9 @@ pub fn parse_book(dir: &BookDir, cfg: &BookConfig) -> (Book, Diagnostics) {
         }
         Some(chapter)
     };
-    let front: Vec<Chapter> = c.front_matter.iter().filter_map(|e| load(e, Matter::Front, &mut diags)).collect();
+    let mut front: Vec<Chapter> = c.front_matter.iter().filter_map(|e| load(e, Matter::Front, &mut diags)).collect();
+    // Display pages (dedication, epigraph) come before the contents, in the order given.
+    front.sort_by_key(|c| !c.kind.is_display());
     let mut parts = Vec::new();
     if !c.chapters.is_empty() {
         let chapters = c.chapters.iter().filter_map(|e| load(e, Matter::Body, &mut diags)).collect();
@@ -188,6 +190,14 @@ fn build_meta(cfg: &BookConfig) -> Meta {
         subjects: md.subjects.clone(),
         fingerprint: String::new(),
         cover: None,
+        claims: {
+            let a = &cfg.config.accessibility;
+            crate::model::Claims {
+                conforms_to: a.conforms_to.as_ref().map(|c| c.get_ref().clone()),
+                certified_by: a.certified_by.as_ref().map(|c| c.get_ref().clone()),
+                summary: a.summary.clone(),
+            }
+        },
     }
 }
 

@@ -69,7 +69,7 @@ fn a_killed_build_never_leaves_a_truncated_output() {
 
 #[test]
 fn a_failed_build_keeps_the_previous_outputs() {
-    let dir = book("keep", &[("book.toml", MINIMAL_TOML.as_bytes()), ("ch1.md", b"# T\n\nGood text.\n")]);
+    let dir = book("keep", &[("book.toml", CITABLE_TOML.as_bytes()), ("ch1.md", b"# T\n\nGood text.\n")]);
     let r = quire(&["build", "--quiet", "--book", dir.to_str().unwrap()]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let before = files(&dir.join("out"));
@@ -99,7 +99,7 @@ fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 
 #[test]
 fn a_build_that_cannot_write_one_output_changes_none() {
-    let dir = book("in-the-way", &[("book.toml", MINIMAL_TOML.as_bytes()), ("ch1.md", b"# T\n\nGood text.\n")]);
+    let dir = book("in-the-way", &[("book.toml", CITABLE_TOML.as_bytes()), ("ch1.md", b"# T\n\nGood text.\n")]);
     let b = dir.to_str().unwrap();
     assert_eq!(quire(&["build", "--quiet", "--book", b]).code, 0);
     std::fs::write(dir.join("ch1.md"), b"# T\n\nOther text.\n").unwrap();
@@ -124,7 +124,7 @@ fn a_build_that_cannot_write_one_output_changes_none() {
 #[test]
 fn a_very_long_title_still_builds() {
     let title = "Word ".repeat(120);
-    let toml = format!("[metadata]\ntitle = \"{title}\"\n[contents]\nchapters = [\"ch1.md\"]\n");
+    let toml = format!("[metadata]\ntitle = \"{title}\"\n[contents]\nchapters = [\"ch1.md\"]\n[edition]\n");
     let dir = book("long-title", &[("book.toml", toml.as_bytes()), ("ch1.md", b"# T\n\nText.\n")]);
     let r = quire(&["build", "--quiet", "--book", dir.to_str().unwrap()]);
     assert_eq!(r.code, 0, "{}", r.stderr);
@@ -134,8 +134,8 @@ fn a_very_long_title_still_builds() {
 fn concurrent_builds_into_one_directory_take_turns() {
     // Two books with the same file names but different text, built at once into one directory:
     // without the lock their files would mix, and SHA256SUMS would not match what is there.
-    let a = book("concurrent-a", &[("book.toml", MINIMAL_TOML.as_bytes()), ("ch1.md", b"# T\n\nThe first book's text.\n")]);
-    let b = book("concurrent-b", &[("book.toml", MINIMAL_TOML.as_bytes()), ("ch1.md", b"# T\n\nThe second book, other words.\n")]);
+    let a = book("concurrent-a", &[("book.toml", CITABLE_TOML.as_bytes()), ("ch1.md", b"# T\n\nThe first book's text.\n")]);
+    let b = book("concurrent-b", &[("book.toml", CITABLE_TOML.as_bytes()), ("ch1.md", b"# T\n\nThe second book, other words.\n")]);
     let out = temp_dir("concurrent-out");
     let exe = env!("CARGO_BIN_EXE_quire");
     for round in 0..10 {
@@ -166,7 +166,7 @@ fn concurrent_builds_into_one_directory_take_turns() {
 
 #[test]
 fn a_closed_pipe_ends_quietly() {
-    let dir = book("pipe", &[("book.toml", MINIMAL_TOML.as_bytes()), ("ch1.md", b"# T\n\nText.\n")]);
+    let dir = book("pipe", &[("book.toml", CITABLE_TOML.as_bytes()), ("ch1.md", b"# T\n\nText.\n")]);
     let exe = env!("CARGO_BIN_EXE_quire");
     let mut c = Command::new(exe)
         .args(["check", "--book", dir.to_str().unwrap()])
@@ -203,7 +203,7 @@ fn a_full_disk_changes_no_output() {
         eprintln!("a_full_disk_changes_no_output: cannot mount a tmpfs here; not run");
         return;
     }
-    let dir = book("full-disk-book", &[("book.toml", MINIMAL_TOML.as_bytes()), ("ch1.md", b"# T\n\nSmall text.\n")]);
+    let dir = book("full-disk-book", &[("book.toml", CITABLE_TOML.as_bytes()), ("ch1.md", b"# T\n\nSmall text.\n")]);
     let b = dir.to_str().unwrap();
     let out = mnt.to_str().unwrap();
     let r = quire(&["build", "--quiet", "--format", "epub", "--book", b, "--out", out]);

@@ -30,6 +30,8 @@ pub fn book(name: &str, files: &[(&str, &[u8])]) -> PathBuf {
 }
 
 pub const MINIMAL_TOML: &str = "[metadata]\ntitle = \"A Book\"\n[contents]\nchapters = [\"ch1.md\"]\n";
+/// The minimal book as a citable edition: How to cite, citation files, SHA256SUMS.
+pub const CITABLE_TOML: &str = "[metadata]\ntitle = \"A Book\"\n[contents]\nchapters = [\"ch1.md\"]\n[edition]\n";
 
 pub struct Run {
     pub code: i32,

@@ -285,3 +285,54 @@ fn colophon_how_to_cite_and_citation_files() {
     assert_eq!(ris.matches("ER  - ").count(), 4);
     assert!(ris.contains(&format!("SP  - {a}\r\nEP  - {b}")));
 }
+
+#[test]
+fn the_citable_machinery_is_opt_in_and_claims_are_the_authors() {
+    // Without [edition]: no How to cite, no citation files, no checksums, no page list, no
+    // fingerprint; without [accessibility]: features only, no conformance claim.
+    let plain = book("not-citable", &[("book.toml", MINIMAL_TOML.as_bytes()), ("ch1.md", b"# T\n\nText.\n")]);
+    let r = quire(&["build", "--book", plain.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let mut names: Vec<String> =
+        std::fs::read_dir(plain.join("out")).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    assert_eq!(names, ["a-book.epub", "a-book.pdf"]);
+    assert_clean_epubcheck(&plain.join("out/a-book.epub"));
+    let (_, files, _) = unzip(&plain.join("out/a-book.epub"));
+    assert!(!files.contains_key("EPUB/text/how-to-cite.xhtml"));
+    let opf = String::from_utf8_lossy(&files["EPUB/package.opf"]);
+    assert!(!opf.contains("conformsTo") && !opf.contains("certifiedBy") && !opf.contains("WCAG"), "{opf}");
+    assert!(!opf.contains("pageBreakSource") && opf.contains("structuralNavigation"), "{opf}");
+    let nav = String::from_utf8_lossy(&files["EPUB/nav.xhtml"]);
+    assert!(!nav.contains("page-list"), "{nav}");
+    let colophon = String::from_utf8_lossy(&files["EPUB/text/colophon.xhtml"]);
+    assert!(!colophon.contains("fingerprint") && !colophon.contains("reference print"), "{colophon}");
+    let text = Command::new("pdftotext").arg(plain.join("out/a-book.pdf")).arg("-").output().unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(!text.contains("How to Cite") && !text.contains("fingerprint"), "{text}");
+
+    // With [edition] (each part on unless turned off) and an author's claim.
+    let toml = format!(
+        "{MINIMAL_TOML}[edition]\ncitation-files = false\n[accessibility]\nconforms-to = \"EPUB Accessibility 1.1 - WCAG 2.2 Level AA\"\ncertified-by = \"A. Checker\"\n"
+    );
+    let cited = book("citable", &[("book.toml", toml.as_bytes()), ("ch1.md", b"# T\n\nText.\n")]);
+    let r = quire(&["build", "--book", cited.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let mut names: Vec<String> =
+        std::fs::read_dir(cited.join("out")).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    assert_eq!(names, ["SHA256SUMS", "a-book.epub", "a-book.pdf"]);
+    assert_clean_epubcheck(&cited.join("out/a-book.epub"));
+    let (_, files, _) = unzip(&cited.join("out/a-book.epub"));
+    assert!(files.contains_key("EPUB/text/how-to-cite.xhtml"));
+    let opf = String::from_utf8_lossy(&files["EPUB/package.opf"]);
+    assert!(opf.contains(">EPUB Accessibility 1.1 - WCAG 2.2 Level AA</meta>") && opf.contains(">A. Checker</meta>"), "{opf}");
+    assert!(opf.contains("pageBreakSource"), "{opf}");
+    // A claim EPUB Accessibility does not define, and a certifier without a claim, are errors.
+    let bad = format!("{MINIMAL_TOML}[accessibility]\nconforms-to = \"WCAG AA\"\n");
+    let dir = book("bad-claim", &[("book.toml", bad.as_bytes()), ("ch1.md", b"# T\n\nText.\n")]);
+    assert_error(&check(&dir), &["book.toml:6:", "not a conformance claim"]);
+    let bad = format!("{MINIMAL_TOML}[accessibility]\ncertified-by = \"Me\"\n");
+    let dir = book("bad-certifier", &[("book.toml", bad.as_bytes()), ("ch1.md", b"# T\n\nText.\n")]);
+    assert_error(&check(&dir), &["book.toml:6:", "certified-by without conforms-to"]);
+}

@@ -364,7 +364,7 @@ fn a_verse_block_keeps_its_lines_indents_and_stanzas() {
 
 #[test]
 fn a_book_without_a_date_prints_no_invented_one() {
-    let dir = book("nodate", &[("book.toml", MINIMAL_TOML.as_bytes()), ("ch1.md", b"# T\n\nText.\n")]);
+    let dir = book("nodate", &[("book.toml", CITABLE_TOML.as_bytes()), ("ch1.md", b"# T\n\nText.\n")]);
     let out = dir.join("out");
     let r = quire(&["build", "--book", dir.to_str().unwrap(), "--out", out.to_str().unwrap()]);
     assert_eq!(r.code, 0, "{}", r.stderr);

@@ -50,7 +50,7 @@ fn p1_an_image_ten_quotes_deep_builds_with_a_warning() {
 
 #[test]
 fn p2_verify_reads_a_sums_file_with_non_ascii_text() {
-    let dir = book("p2-verify", &[("book.toml", MINIMAL_TOML.as_bytes()), ("ch1.md", b"# T\n\nText.\n")]);
+    let dir = book("p2-verify", &[("book.toml", CITABLE_TOML.as_bytes()), ("ch1.md", b"# T\n\nText.\n")]);
     assert_eq!(build(&dir, &["--format", "epub"]).code, 0);
     let sums = dir.join("out/SHA256SUMS");
     let mut text = std::fs::read_to_string(&sums).unwrap();

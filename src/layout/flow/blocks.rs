@@ -11,6 +11,8 @@ pub(super) struct Frame<'c> {
     pub level: u8,
     pub width: f32,
     pub x: f32,
+    /// A display page (dedication, epigraph): paragraphs centred, never indented.
+    pub centred: bool,
 }
 
 impl Flow<'_, '_> {
@@ -55,10 +57,11 @@ impl Flow<'_, '_> {
         let mut spans = Vec::new();
         let size = if f.x > 0.0 { g.text.body * 0.95 } else { g.text.body };
         self.spans(inlines, Style::new(Face::Regular, size), Some(f.ch), &mut spans);
-        let indent = if first { 0.0 } else { EM_INDENT * g.text.body };
+        let indent = if first || f.centred { 0.0 } else { EM_INDENT * g.text.body };
+        let align = if f.centred { Align::Center } else { Align::Justify };
         let mut v = self.para_lines(
             spans,
-            ParaLook { width: f.width, indent, align: Align::Justify, leading: g.text.leading, x: f.x },
+            ParaLook { width: f.width, indent, align, leading: g.text.leading, x: f.x },
             p,
             Some((&f.ch.file, pos.line)),
             f.x == 0.0,

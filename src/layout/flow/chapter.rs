@@ -8,22 +8,26 @@ impl Flow<'_, '_> {
     pub(in crate::layout) fn chapter(&mut self, ch: &Chapter, parent: usize, level: u8) -> Vec<VItem> {
         let g = self.g;
         let sect = self.node(parent, SKind::Sect);
-        let mut items = vec![VItem::Space(g.text.leading * 3.0)];
-        let mut title_inl = Vec::new();
-        if let Some(n) = ch.letter.as_ref().and_then(|l| l.number.as_ref()) {
-            title_inl.push(Inline::Text(format!("{n}. ")));
+        // A display page (dedication, epigraph) stands a third of the way down its page.
+        let display = ch.kind.is_display();
+        let mut items = vec![VItem::Space(if display { g.block_height() * 0.3 } else { g.text.leading * 3.0 })];
+        if ch.title_shown {
+            let mut title_inl = Vec::new();
+            if let Some(n) = ch.letter.as_ref().and_then(|l| l.number.as_ref()) {
+                title_inl.push(Inline::Text(format!("{n}. ")));
+            }
+            title_inl.extend(ch.title.iter().filter(|i| !matches!(i, Inline::NoteRef { .. })).cloned());
+            let h = self.node(sect, SKind::H(level, plain_text(&title_inl)));
+            let mut head =
+                self.simple_lines(&title_inl, Style::new(Face::Regular, g.text.body * 1.36), Align::Center, g.text.body * 1.75, h, Some(ch));
+            mark_heading(&mut head, &ch.id);
+            items.extend(head);
+            items.push(VItem::Space(g.text.leading * 1.5));
         }
-        title_inl.extend(ch.title.iter().filter(|i| !matches!(i, Inline::NoteRef { .. })).cloned());
-        let h = self.node(sect, SKind::H(level, plain_text(&title_inl)));
-        let mut head =
-            self.simple_lines(&title_inl, Style::new(Face::Regular, g.text.body * 1.36), Align::Center, g.text.body * 1.75, h, Some(ch));
-        mark_heading(&mut head, &ch.id);
-        items.extend(head);
-        items.push(VItem::Space(g.text.leading * 1.5));
         if let Some(l) = &ch.letter {
             self.letter_head(ch, l, sect, &mut items);
         }
-        let frame = blocks::Frame { ch, parent: sect, level, width: g.measure(), x: 0.0 };
+        let frame = blocks::Frame { ch, parent: sect, level, width: g.measure(), x: 0.0, centred: display };
         self.blocks(&ch.blocks, frame, &mut items, &mut true);
         if let Some(l) = &ch.letter {
             self.letter_end(ch, l, sect, &mut items);
@@ -127,7 +131,7 @@ impl Flow<'_, '_> {
                         ));
                         firstp = false;
                     }
-                    let frame = blocks::Frame { ch, parent: nnode, level: 3, width: g.measure(), x: 0.0 };
+                    let frame = blocks::Frame { ch, parent: nnode, level: 3, width: g.measure(), x: 0.0, centred: false };
                     let mut first = true;
                     self.blocks(std::slice::from_ref(b), frame, &mut lines, &mut first);
                     continue;

@@ -133,24 +133,31 @@ impl Flow<'_, '_> {
     }
 
     /// The contents (with the current guess of each entry's page), and the teacher page.
-    pub(in crate::layout) fn contents(&mut self, book: &Book, toc: &BTreeMap<String, String>, seqs: &mut Vec<Sequence>) {
+    pub(in crate::layout) fn contents(
+        &mut self,
+        book: &Book,
+        toc: &BTreeMap<String, String>,
+        extras: &super::super::book::Extras,
+        seqs: &mut Vec<Sequence>,
+    ) {
         let g = self.g;
         let has_parts = book.parts.iter().any(|p| p.title.is_some());
         let tocn = self.node(0, SKind::Toc);
         let mut v = self.page_heading(tocn, self.tr(Key::Contents), "contents");
         let mut entries: Vec<(String, String, f32, bool)> = Vec::new(); // (label, anchor, indent, part)
-        for ch in &book.front {
+        // Display pages (dedication, epigraph) are not listed, as in printed books.
+        for ch in book.after_contents() {
             entries.push((ch.label(), ch.id.clone(), 0.0, false));
         }
         for (pi, part) in book.parts.iter().enumerate() {
             if let Some(t) = &part.title {
                 entries.push((format!("{} {}: {t}", self.tr(Key::Part), crate::numbering::roman(pi + 1)), part.id.clone(), 0.0, true));
             }
-            for ch in &part.chapters {
+            for ch in part.chapters.iter().filter(|c| !c.kind.is_display()) {
                 entries.push((ch.label(), ch.id.clone(), if has_parts { g.text.body * 1.5 } else { 0.0 }, false));
             }
         }
-        for ch in &book.back {
+        for ch in book.back.iter().filter(|c| !c.kind.is_display()) {
             entries.push((ch.label(), ch.id.clone(), 0.0, false));
         }
         for (label, anchor, indent, part) in entries {
@@ -163,7 +170,7 @@ impl Flow<'_, '_> {
         }
         seqs.push(Sequence { items: v, head: Some(self.tr(Key::Contents).into()), plain: false, opens_recto: true, doc: DocId::Contents });
         if g.furniture.teacher_page {
-            let v = self.teacher_page(book);
+            let v = self.teacher_page(book, extras);
             seqs.push(Sequence {
                 items: v,
                 head: Some(self.tr(Key::AboutEdition).into()),
@@ -227,7 +234,7 @@ impl Flow<'_, '_> {
         seqs.push(Sequence { items: v, head: Some(title.into()), plain: false, opens_recto: true, doc: DocId::HowToCite });
     }
     /// "About this edition": a short page for teachers.
-    pub(super) fn teacher_page(&mut self, book: &Book) -> Vec<VItem> {
+    pub(super) fn teacher_page(&mut self, book: &Book, extras: &super::super::book::Extras) -> Vec<VItem> {
         let g = self.g;
         let sect = self.node(0, SKind::Sect);
         let mut v = vec![VItem::Space(g.text.leading * 3.0)];
@@ -237,32 +244,44 @@ impl Flow<'_, '_> {
         mark_heading(&mut t, "about-this-edition");
         v.extend(t);
         v.push(VItem::Space(g.text.leading * 1.5));
+        // Only facts about this book and this printing, then the author's own note.
         let letters: Vec<String> = book
             .chapters()
             .filter_map(|c| {
                 let l = c.letter.as_ref()?;
-                Some(format!(
-                    "{} {} ({})",
-                    l.kind.name(),
-                    l.number.clone().unwrap_or_default(),
-                    l.date.map(|d| d.long(&book.meta.language)).unwrap_or_default()
-                ))
+                let mut s = l.kind.name().to_string();
+                if let Some(n) = &l.number {
+                    s.push_str(&format!(" {n}"));
+                }
+                if let Some(d) = l.date {
+                    s.push_str(&format!(" ({})", d.long(&book.meta.language)));
+                }
+                Some(s)
             })
             .collect();
+        let n = book.chapters().count();
         let mut paras = vec![format!(
-            "This printing of {} is made for the classroom. It has {} chapters{}.",
+            "This printing of {} is made for the classroom. It has {n} {}{}.",
             book.meta.title,
-            book.chapters().count(),
+            if n == 1 { "chapter" } else { "chapters" },
             if letters.is_empty() { String::new() } else { format!(", among them {}", letters.join(", ")) }
         )];
-        if g.furniture.line_numbers > 0 {
-            paras.push(format!("Every {}th line of the text is numbered in the left margin; the count starts again with each chapter and letter, so a passage can be found by its chapter and line.", g.furniture.line_numbers));
+        let every = g.furniture.line_numbers;
+        if every > 0 {
+            let which = if every == 1 { "Every line".to_string() } else { format!("Every {} line", crate::i18n::ordinal_en(every)) };
+            paras.push(format!("{which} of the text is numbered in the left margin; the count starts again with each chapter, so a passage can be found by its chapter and line."));
         }
-        paras.push("The wide outer margin is left free for notes. Each letter ends with a note naming its source; the Note on the Text lists every change made to the source text.".into());
-        paras.push(format!(
-            "Cite this edition by its title, edition and identifier ({}), and cite a letter by its number, date and page.",
-            book.meta.identifier
-        ));
+        if g.page.outer >= 2.0 * g.page.inner {
+            paras.push("The wide outer margin is left free for notes.".into());
+        }
+        paras.extend(extras.teacher_note.iter().cloned());
+        if !extras.cite.is_empty() {
+            paras.push(format!(
+                "Cite this edition by its title, edition and identifier ({}); the page “{}” shows how.",
+                book.meta.identifier,
+                crate::i18n::t(&self.lang, Key::HowToCite)
+            ));
+        }
         let mut first = true;
         for p in paras {
             let n = self.node(sect, SKind::P);
