@@ -27,7 +27,8 @@ pub(crate) fn para_key(spec: &ParaSpec) -> u64 {
     let mut h = std::collections::hash_map::DefaultHasher::new();
     for sp in &spec.spans {
         sp.text.hash(&mut h);
-        (sp.style.face, sp.style.size.to_bits(), sp.style.smcp, sp.style.rise.to_bits(), sp.style.strike, sp.style.colour).hash(&mut h);
+        (sp.style.face, sp.style.size.to_bits(), sp.style.smcp, sp.style.rise.to_bits(), sp.style.strike, sp.style.colour, sp.style.lang)
+            .hash(&mut h);
         (&sp.link, &sp.note, sp.model_offset).hash(&mut h);
         if let Some(o) = &sp.object {
             (&o.src, o.width.to_bits(), o.height.to_bits()).hash(&mut h);

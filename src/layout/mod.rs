@@ -53,6 +53,8 @@ pub enum SKind {
     Toc,
     TocItem,
     Div,
+    /// A passage in another language than the book's (its BCP 47 tag).
+    Passage(String),
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -32,6 +32,7 @@ fn tag_for(kind: &SKind) -> Option<TagKind> {
         SKind::Toc => Tag::TOC.into(),
         SKind::TocItem => Tag::TOCI.into(),
         SKind::Div => Tag::Div.into(),
+        SKind::Passage(lang) => Tag::Div.with_lang(Some(lang.clone())).into(),
     })
 }
 

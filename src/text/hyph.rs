@@ -10,8 +10,10 @@ use hyphenation::{Hyphenator, Language, Load, Standard};
 pub struct Hyph {
     dict: Option<Standard>,
     min_name: usize,
-    /// Breaks found so far, by word (words repeat; the trie walk does not need to).
-    cache: std::cell::RefCell<std::collections::HashMap<String, Vec<usize>>>,
+    /// Breaks found so far, by language and word (words repeat; the trie walk does not need to).
+    cache: std::cell::RefCell<std::collections::HashMap<(u8, String), Vec<usize>>>,
+    /// Patterns of the other languages passages are marked in (`lang` 1, 2, …), by tag.
+    others: std::cell::RefCell<Vec<(String, Option<std::rc::Rc<Standard>>)>>,
 }
 
 const LANGS: &[(&str, Language)] = &[
@@ -45,16 +47,44 @@ const LANGS: &[(&str, Language)] = &[
 impl Hyph {
     /// Hyphenation for a BCP 47 language tag; `None` patterns (no hyphenation) for unknown ones.
     pub fn new(lang: &str, min_name: usize) -> Hyph {
-        let lang = lang.to_ascii_lowercase();
-        let found = LANGS.iter().find(|(code, _)| lang == *code || lang.starts_with(&format!("{code}-")));
-        let dict = found.and_then(|(_, l)| Standard::from_embedded(*l).ok());
-        Hyph { dict, min_name, cache: Default::default() }
+        Hyph { dict: patterns(lang), min_name, cache: Default::default(), others: Default::default() }
     }
 
-    /// Byte offsets inside `word` where it may be hyphenated (a hyphen is added there).
-    /// `word` is one run of letters with no hyphens or spaces.
+    /// The number passages in language `tag` are set with (0 is the book's own language).
+    pub fn lang_id(&self, tag: &str) -> u8 {
+        let tag = tag.to_ascii_lowercase();
+        let mut others = self.others.borrow_mut();
+        if let Some(i) = others.iter().position(|(t, _)| *t == tag) {
+            return i as u8 + 1;
+        }
+        if others.len() >= u8::MAX as usize {
+            return 0;
+        }
+        let dict = patterns(&tag).map(std::rc::Rc::new);
+        others.push((tag, dict));
+        others.len() as u8
+    }
+
+    /// The language tag of passage language `id` (None for the book's own).
+    pub fn lang_tag(&self, id: u8) -> Option<String> {
+        if id == 0 { None } else { self.others.borrow().get(id as usize - 1).map(|(t, _)| t.clone()) }
+    }
+
+    /// Byte offsets inside `word` where it may be hyphenated in the book's language.
     pub fn breaks(&self, word: &str) -> Vec<usize> {
-        let Some(dict) = &self.dict else { return Vec::new() };
+        self.breaks_in(0, word)
+    }
+
+    /// Byte offsets inside `word` where it may be hyphenated (a hyphen is added there), by the
+    /// patterns of passage language `lang` (0: the book's). `word` is one run of letters with
+    /// no hyphens or spaces.
+    pub fn breaks_in(&self, lang: u8, word: &str) -> Vec<usize> {
+        let other = if lang == 0 { None } else { self.others.borrow().get(lang as usize - 1).and_then(|(_, d)| d.clone()) };
+        let dict: &Standard = match (&other, &self.dict) {
+            (Some(d), _) => d,
+            (None, Some(d)) if lang == 0 => d,
+            _ => return Vec::new(),
+        };
         let letters = word.chars().count();
         if letters < 5 || !word.chars().all(|c| c.is_alphabetic() || c == '\'' || c == '’') {
             return Vec::new();
@@ -65,7 +95,8 @@ impl Hyph {
         if word.chars().filter(|c| c.is_uppercase()).count() > 1 {
             return Vec::new(); // acronyms and names in capitals
         }
-        if let Some(b) = self.cache.borrow().get(word) {
+        let key = (lang, word.to_string());
+        if let Some(b) = self.cache.borrow().get(&key) {
             return b.clone();
         }
         let h = dict.hyphenate(word);
@@ -78,9 +109,16 @@ impl Hyph {
                 before >= 2 && after >= 3 && !word[..b].ends_with(['\'', '’']) && !word[b..].starts_with(['\'', '’'])
             })
             .collect();
-        self.cache.borrow_mut().insert(word.to_string(), b.clone());
+        self.cache.borrow_mut().insert(key, b.clone());
         b
     }
+}
+
+/// The embedded TeX patterns for a BCP 47 tag, if there are any.
+fn patterns(lang: &str) -> Option<Standard> {
+    let lang = lang.to_ascii_lowercase();
+    let found = LANGS.iter().find(|(code, _)| lang == *code || lang.starts_with(&format!("{code}-")));
+    found.and_then(|(_, l)| Standard::from_embedded(*l).ok())
 }
 
 /// Whether a whitespace-free token must never be hyphenated (URLs, e-mail, figures).
@@ -122,6 +160,19 @@ mod tests {
         assert!(is_unbreakable("1961"));
         assert!(is_unbreakable("https://example.org/very/long"));
         assert!(!is_unbreakable("unbreakable"));
+    }
+
+    #[test]
+    fn passages_use_their_own_patterns() {
+        let h = Hyph::new("en", 8);
+        let ru = h.lang_id("ru");
+        assert_eq!(h.lang_id("RU"), ru, "one id per language");
+        assert!(h.breaks("достопримечательности").is_empty(), "English patterns do not split Russian");
+        assert!(h.breaks_in(ru, "достопримечательности").len() >= 4);
+        let fr = h.lang_id("fr");
+        assert!(!h.breaks_in(fr, "extraordinairement").is_empty());
+        assert_eq!(h.lang_tag(fr).as_deref(), Some("fr"));
+        assert!(h.breaks_in(h.lang_id("tlh"), "qapla'batlhwIj").is_empty(), "no patterns, no hyphens");
     }
 
     #[test]

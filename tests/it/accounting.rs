@@ -74,7 +74,11 @@ impl ModelWords {
     }
 
     fn chapter(&mut self, c: &Chapter) {
-        self.inlines(&c.title);
+        // A display page's title that the manuscript does not give is only its kind's name,
+        // for navigation: not manuscript content, and not printed.
+        if c.title_shown {
+            self.inlines(&c.title);
+        }
         if let Some(l) = &c.letter {
             for part in [&l.dateline, &l.salutation, &l.closing, &l.signature, &l.source] {
                 self.inlines(part);

@@ -31,3 +31,8 @@ fn kitchen_sink_layout_is_unchanged() {
 fn german_layout_is_unchanged() {
     check("german");
 }
+
+#[test]
+fn anthology_layout_is_unchanged() {
+    check("anthology");
+}

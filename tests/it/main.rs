@@ -5,6 +5,7 @@
 mod common;
 
 mod accounting;
+mod anthology;
 mod atomic;
 mod bad_input;
 mod bench;

@@ -45,7 +45,7 @@ impl Flow<'_, '_> {
                 Block::DefinitionList { items: list, pos } => self.definitions(&f, list, *pos, items),
                 Block::LineBlock { lines, pos } => self.line_block(&f, lines, *pos, items),
                 Block::Details { summary, blocks, .. } => self.details(&f, summary, blocks, items),
-                Block::Div { blocks, .. } => self.div(&f, blocks, items),
+                Block::Div { blocks, lang, .. } => self.div(&f, lang.as_deref(), blocks, items),
             }
             *first = true;
         }

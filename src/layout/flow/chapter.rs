@@ -18,8 +18,14 @@ impl Flow<'_, '_> {
             }
             title_inl.extend(ch.title.iter().filter(|i| !matches!(i, Inline::NoteRef { .. })).cloned());
             let h = self.node(sect, SKind::H(level, plain_text(&title_inl)));
-            let mut head =
-                self.simple_lines(&title_inl, Style::new(Face::Regular, g.text.body * 1.36), Align::Center, g.text.body * 1.75, h, Some(ch));
+            let mut head = self.simple_lines(
+                &title_inl,
+                Style::new(Face::Regular, g.text.body * 1.36),
+                Align::Center,
+                g.text.body * 1.75,
+                h,
+                Some(ch),
+            );
             mark_heading(&mut head, &ch.id);
             items.extend(head);
             items.push(VItem::Space(g.text.leading * 1.5));

@@ -42,11 +42,21 @@ impl Flow<'_, '_> {
     }
 
     /// Each line as written: set ragged (never justified), its leading spaces kept as an
-    /// indent, a line too long for the measure turned over.
+    /// indent, a line too long for the measure turned over with a hanging indent; stanzas
+    /// (separated by empty lines) kept on one page when they are short enough to fit.
     pub(super) fn line_block(&mut self, f: &Frame, lines: &[Vec<Inline>], pos: Pos, items: &mut Vec<VItem>) {
         let g = self.g;
         let node = self.node(f.parent, SKind::Div);
         items.push(VItem::Space(g.text.leading * 0.3));
+        let hang = 3.0 * g.text.body;
+        let mut stanza: Vec<VItem> = Vec::new();
+        let end_stanza = |stanza: &mut Vec<VItem>, items: &mut Vec<VItem>| {
+            // A stanza of up to a third of the page stays together; longer ones may break.
+            if stanza.iter().map(VItem::height).sum::<f32>() <= g.block_height() / 3.0 {
+                keep_all(stanza);
+            }
+            items.append(stanza);
+        };
         for line in lines {
             let lead = match line.first() {
                 Some(Inline::Text(t)) => t.chars().take_while(|c| *c == ' ' || *c == '\u{a0}').count(),
@@ -54,6 +64,7 @@ impl Flow<'_, '_> {
             };
             let indent = (lead as f32 * 0.5 * g.text.body).min(f.width / 2.0);
             if crate::model::plain_text(line).trim().is_empty() {
+                end_stanza(&mut stanza, items);
                 items.push(VItem::Space(g.text.leading));
                 continue;
             }
@@ -63,15 +74,22 @@ impl Flow<'_, '_> {
             if let Some(first) = spans.first_mut() {
                 first.text = first.text.trim_start_matches([' ', '\u{a0}']).to_string();
             }
-            let v = self.para_lines(
-                spans,
-                ParaLook { width: f.width - indent, indent: 0.0, align: Align::Ragged, leading: g.text.leading, x: f.x + indent },
-                p,
-                Some((&f.ch.file, pos.line)),
-                false,
-            );
-            items.extend(v);
+            let look = ParaLook {
+                width: f.width - indent - hang,
+                indent: -hang,
+                align: Align::Ragged,
+                leading: g.text.leading,
+                x: f.x + indent + hang,
+            };
+            let mut v = self.para_lines(spans, look, p, Some((&f.ch.file, pos.line)), false);
+            // A verse line counts once in the line numbers, however often it is turned over.
+            if let Some(VItem::Line(l)) = v.iter_mut().find(|i| matches!(i, VItem::Line(_))) {
+                l.numbered = true;
+            }
+            keep_all(&mut v);
+            stanza.extend(v);
         }
+        end_stanza(&mut stanza, items);
         items.push(VItem::Space(g.text.leading * 0.3));
     }
 
@@ -91,10 +109,17 @@ impl Flow<'_, '_> {
         items.push(VItem::Space(g.text.leading * 0.3));
     }
 
-    pub(super) fn div(&mut self, f: &Frame, blocks: &[Block], items: &mut Vec<VItem>) {
-        let node = self.node(f.parent, SKind::Div);
+    /// A division; with a language, its text is hyphenated by that language's patterns and its
+    /// structure element carries the language.
+    pub(super) fn div(&mut self, f: &Frame, lang: Option<&str>, blocks: &[Block], items: &mut Vec<VItem>) {
+        let node = self.node(f.parent, lang.map_or(SKind::Div, |l| SKind::Passage(l.to_string())));
+        let outer = self.passage_lang;
+        if let Some(l) = lang {
+            self.passage_lang = self.eng.hyph.lang_id(l);
+        }
         let mut first = true;
         self.blocks(blocks, Frame { parent: node, ..*f }, items, &mut first);
+        self.passage_lang = outer;
     }
 
     /// A short ragged line of `inlines` in `style` at the frame's measure (labels, terms,

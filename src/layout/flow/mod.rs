@@ -82,6 +82,8 @@ pub(super) struct Flow<'a, 'e> {
     narrowed: std::collections::BTreeSet<String>,
     /// Tables set so far (a table's lines carry its serial).
     table_serial: usize,
+    /// The language of the passage being set (`Hyph::lang_id`; 0: the book's).
+    passage_lang: u8,
 }
 
 const EM_INDENT: f32 = 1.0;
@@ -103,6 +105,7 @@ impl<'a, 'e> Flow<'a, 'e> {
             lang: book.meta.language.clone(),
             narrowed: Default::default(),
             table_serial: 0,
+            passage_lang: 0,
         }
     }
 

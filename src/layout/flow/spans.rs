@@ -8,6 +8,7 @@ impl Flow<'_, '_> {
     /// within the paragraph's text (the EPUB counts the same characters).
     pub(super) fn spans(&self, inlines: &[Inline], base: Style, ch: Option<&Chapter>, out: &mut Vec<Span>) {
         let from = out.len();
+        let base = if base.lang == 0 { Style { lang: self.passage_lang, ..base } } else { base };
         self.spans_with(inlines, base, None, ch, out);
         let mut count = 0;
         for sp in &mut out[from..] {
@@ -115,7 +116,8 @@ impl Flow<'_, '_> {
                 self.spans_with(c, base, link.clone(), ch, out);
                 out.push(mark(close));
             }
-            SpanKind::Mark | SpanKind::Abbr(_) | SpanKind::Lang(_) => self.spans_with(c, base, link, ch, out),
+            SpanKind::Lang(tag) => self.spans_with(c, Style { lang: self.eng.hyph.lang_id(tag), ..base }, link, ch, out),
+            SpanKind::Mark | SpanKind::Abbr(_) => self.spans_with(c, base, link, ch, out),
         }
     }
 }

@@ -23,11 +23,13 @@ pub struct Style {
     pub strike: bool,
     /// Text colour (sRGB); None: black (or the link colour).
     pub colour: Option<[u8; 3]>,
+    /// The passage's language (`Hyph::lang_id`); 0: the book's.
+    pub lang: u8,
 }
 
 impl Style {
     pub fn new(face: Face, size: f32) -> Style {
-        Style { face, size, smcp: false, rise: 0.0, strike: false, colour: None }
+        Style { face, size, smcp: false, rise: 0.0, strike: false, colour: None, lang: 0 }
     }
 }
 

@@ -80,7 +80,7 @@ const IDENTIFIER_PENALTY: f32 = 150.0;
 
 /// Break opportunities inside a word, sorted: after hard hyphens and dashes, and at the
 /// hyphenation points of its alphabetic segments.
-fn opportunities(word: &str, hyph: &Hyph, hyphenate: bool) -> Vec<Opp> {
+fn opportunities(word: &str, hyph: &Hyph, lang: u8, hyphenate: bool) -> Vec<Opp> {
     let mut opps: Vec<Opp> = Vec::new();
     if is_unbreakable(word) {
         // A long identifier or address (a URN, a URL, a DOI) may break after its separators,
@@ -112,7 +112,7 @@ fn opportunities(word: &str, hyph: &Hyph, hyphenate: bool) -> Vec<Opp> {
             let seg_end = if boundary { bi } else { after };
             if hyphenate && seg_end > seg_start {
                 let seg = &word[seg_start..seg_end];
-                for b in hyph.breaks(seg) {
+                for b in hyph.breaks_in(lang, seg) {
                     opps.push((seg_start + b, true, HYPHEN_PENALTY, true));
                 }
             }
@@ -236,7 +236,7 @@ fn word(p: &mut Prepared, spec: &ParaSpec, si: usize, at: Range<usize>, shaper: 
     let glyphs = shaper.shape(style.face, style.smcp, word);
     let clusters: Vec<usize> = glyphs.iter().map(|g| g.cluster as usize).collect();
     // Code (the monospace face) is never hyphenated: a hyphen would read as part of it.
-    let mut opps = opportunities(word, hyph, spec.hyphenate && style.face != crate::text::fonts::Face::Mono);
+    let mut opps = opportunities(word, hyph, style.lang, spec.hyphenate && style.face != crate::text::fonts::Face::Mono);
     // A word wider than the whole measure (a long URL, a hash, a run of symbols) would run off
     // the page: it may also break between any two clusters, at a high cost, so it is set
     // across lines instead of being lost past the margin.
@@ -296,12 +296,12 @@ mod tests {
     #[test]
     fn long_identifiers_break_after_separators_and_short_numbers_never() {
         let hyph = Hyph::new("en", 8);
-        let opps = opportunities("urn:uuid:4da035bc-3e2d-567e-8d53-4dfc9b82a906", &hyph, true);
+        let opps = opportunities("urn:uuid:4da035bc-3e2d-567e-8d53-4dfc9b82a906", &hyph, 0, true);
         let at: Vec<usize> = opps.iter().map(|o| o.0).collect();
         assert_eq!(at, vec![4, 9, 18, 23, 28, 33], "after each `:` and `-`");
         assert!(opps.iter().all(|o| !o.3 && o.2 == IDENTIFIER_PENALTY), "no hyphen is added");
-        assert!(opportunities("1961-1963", &hyph, true).is_empty());
-        let url: Vec<usize> = opportunities("https://example.org/a/b", &hyph, true).iter().map(|o| o.0).collect();
+        assert!(opportunities("1961-1963", &hyph, 0, true).is_empty());
+        let url: Vec<usize> = opportunities("https://example.org/a/b", &hyph, 0, true).iter().map(|o| o.0).collect();
         assert_eq!(url, vec![8, 20, 22], "never inside `://`");
     }
 }

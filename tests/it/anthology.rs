@@ -1,0 +1,93 @@
+//! A book of one's own (issue 13): the fixture anthology's cover, display pages before the
+//! contents, kinds of matter with their semantics, verse, and passages in other languages.
+
+use crate::common::*;
+use std::path::PathBuf;
+use std::process::Command;
+
+fn built() -> PathBuf {
+    let src = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/books/anthology");
+    let out = temp_dir("anthology");
+    let r = quire(&["build", "--book", src.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    out
+}
+
+#[test]
+fn the_anthology_epub_has_its_matter_in_place_with_its_semantics() {
+    let out = built();
+    let epub = out.join("small-hours.epub");
+    assert_clean_epubcheck(&epub);
+    let (_, files, _) = unzip(&epub);
+    let text = |name: &str| String::from_utf8_lossy(&files[name]).into_owned();
+    let opf = text("EPUB/package.opf");
+    // The author's cover, as given; the spine: cover, title page, dedication, epigraph, contents, preface, …
+    assert!(opf.contains("href=\"images/cover.svg\" media-type=\"image/svg+xml\" properties=\"cover-image\""), "{opf}");
+    let spine: Vec<&str> = opf.split("<itemref idref=\"").skip(1).map(|s| s.split('"').next().unwrap().trim_start_matches("x-")).collect();
+    assert_eq!(&spine[..6], ["cover", "titlepage", "dedication", "epigraph", "nav", "preface"], "{spine:?}");
+    // Kinds of matter: epub:type and role; no printed title on the display pages.
+    let ded = text("EPUB/text/dedication.xhtml");
+    assert!(ded.contains("class=\"display\" epub:type=\"dedication\" role=\"doc-dedication\" aria-label=\"Dedication\""), "{ded}");
+    assert!(!ded.contains("<h1") && ded.contains("<title>Dedication</title>"), "{ded}");
+    assert!(text("EPUB/text/epigraph.xhtml").contains("epub:type=\"epigraph\" role=\"doc-epigraph\""));
+    let preface = text("EPUB/text/preface.xhtml");
+    assert!(preface.contains("epub:type=\"preface\" role=\"doc-preface\"") && preface.contains(">Preface</h1>"), "{preface}");
+    assert!(text("EPUB/text/acknowledgments.xhtml").contains("epub:type=\"acknowledgments\" role=\"doc-acknowledgments\""));
+    let about = text("EPUB/text/about.xhtml");
+    assert!(about.contains("<body epub:type=\"backmatter\">") && !about.contains("role=\"doc-"), "{about}");
+    let nav = text("EPUB/nav.xhtml");
+    assert!(nav.contains("<a epub:type=\"preface\" href=\"text/preface.xhtml\">Preface</a>"), "{nav}");
+    assert!(nav.contains("<a href=\"text/dedication.xhtml\">Dedication</a>"), "{nav}");
+    // Passages in other languages, and no accessibility claim the author did not make.
+    assert!(text("EPUB/text/letters-abroad.xhtml").contains("<div lang=\"ru\" xml:lang=\"ru\">"));
+    assert!(text("EPUB/text/night-songs.xhtml").contains("<span lang=\"fr\" xml:lang=\"fr\">chandelle</span>"));
+    assert!(!opf.contains("conformsTo"));
+    // Not a citable edition: no How to cite, citation files or checksums.
+    assert!(!out.join("SHA256SUMS").exists() && !out.join("CITATION.cff").exists());
+}
+
+#[test]
+fn the_anthology_pdf_sets_display_pages_verse_and_russian_as_a_book_does() {
+    let out = built();
+    let pdf = out.join("small-hours.pdf");
+    let q = Command::new("qpdf").arg("--check").arg(&pdf).output().unwrap();
+    assert!(q.status.success(), "{}", String::from_utf8_lossy(&q.stdout));
+    let pages: Vec<String> = (1..=14)
+        .map(|p| {
+            let o = Command::new("pdftotext")
+                .args(["-f", &p.to_string(), "-l", &p.to_string(), "-layout"])
+                .arg(&pdf)
+                .arg("-")
+                .output()
+                .unwrap();
+            String::from_utf8_lossy(&o.stdout).into_owned()
+        })
+        .collect();
+    let find = |needle: &str| pages.iter().position(|p| p.contains(needle)).unwrap_or_else(|| panic!("{needle} not in the PDF"));
+    // Dedication and epigraph before the contents, alone on their pages, without titles or folios.
+    let (ded, epi, toc) = (find("For Maren"), find("The night is long"), find("Contents"));
+    assert!(ded < epi && epi < toc, "{ded} {epi} {toc}");
+    for p in [ded, epi] {
+        assert_eq!(
+            pages[p].split_whitespace().filter(|w| w.chars().all(|c| c.is_ascii_digit() || "ivxl".contains(c))).count(),
+            0,
+            "{}",
+            pages[p]
+        );
+    }
+    assert!(!pages.iter().any(|p| p.contains("Dedication") || p.contains("Epigraph")), "no invented title is printed");
+    assert!(pages[toc].contains("Preface") && pages[toc].contains("Acknowledgments") && !pages[toc].contains("Maren"));
+    // The Russian passage is hyphenated with Russian patterns (English ones never split Cyrillic).
+    let ru = &pages[find("Дорогая")];
+    assert!(ru.lines().any(|l| l.trim_end().ends_with(['-', '\u{ad}']) && l.chars().any(|c| ('а'..='я').contains(&c))), "{ru}");
+    // Verse: the long line turns over with a hanging indent, deeper than the indented lines.
+    let verse = &pages[find("The gutters talk")];
+    let col = |needle: &str| verse.lines().find(|l| l.contains(needle)).map(|l| l.len() - l.trim_start().len()).unwrap();
+    assert!(col("low, then lower") > col("The gutters talk"), "{verse}");
+    assert!(col("the way verse should") > col("low, then lower"), "{verse}");
+    // /Lang on the passages' structure elements.
+    let qdf = out.join("q.pdf");
+    assert!(Command::new("qpdf").args(["--qdf", "--object-streams=disable"]).arg(&pdf).arg(&qdf).status().unwrap().success());
+    let raw = String::from_utf8_lossy(&std::fs::read(&qdf).unwrap()).into_owned();
+    assert!(raw.contains("/Lang (ru)") && raw.contains("/Lang (fr)"));
+}
