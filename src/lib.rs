@@ -14,6 +14,7 @@ pub mod diag;
 pub(crate) mod epub;
 pub(crate) mod i18n;
 pub mod ids;
+pub mod init;
 pub mod layout;
 pub mod model;
 pub(crate) mod numbering;

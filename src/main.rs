@@ -17,6 +17,18 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Start a new book: a commented book.toml, two chapters, a dedication and an image.
+    Init {
+        /// Where to make it (created if missing; default: the current directory).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// The book's title (default: from the directory's name).
+        #[arg(long)]
+        title: Option<String>,
+        /// The author's name (default: none; set it later in book.toml).
+        #[arg(long)]
+        author: Option<String>,
+    },
     /// Validate book.toml and the manuscript, and print the book's outline.
     Check {
         /// The book directory (holding book.toml).
@@ -113,6 +125,26 @@ fn fail(msg: &str) -> ExitCode {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::Init { dir, title, author } => {
+            if std::fs::create_dir_all(&dir).is_err() {
+                return fail(&format!("cannot create `{}`", dir.display()));
+            }
+            let title = title.unwrap_or_else(|| quire::init::title_from_dir(&dir));
+            match quire::init::init(&dir, &title, author.as_deref()) {
+                Ok(files) => {
+                    for f in files {
+                        say!("created {}", f.display());
+                    }
+                    let cd = if dir == std::path::Path::new(".") { String::new() } else { format!("cd {} && ", dir.display()) };
+                    say!("\na new book “{title}” is ready. Next: {cd}quire build   (the EPUB and PDF appear in out/)");
+                    ExitCode::SUCCESS
+                }
+                Err(d) => {
+                    report(&Diagnostics(vec![d]));
+                    ExitCode::from(1)
+                }
+            }
+        }
         Command::Check { book, deny_warnings } => check(&book, deny_warnings),
         Command::Bench { book, sizes, runs, work } => {
             let work = work.unwrap_or_else(|| std::env::temp_dir().join(format!("quire-bench-{}", std::process::id())));

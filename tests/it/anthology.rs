@@ -91,3 +91,21 @@ fn the_anthology_pdf_sets_display_pages_verse_and_russian_as_a_book_does() {
     let raw = String::from_utf8_lossy(&std::fs::read(&qdf).unwrap()).into_owned();
     assert!(raw.contains("/Lang (ru)") && raw.contains("/Lang (fr)"));
 }
+
+#[test]
+fn quire_init_makes_a_book_that_builds_and_never_overwrites() {
+    let dir = temp_dir("init").join("my-first-book");
+    let r = quire(&["init", dir.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("quire build"), "says what to run next: {}", r.stdout);
+    let r = quire(&["build", "--book", dir.to_str().unwrap(), "--deny-warnings"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_clean_epubcheck(&dir.join("out/my-first-book.epub"));
+    assert_eq!(std::fs::read_to_string(dir.join(".gitignore")).unwrap(), "out/\n");
+    let toml = std::fs::read_to_string(dir.join("book.toml")).unwrap();
+    assert!(toml.contains("title = \"My First Book\""), "{toml}");
+    let r = quire(&["init", dir.to_str().unwrap()]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("already holds book.toml"), "{}", r.stderr);
+    assert_eq!(std::fs::read_to_string(dir.join("book.toml")).unwrap(), toml);
+}
