@@ -46,6 +46,20 @@ pub fn init(dir: &Path, title: &str, author: Option<&str>) -> Result<Vec<PathBuf
     Ok(written)
 }
 
+/// A title from a directory name: `my-first-book` → "My First Book".
+pub fn title_from_dir(dir: &Path) -> String {
+    let name = dir.canonicalize().ok().and_then(|d| d.file_name().map(|n| n.to_string_lossy().into_owned())).unwrap_or_default();
+    let words: Vec<String> = name
+        .split(['-', '_', ' '])
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let mut c = w.chars();
+            c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+        })
+        .collect();
+    if words.is_empty() { "A New Book".to_string() } else { words.join(" ") }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -65,18 +79,4 @@ mod tests {
         assert!(crate::load(&dir).unwrap().book.meta.creators.is_empty());
         let _ = std::fs::remove_dir_all(&dir);
     }
-}
-
-/// A title from a directory name: `my-first-book` → "My First Book".
-pub fn title_from_dir(dir: &Path) -> String {
-    let name = dir.canonicalize().ok().and_then(|d| d.file_name().map(|n| n.to_string_lossy().into_owned())).unwrap_or_default();
-    let words: Vec<String> = name
-        .split(['-', '_', ' '])
-        .filter(|w| !w.is_empty())
-        .map(|w| {
-            let mut c = w.chars();
-            c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
-        })
-        .collect();
-    if words.is_empty() { "A New Book".to_string() } else { words.join(" ") }
 }
