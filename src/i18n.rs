@@ -50,6 +50,8 @@ pub enum Key {
     Bibliography,
     AboutAuthor,
     AlsoBy,
+    And,
+    LicenceUnstated,
 }
 
 /// The languages with a column in [`PHRASES`], in column order.
@@ -119,6 +121,8 @@ const PHRASES: &[(Key, [&str; 4])] = {
         (Bibliography, ["Bibliography", "Literaturverzeichnis", "Bibliographie", "Библиография"]),
         (AboutAuthor, ["About the Author", "Über den Autor", "À propos de l’auteur", "Об авторе"]),
         (AlsoBy, ["Also by the Author", "Vom selben Autor", "Du même auteur", "Другие книги автора"]),
+        (And, ["and", "und", "et", "и"]),
+        (LicenceUnstated, ["licence not stated", "Lizenz nicht angegeben", "licence non indiquée", "лицензия не указана"]),
     ]
 };
 
@@ -264,6 +268,8 @@ mod tests {
             Bibliography,
             AboutAuthor,
             AlsoBy,
+            And,
+            LicenceUnstated,
         ];
         for k in all {
             let row = PHRASES.iter().filter(|(p, _)| *p == k).count();

@@ -38,6 +38,8 @@ pub struct Loaded {
     pub book: model::Book,
     /// The book's fonts (loaded once; glyph coverage is checked against them at load).
     pub fonts: text::fonts::FontSet,
+    /// The author's EPUB stylesheet (`[epub] css`), checked.
+    pub stylesheet: Option<String>,
     pub warnings: Diagnostics,
 }
 
@@ -82,9 +84,15 @@ pub fn load(book_dir: &Path) -> Result<Loaded, Diagnostics> {
         // Only the fallback fonts the book's text needs are kept (shaped from, embedded, named).
         f.fonts.retain(|font| !font.face.is_fallback() || used.contains(&font.face));
     }
+    let mut css_warnings = Vec::new();
+    let stylesheet = parse::stylesheet::load(&dir, &config, &mut css_warnings).unwrap_or_else(|errs| {
+        errs.into_iter().for_each(|e| diags.push(e));
+        None
+    });
+    css_warnings.into_iter().for_each(|w| diags.push(w));
     in_manuscript_order(&mut diags, &config);
     match fonts {
-        Some(fonts) if !diags.has_errors() => Ok(Loaded { dir, config, book, fonts, warnings: diags }),
+        Some(fonts) if !diags.has_errors() => Ok(Loaded { dir, config, book, fonts, stylesheet, warnings: diags }),
         _ => Err(diags),
     }
 }

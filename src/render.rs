@@ -175,6 +175,7 @@ pub fn render(loaded: &Loaded, targets: &[Target], profile: Option<&str>) -> Res
                 page_source: citable.page_list.then(|| format!("{}, {}", loaded.book.meta.identifier, ed.print)),
                 colophon: colophon_pairs(loaded, &ed),
                 cite: cite_text.clone(),
+                stylesheet: loaded.stylesheet.as_deref(),
             };
             let bytes = stats::time(stats::Stage::Epub, || epub::build(&loaded.book, &loaded.dir, fonts, &edition))
                 .map_err(|d| Diagnostics(vec![d]))?;

@@ -228,7 +228,29 @@ pub(super) fn all(config: &Config, e: &mut Errors) -> Checked {
     let (page_size, margins) = typography(config, e);
     output(config, e);
     accessibility(config, e);
+    font_licences(config, e);
     Checked { date, page_size, margins }
+}
+
+/// `[fonts.licenses]` names only font files book.toml uses.
+fn font_licences(config: &Config, e: &mut Errors) {
+    let f = &config.fonts;
+    let given: Vec<&str> = [&f.regular, &f.italic, &f.bold, &f.bold_italic, &f.mono]
+        .into_iter()
+        .flatten()
+        .chain(f.fallback.iter())
+        .map(|p| p.get_ref().as_str())
+        .collect();
+    for path in f.licenses.keys() {
+        if !given.contains(&path.get_ref().as_str()) {
+            let d = Diagnostic::error(format!("[fonts.licenses] names `{}`, which is not one of the book's fonts", path.get_ref()))
+                .at(e.loc(path.span()));
+            e.push(match nearest(path.get_ref(), given.iter().copied()) {
+                Some(n) => d.help(format!("did you mean `{n}`?")),
+                None => d.help("use the path exactly as [fonts] gives it, e.g. `\"fonts/Foo.otf\" = \"Apache License 2.0\"`"),
+            });
+        }
+    }
 }
 
 /// Conformance claims EPUB Accessibility 1.1 defines (`dcterms:conformsTo`).

@@ -19,6 +19,8 @@ pub struct Config {
     pub edition: Option<Edition>,
     #[serde(default)]
     pub accessibility: Accessibility,
+    #[serde(default)]
+    pub epub: EpubCfg,
     /// PDF profiles by name; none means one PDF from [typography].
     #[serde(default)]
     pub profiles: std::collections::BTreeMap<Spanned<String>, ProfileCfg>,
@@ -55,6 +57,14 @@ pub struct Edition {
     /// Text for the classroom profiles' "About this edition" page (paragraphs separated by a
     /// blank line), printed after the facts quire states itself.
     pub teacher_note: Option<String>,
+}
+
+/// EPUB options.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct EpubCfg {
+    /// The author's stylesheet, appended after quire's (its rules win).
+    pub css: Option<Spanned<String>>,
 }
 
 /// Accessibility claims in the EPUB's metadata. quire lists the features the EPUB has; a
@@ -366,4 +376,8 @@ pub struct Fonts {
     /// built-in symbol, math and monospace fallbacks): e.g. a CJK face.
     #[serde(default)]
     pub fallback: Vec<Spanned<String>>,
+    /// The licence of each of the author's font files, by path (e.g.
+    /// `"fonts/Foo.otf" = "Apache License 2.0"`), when the font's own name table does not state it.
+    #[serde(default)]
+    pub licenses: std::collections::BTreeMap<Spanned<String>, String>,
 }

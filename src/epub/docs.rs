@@ -5,7 +5,7 @@ use super::xml::{Xml, xhtml_head};
 use crate::i18n::Key;
 use crate::model::Book;
 use crate::text::fonts::FontSet;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 const CSS: &str = "../css/book.css";
 
@@ -170,9 +170,7 @@ pub fn colophon(book: &Book, fonts: &FontSet, spec: &ColophonSpec) -> String {
         if let Some(r) = &m.rights {
             facts.push((tr(Key::Rights).into(), plain(r)));
         }
-        let families: BTreeSet<&str> = fonts.fonts.iter().map(|f| f.family.as_str()).collect();
-        let mut types = plain(&families.into_iter().collect::<Vec<_>>().join(" and "));
-        types.lit(", under the SIL Open Font License");
+        let mut types = plain(&fonts.licence_statement(tr(Key::And), tr(Key::LicenceUnstated)));
         if spec.licence_link {
             types.lit(" (").leaf("a", &[("href", "font-licences.xhtml")], "licence texts").lit(")");
         }

@@ -52,6 +52,8 @@ pub struct Edition<'a> {
     pub colophon: Vec<(String, String)>,
     /// Paragraphs of the "How to cite this edition" page (plain text).
     pub cite: Vec<String>,
+    /// The author's stylesheet, appended after quire's.
+    pub stylesheet: Option<&'a str>,
 }
 
 /// The package being assembled: its items and its reading order.
@@ -144,7 +146,7 @@ pub fn build(book: &Book, dir: &BookDir, fonts: &FontSet, edition: &Edition) -> 
         has_cite_page: !edition.cite.is_empty(),
     };
     pkg.items[nav_index].data = nav::nav_doc(book, &nav).into_bytes();
-    add_fonts_and_css(book, fonts, licence_index, &mut pkg)?;
+    add_fonts_and_css(book, fonts, licence_index, edition.stylesheet, &mut pkg)?;
     let opf =
         opf::package_document(book, &pkg.items, &pkg.spine, if markers.list.is_empty() { None } else { edition.page_source.as_deref() });
     ocf::zip_package(&book.meta.modified, &opf, &pkg.items)
@@ -281,7 +283,13 @@ fn faces_used(book: &Book) -> (bool, bool) {
 }
 
 /// The font licences page, the fonts (subset to the characters of every document) and the CSS.
-fn add_fonts_and_css(book: &Book, fonts: &FontSet, licence_index: Option<usize>, pkg: &mut Package) -> Result<(), Diagnostic> {
+fn add_fonts_and_css(
+    book: &Book,
+    fonts: &FontSet,
+    licence_index: Option<usize>,
+    stylesheet: Option<&str>,
+    pkg: &mut Package,
+) -> Result<(), Diagnostic> {
     let (uses_bold, uses_mono) = faces_used(book);
     // The font set holds only the fallbacks the book's text needs (see `text::coverage`).
     let fallbacks: Vec<Face> = fonts.fallbacks().map(|f| f.face).collect();
@@ -307,11 +315,20 @@ fn add_fonts_and_css(book: &Book, fonts: &FontSet, licence_index: Option<usize>,
     let used = used_chars(&pkg.items);
     let mut font_faces = String::new();
     for font in needed {
-        let sub = crate::text::websubset::subset(&font.data, &used).ok_or_else(|| {
-            Diagnostic::error(format!("font `{}` could not be subset for the EPUB", font.file))
-                .help("use a TrueType-outline (glyf) font; CFF (.otf) fonts are not supported for EPUB embedding yet")
-        })?;
-        let href = format!("fonts/{}.ttf", font.face.key());
+        // TrueType outlines are subset to the characters the book uses; a PostScript-outline
+        // (CFF, .otf) font is embedded whole, as its licence allows (quire's subsetter keeps glyph
+        // ids by emptying `glyf` entries, which CFF does not have).
+        let cff = rustybuzz::ttf_parser::Face::parse(&font.data, 0).is_ok_and(|f| f.tables().glyf.is_none());
+        let (sub, ext, media_type, format) = if cff {
+            (font.data.to_vec(), "otf", "font/otf", "opentype")
+        } else {
+            let sub = crate::text::websubset::subset(&font.data, &used).ok_or_else(|| {
+                Diagnostic::error(format!("font `{}` could not be subset for the EPUB", font.file))
+                    .help("the font's TrueType tables are damaged; open it in a font editor and save it again")
+            })?;
+            (sub, "ttf", "font/ttf", "truetype")
+        };
+        let href = format!("fonts/{}.{ext}", font.face.key());
         let (family, weight, style) = match font.face {
             Face::Regular => ("Book Serif".to_string(), 400, "normal"),
             Face::Italic => ("Book Serif".to_string(), 400, "italic"),
@@ -322,9 +339,9 @@ fn add_fonts_and_css(book: &Book, fonts: &FontSet, licence_index: Option<usize>,
         };
         let _ = writeln!(
             font_faces,
-            "@font-face {{ font-family: \"{family}\"; font-weight: {weight}; font-style: {style}; src: url(\"../{href}\") format(\"truetype\"); }}"
+            "@font-face {{ font-family: \"{family}\"; font-weight: {weight}; font-style: {style}; src: url(\"../{href}\") format(\"{format}\"); }}"
         );
-        pkg.items.push(Item { id: format!("font-{}", font.face.key()), href, media_type: "font/ttf", properties: None, data: sub });
+        pkg.items.push(Item { id: format!("font-{}", font.face.key()), href, media_type, properties: None, data: sub });
     }
     let mut css = format!("{font_faces}\n{CSS}");
     if !fallbacks.is_empty() {
@@ -335,6 +352,9 @@ fn add_fonts_and_css(book: &Book, fonts: &FontSet, licence_index: Option<usize>,
             css,
             "\n/* Fallback fonts */\nbody, pre.licence {{ font-family: \"Book Serif\"{stack}, serif; }}\ncode, pre, kbd, .symbol, code.math {{ font-family: \"Book Mono\"{stack}, monospace; }}\n"
         );
+    }
+    if let Some(own) = stylesheet {
+        let _ = write!(css, "\n/* The author's stylesheet (book.toml [epub] css) */\n{own}\n");
     }
     pkg.items.push(Item {
         id: "css".into(),

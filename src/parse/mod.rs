@@ -12,6 +12,7 @@ mod html;
 mod links;
 mod markdown;
 mod notes;
+pub mod stylesheet;
 
 pub use chapter::{parse_chapter, parse_chapter_as};
 use markdown::BodyParser;

@@ -78,8 +78,11 @@ pub struct Font {
     /// Family name from the font's `name` table.
     pub family: String,
     pub data: Cow<'static, [u8]>,
-    /// Licence text shipped with the font (for the EPUB and the colophon).
+    /// Licence text shipped with the font (for the EPUB's licence page).
     pub license: Cow<'static, str>,
+    /// The licence's name as the colophon states it: from book.toml's `[fonts.licenses]`, else
+    /// from the font's own name table; empty when neither states one.
+    pub licence_name: String,
     /// File name of the font (for messages and the colophon).
     pub file: String,
 }
@@ -92,6 +95,22 @@ pub struct FontSet {
 impl FontSet {
     pub fn get(&self, face: Face) -> &Font {
         self.fonts.iter().find(|f| f.face == face).unwrap_or(&self.fonts[0])
+    }
+
+    /// The families and the licence each is under, for a colophon: "EB Garamond & Source Code
+    /// Pro (SIL Open Font License 1.1)"; a family whose licence is stated nowhere says so.
+    pub fn licence_statement(&self, and: &str, unstated: &str) -> String {
+        let mut by_licence: Vec<(String, Vec<&str>)> = Vec::new();
+        for f in &self.fonts {
+            let lic = if f.licence_name.is_empty() { unstated.to_string() } else { f.licence_name.clone() };
+            match by_licence.iter_mut().find(|(l, _)| *l == lic) {
+                Some((_, fams)) if !fams.contains(&f.family.as_str()) => fams.push(&f.family),
+                Some(_) => {}
+                None => by_licence.push((lic, vec![&f.family])),
+            }
+        }
+        let parts: Vec<String> = by_licence.into_iter().map(|(l, fams)| format!("{} ({l})", fams.join(" & "))).collect();
+        parts.join(&format!(" {and} "))
     }
 
     /// The fallback fonts, in the order they are tried.
@@ -136,7 +155,7 @@ impl FontSet {
                     let origin = cfg.location(path.span());
                     match dir.read_bytes(path.get_ref(), Some(&origin)) {
                         Ok(bytes) => {
-                            // A licence file beside the font: OFL.txt, LICENSE.txt or <stem>-OFL.txt.
+                            // A licence file beside the font (OFL.txt, LICENSE*, <stem>-OFL.txt, …).
                             let lic = license_beside(dir, path.get_ref());
                             (Cow::Owned(bytes), Cow::Owned(lic), path.get_ref().clone())
                         }
@@ -147,17 +166,14 @@ impl FontSet {
                     }
                 }
             };
-            const REPLACE: &str = "use a TrueType font file (.ttf) that opens in a font viewer";
+            const REPLACE: &str = "use a TrueType (.ttf) or OpenType (.otf) font file that opens in a font viewer";
             let parsed =
                 rustybuzz::ttf_parser::Face::parse(&data, 0).map_err(|e| (e.to_string(), REPLACE)).and_then(|f| match damaged(&data) {
                     Some(why) => Err((why, REPLACE)),
                     None if f.tables().cmap.is_none() => Err(("it has no character map (cmap)".to_string(), REPLACE)),
-                    // The EPUB's subsetter keeps glyph ids by emptying TrueType outlines; CFF
-                    // outlines (.otf) are refused here, at load, rather than when the EPUB is built.
-                    None if f.tables().glyf.is_none() => Err((
-                        "it has PostScript (CFF) outlines; quire embeds TrueType-outline fonts (.ttf) for now".to_string(),
-                        "use the font's .ttf version, or convert it (e.g. `fonttools otf2ttf`)",
-                    )),
+                    None if f.tables().glyf.is_none() && f.tables().cff.is_none() => {
+                        Err(("it has neither TrueType (glyf) nor PostScript (CFF) outlines".to_string(), REPLACE))
+                    }
                     None => Ok(f),
                 });
             match parsed {
@@ -168,7 +184,12 @@ impl FontSet {
                         .filter(|n| n.name_id == rustybuzz::ttf_parser::name_id::FAMILY && n.is_unicode())
                         .find_map(|n| n.to_string())
                         .unwrap_or_else(|| "Book".to_string());
-                    fonts.push(Font { face, family, data, license, file })
+                    let given = chosen.as_ref().and_then(|p| f.licenses.iter().find(|(k, _)| k.get_ref() == p.get_ref()).map(|(_, v)| v));
+                    let licence_name = match given {
+                        Some(l) => l.trim().to_string(),
+                        None => licence_in_font(&parsed),
+                    };
+                    fonts.push(Font { face, family, data, license, file, licence_name })
                 }
                 Err((e, help)) => {
                     let mut d = Diagnostic::error(format!("font `{file}` cannot be read: {e}")).help(help);
@@ -192,9 +213,48 @@ fn damaged(data: &[u8]) -> Option<String> {
     crate::text::websubset::table_directory(data).err()
 }
 
+/// The licence a font's name table states (license description, ID 13, and URL, ID 14),
+/// named the way a colophon names it; empty when the font states none.
+fn licence_in_font(face: &rustybuzz::ttf_parser::Face) -> String {
+    let name =
+        |id: u16| face.names().into_iter().filter(|n| n.name_id == id && n.is_unicode()).find_map(|n| n.to_string()).unwrap_or_default();
+    let (desc, url) = (name(rustybuzz::ttf_parser::name_id::LICENSE), name(rustybuzz::ttf_parser::name_id::LICENSE_URL));
+    let both = format!("{desc} {url}").to_lowercase();
+    let known = [
+        (&["open font license", "scripts.sil.org/ofl", "openfontlicense.org"][..], "SIL Open Font License 1.1"),
+        (&["apache license", "apache.org/licenses"][..], "Apache License 2.0"),
+        (&["ubuntu font licence", "ubuntu font license"][..], "Ubuntu Font Licence 1.0"),
+        (&["gnu general public license", "gnu.org/licenses/gpl"][..], "GNU General Public License"),
+        (&["bitstream vera"][..], "Bitstream Vera Fonts licence"),
+    ];
+    if let Some((_, n)) = known.iter().find(|(keys, _)| keys.iter().any(|k| both.contains(k))) {
+        return n.to_string();
+    }
+    // Another licence: its own first sentence (or its address), as the font states it.
+    let first = desc.split(". ").next().unwrap_or("").trim();
+    match (first.is_empty(), url.is_empty()) {
+        (false, _) if first.chars().count() <= 120 => first.trim_end_matches('.').to_string(),
+        (false, true) => format!("{}…", first.chars().take(117).collect::<String>()),
+        (_, false) => url,
+        (true, true) => String::new(),
+    }
+}
+
 fn license_beside(dir: &BookDir, font: &str) -> String {
     let parent = font.rsplit_once('/').map(|(p, _)| format!("{p}/")).unwrap_or_default();
-    for name in ["OFL.txt", "LICENSE.txt", "LICENSE", "OFL"] {
+    let file = font.rsplit('/').next().unwrap_or(font);
+    let stem = file.rsplit_once('.').map_or(file, |(s, _)| s);
+    let family = stem.split('-').next().unwrap_or(stem);
+    let own = [
+        format!("{stem}-OFL.txt"),
+        format!("{family}-OFL.txt"),
+        format!("OFL-{family}.txt"),
+        format!("{stem}.txt"),
+        format!("{stem}-LICENSE.txt"),
+        format!("{family}-LICENSE.txt"),
+    ];
+    let shared = ["OFL.txt", "OFL.md", "OFL", "LICENSE.txt", "LICENSE.md", "LICENSE", "LICENCE.txt", "LICENCE", "COPYING", "COPYING.txt"];
+    for name in own.iter().map(String::as_str).chain(shared) {
         if let Ok(b) = dir.read_bytes(&format!("{parent}{name}"), None) {
             return String::from_utf8_lossy(&b).into_owned();
         }

@@ -109,3 +109,61 @@ fn quire_init_makes_a_book_that_builds_and_never_overwrites() {
     assert!(r.stderr.contains("already holds book.toml"), "{}", r.stderr);
     assert_eq!(std::fs::read_to_string(dir.join("book.toml")).unwrap(), toml);
 }
+
+#[test]
+fn otf_fonts_licences_and_the_authors_stylesheet() {
+    let otf = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/fonts/QuireTestSerif-Regular.otf")).unwrap();
+    let toml = "[metadata]\ntitle = \"A Book\"\n[contents]\nchapters = [\"ch1.md\"]\n[fonts]\nregular = \"fonts/QuireTestSerif-Regular.otf\"\n[epub]\ncss = \"style.css\"\n";
+    let css = b"/* url(ignored) in a comment */\nh1 { letter-spacing: 0.1em; }\n";
+    let dir = book(
+        "otf",
+        &[
+            ("book.toml", toml.as_bytes()),
+            ("ch1.md", b"# Title\n\nPlain \"text\" in a PostScript-outline font.\n"),
+            ("fonts/QuireTestSerif-Regular.otf", &otf),
+            ("style.css", css),
+        ],
+    );
+    let r = quire(&["build", "--book", dir.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    // The PDF embeds the CFF font (krilla subsets it); the colophon names its licence from its name table.
+    let fonts = Command::new("pdffonts").arg(dir.join("out/a-book.pdf")).output().unwrap();
+    let fonts = String::from_utf8_lossy(&fonts.stdout);
+    assert!(
+        fonts
+            .lines()
+            .any(|l| l.contains("QuireTestSerif") && l.contains("Type 1C") || l.contains("QuireTestSerif") && l.contains("CID Type 0C")),
+        "{fonts}"
+    );
+    let text = Command::new("pdftotext").arg(dir.join("out/a-book.pdf")).arg("-").output().unwrap();
+    let text = String::from_utf8_lossy(&text.stdout).split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(text.contains("Set in Quire Test Serif & EB Garamond & Source Code Pro (SIL Open Font License 1.1)"), "{text}");
+    // The EPUB embeds it whole as font/otf, and appends the author's stylesheet after quire's.
+    let epub = dir.join("out/a-book.epub");
+    assert_clean_epubcheck(&epub);
+    let (_, files, _) = unzip(&epub);
+    assert!(files.contains_key("EPUB/fonts/regular.otf"));
+    let opf = String::from_utf8_lossy(&files["EPUB/package.opf"]);
+    assert!(opf.contains("href=\"fonts/regular.otf\" media-type=\"font/otf\""), "{opf}");
+    let book_css = String::from_utf8_lossy(&files["EPUB/css/book.css"]);
+    assert!(book_css.trim_end().ends_with("h1 { letter-spacing: 0.1em; }"), "the author's rules come last");
+    // A stylesheet that would load something from outside is refused at its place.
+    std::fs::write(dir.join("style.css"), "p { color: red; }\nbody { background: url(\"https://example.org/x.png\"); }\n").unwrap();
+    assert_error(&check(&dir), &["style.css:2:20", "url("]);
+    // A licence given in book.toml wins over the font's, and must name one of the book's fonts.
+    let toml2 =
+        format!("{toml}[fonts.licenses]\n\"fonts/QuireTestSerif-Regular.otf\" = \"Example Licence 2.0\"\n\"fonts/Other.ttf\" = \"X\"\n");
+    std::fs::write(dir.join("style.css"), css).unwrap();
+    std::fs::write(dir.join("book.toml"), &toml2).unwrap();
+    assert_error(&check(&dir), &["book.toml:11:", "not one of the book's fonts"]);
+    let toml3 = toml2.replace("\"fonts/Other.ttf\" = \"X\"\n", "");
+    std::fs::write(dir.join("book.toml"), &toml3).unwrap();
+    let r = quire(&["build", "--book", dir.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let text = Command::new("pdftotext").arg(dir.join("out/a-book.pdf")).arg("-").output().unwrap();
+    let text = String::from_utf8_lossy(&text.stdout).split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        text.contains("Set in Quire Test Serif (Example Licence 2.0) and EB Garamond & Source Code Pro (SIL Open Font License 1.1)"),
+        "{text}"
+    );
+}

@@ -504,16 +504,6 @@ fn cases() -> Vec<Case> {
             vec!["[metadata] creators is", "more than a PDF's metadata can hold", "book.toml:2:9"],
         ),
         (
-            "font-cff-outlines",
-            vec![
-                ("book.toml", toml_with("", "[fonts]\nmono = \"f.otf\"\n")),
-                ("ch1.md", CH.into()),
-                ("f.otf", std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/fonts/SourceCodePro-Regular.otf")).unwrap()),
-            ],
-            vec![],
-            vec!["font `f.otf` cannot be read: it has PostScript (CFF) outlines", "book.toml:6:8", "fonttools otf2ttf"],
-        ),
-        (
             "script-link-denied",
             minimal("# T\n\n[x](javascript:alert(1))\n"),
             vec!["--deny-warnings"],

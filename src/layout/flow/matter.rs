@@ -4,7 +4,7 @@
 use super::*;
 
 use crate::model::pagemap::DocId;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 fn span(text: String, style: Style) -> Vec<Span> {
     vec![Span { text, style, link: None, note: None, model_offset: None, object: None }]
@@ -99,12 +99,11 @@ impl Flow<'_, '_> {
         if let Some(r) = &m.rights {
             facts.push(r.clone());
         }
-        let families: BTreeSet<&str> = fonts.fonts.iter().map(|f| f.family.as_str()).collect();
         facts.extend(extras.colophon.iter().cloned());
         facts.push(format!(
-            "{} {} (SIL Open Font License), quire {}.",
+            "{} {}, quire {}.",
             self.tr(Key::SetIn),
-            families.into_iter().collect::<Vec<_>>().join(" & "),
+            fonts.licence_statement(self.tr(Key::And), self.tr(Key::LicenceUnstated)),
             env!("CARGO_PKG_VERSION")
         ));
         let mut lines: Vec<VItem> = Vec::new();
