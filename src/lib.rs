@@ -79,7 +79,9 @@ pub fn load(book_dir: &Path) -> Result<Loaded, Diagnostics> {
     let mut fonts = fonts;
     if let Some(f) = &mut fonts {
         let at = diag::Location { file: config::CONFIG_FILE.to_string(), line: 1, column: 1, line_text: String::new() };
-        let (found, used) = text::coverage::check(&book, f, at);
+        let brk = config.config.typography.section_break.clone();
+        let extra: Vec<(String, diag::Location)> = config.section_break().map(|t| (t, config.location(brk.span()))).into_iter().collect();
+        let (found, used) = text::coverage::check(&book, f, at, &extra);
         found.into_iter().for_each(|e| diags.push(e));
         // Only the fallback fonts the book's text needs are kept (shaped from, embedded, named).
         f.fonts.retain(|font| !font.face.is_fallback() || used.contains(&font.face));

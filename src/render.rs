@@ -34,6 +34,7 @@ pub fn typeset_profile(loaded: &Loaded, fonts: &text::fonts::FontSet, p: &config
     let extras = layout::book::Extras {
         colophon: colophon_facts(loaded, &ed),
         cite: cite_page(loaded, &ed),
+        section_break: loaded.config.section_break(),
         teacher_note: note.split("\n\n").map(|p| p.split_whitespace().collect::<Vec<_>>().join(" ")).filter(|p| !p.is_empty()).collect(),
     };
     let before = stats::this_thread();
@@ -176,6 +177,8 @@ pub fn render(loaded: &Loaded, targets: &[Target], profile: Option<&str>) -> Res
                 colophon: colophon_pairs(loaded, &ed),
                 cite: cite_text.clone(),
                 stylesheet: loaded.stylesheet.as_deref(),
+                spaced: cfg.config.typography.paragraph_style.get_ref() == "spaced",
+                section_break: cfg.section_break(),
             };
             let bytes = stats::time(stats::Stage::Epub, || epub::build(&loaded.book, &loaded.dir, fonts, &edition))
                 .map_err(|d| Diagnostics(vec![d]))?;

@@ -226,10 +226,44 @@ pub(super) fn all(config: &Config, e: &mut Errors) -> Checked {
     let date = metadata(config, e);
     contents(config, e);
     let (page_size, margins) = typography(config, e);
+    let headings = design(config, e);
     output(config, e);
     accessibility(config, e);
     font_licences(config, e);
-    Checked { date, page_size, margins }
+    Checked { date, headings, page_size, margins }
+}
+
+/// Paragraph style, heading sizes and the section break.
+fn design(config: &Config, e: &mut Errors) -> [f32; 3] {
+    let ty = &config.typography;
+    let style = ty.paragraph_style.get_ref();
+    if style != "indent" && style != "spaced" {
+        e.push(
+            Diagnostic::error(format!("paragraph-style `{style}` is neither `indent` nor `spaced`"))
+                .at(e.loc(ty.paragraph_style.span()))
+                .help("`indent`: a first-line indent (books); `spaced`: a blank line between paragraphs"),
+        );
+    }
+    let sizes = ty.heading_sizes.get_ref();
+    let mut headings = [1.36, 1.1, 1.0];
+    if sizes.len() != 3 || sizes.iter().any(|s| !(0.5..=4.0).contains(s)) {
+        e.push(
+            Diagnostic::error("heading-sizes must be three numbers between 0.5 and 4")
+                .at(e.loc(ty.heading_sizes.span()))
+                .help("chapter title, section, subsection as multiples of the body size, e.g. [1.36, 1.1, 1.0]"),
+        );
+    } else {
+        headings.copy_from_slice(sizes);
+    }
+    let brk = ty.section_break.get_ref();
+    if brk.trim().is_empty() || brk.chars().count() > 24 || brk.chars().any(char::is_control) {
+        e.push(
+            Diagnostic::error("section-break must be `rule` or a short text (up to 24 characters)")
+                .at(e.loc(ty.section_break.span()))
+                .help("e.g. section-break = \"⁂\" or \"* * *\""),
+        );
+    }
+    headings
 }
 
 /// `[fonts.licenses]` names only font files book.toml uses.

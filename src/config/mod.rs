@@ -52,6 +52,7 @@ fn value_len(line: &str, column: usize) -> usize {
 /// Values derived while checking.
 pub(crate) struct Checked {
     date: Option<Date>,
+    headings: [f32; 3],
     page_size: (f32, f32),
     margins: [f32; 4],
 }
@@ -85,6 +86,12 @@ impl BookConfig {
     /// Location of a span in book.toml, for messages about values.
     pub fn location(&self, span: Range<usize>) -> Location {
         self.index.location(&self.source, CONFIG_FILE, span.start)
+    }
+
+    /// The text set between sections, or None for quire's short rule.
+    pub fn section_break(&self) -> Option<String> {
+        let b = self.config.typography.section_break.get_ref();
+        if b == "rule" { None } else { Some(b.clone()) }
     }
 
     /// What of the citable-edition machinery this book asks for.
@@ -149,7 +156,12 @@ pub fn parse(source: &str) -> Result<BookConfig, Vec<Diagnostic>> {
     let mut e = Errors { index, list: schema_errors };
     let checked = check::all(&config, &mut e);
     let ty = &config.typography;
-    let text = TypeSpec { body: *ty.body_size.get_ref(), leading: *ty.leading.get_ref() };
+    let text = TypeSpec {
+        body: *ty.body_size.get_ref(),
+        leading: *ty.leading.get_ref(),
+        spaced: ty.paragraph_style.get_ref() == "spaced",
+        headings: checked.headings,
+    };
     let base = PdfProfile::base(checked.page_size, checked.margins, text, config.edition.as_ref().is_some_and(|e| e.paragraph_numbers));
     let (profiles, reference) = profile::profiles(&config, base, &mut e);
     if !e.list.is_empty() {

@@ -29,6 +29,10 @@ impl PageGeometry {
 pub struct TypeSpec {
     pub body: f32,
     pub leading: f32,
+    /// Paragraphs separated by a blank line instead of a first-line indent.
+    pub spaced: bool,
+    /// Sizes of chapter titles, section and subsection headings, as multiples of `body`.
+    pub headings: [f32; 3],
 }
 
 /// What the pages carry and how they follow each other, besides the text.

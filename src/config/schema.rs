@@ -302,6 +302,26 @@ pub struct Typography {
     /// Capitalised words shorter than this many letters are never hyphenated.
     #[serde(default = "default_min_name")]
     pub min_hyphenate_name: usize,
+    /// `indent` (a first-line indent, the default) or `spaced` (a blank line between paragraphs).
+    #[serde(default = "default_paragraph_style")]
+    pub paragraph_style: Spanned<String>,
+    /// Chapter title, section and subsection heading sizes as multiples of the body size.
+    #[serde(default = "default_heading_sizes")]
+    pub heading_sizes: Spanned<Vec<f32>>,
+    /// What stands between sections (`***` in Markdown): `rule` (a short rule, the default)
+    /// or a text set centred, e.g. "⁂" or "* * *".
+    #[serde(default = "default_section_break")]
+    pub section_break: Spanned<String>,
+}
+
+fn default_paragraph_style() -> Spanned<String> {
+    Spanned::new(0..0, "indent".to_string())
+}
+fn default_heading_sizes() -> Spanned<Vec<f32>> {
+    Spanned::new(0..0, vec![1.36, 1.1, 1.0])
+}
+fn default_section_break() -> Spanned<String> {
+    Spanned::new(0..0, "rule".to_string())
 }
 
 fn default_page_size() -> Spanned<String> {
@@ -325,6 +345,9 @@ impl Default for Typography {
             body_size: default_body_size(),
             leading: default_leading(),
             min_hyphenate_name: default_min_name(),
+            paragraph_style: default_paragraph_style(),
+            heading_sizes: default_heading_sizes(),
+            section_break: default_section_break(),
         }
     }
 }

@@ -54,6 +54,10 @@ pub struct Edition<'a> {
     pub cite: Vec<String>,
     /// The author's stylesheet, appended after quire's.
     pub stylesheet: Option<&'a str>,
+    /// Paragraphs separated by a blank line instead of an indent (`[typography] paragraph-style`).
+    pub spaced: bool,
+    /// The text shown between sections instead of a short rule.
+    pub section_break: Option<String>,
 }
 
 /// The package being assembled: its items and its reading order.
@@ -146,7 +150,7 @@ pub fn build(book: &Book, dir: &BookDir, fonts: &FontSet, edition: &Edition) -> 
         has_cite_page: !edition.cite.is_empty(),
     };
     pkg.items[nav_index].data = nav::nav_doc(book, &nav).into_bytes();
-    add_fonts_and_css(book, fonts, licence_index, edition.stylesheet, &mut pkg)?;
+    add_fonts_and_css(book, fonts, licence_index, edition, &mut pkg)?;
     let opf =
         opf::package_document(book, &pkg.items, &pkg.spine, if markers.list.is_empty() { None } else { edition.page_source.as_deref() });
     ocf::zip_package(&book.meta.modified, &opf, &pkg.items)
@@ -287,7 +291,7 @@ fn add_fonts_and_css(
     book: &Book,
     fonts: &FontSet,
     licence_index: Option<usize>,
-    stylesheet: Option<&str>,
+    edition: &Edition,
     pkg: &mut Package,
 ) -> Result<(), Diagnostic> {
     let (uses_bold, uses_mono) = faces_used(book);
@@ -312,7 +316,8 @@ fn add_fonts_and_css(
         }
         pkg.items[i].data = docs::licence_page(book, &licenses).into_bytes();
     }
-    let used = used_chars(&pkg.items);
+    let mut used = used_chars(&pkg.items);
+    used.extend(edition.section_break.iter().flat_map(|t| t.chars()));
     let mut font_faces = String::new();
     for font in needed {
         // TrueType outlines are subset to the characters the book uses; a PostScript-outline
@@ -353,7 +358,19 @@ fn add_fonts_and_css(
             "\n/* Fallback fonts */\nbody, pre.licence {{ font-family: \"Book Serif\"{stack}, serif; }}\ncode, pre, kbd, .symbol, code.math {{ font-family: \"Book Mono\"{stack}, monospace; }}\n"
         );
     }
-    if let Some(own) = stylesheet {
+    if edition.spaced {
+        css.push_str(
+            "\n/* [typography] paragraph-style = \"spaced\" */\np, blockquote p + p { text-indent: 0; }\np { margin: 0 0 1em; }\n",
+        );
+    }
+    if let Some(text) = &edition.section_break {
+        let quoted: String = text.chars().map(|c| if c == '"' || c == '\\' { format!("\\{c}") } else { c.to_string() }).collect();
+        let _ = write!(
+            css,
+            "\n/* [typography] section-break */\nhr {{ border: none; width: auto; opacity: 1; text-align: center; overflow: visible; height: auto; }}\nhr::after {{ content: \"{quoted}\"; }}\n"
+        );
+    }
+    if let Some(own) = edition.stylesheet {
         let _ = write!(css, "\n/* The author's stylesheet (book.toml [epub] css) */\n{own}\n");
     }
     pkg.items.push(Item {

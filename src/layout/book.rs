@@ -23,6 +23,8 @@ pub struct Extras {
     pub cite: Vec<String>,
     /// The author's paragraphs for the "About this edition" page (book.toml).
     pub teacher_note: Vec<String>,
+    /// The text set between sections, or None for a short rule (`[typography] section-break`).
+    pub section_break: Option<String>,
 }
 
 /// Passes of the contents fix-point before quire gives up (and says so).
@@ -77,6 +79,7 @@ fn layout_once<'a>(
     extras: &Extras,
 ) -> Result<Layout, Vec<Diagnostic>> {
     let mut flow = Flow::new(g, eng, dir, book);
+    flow.section_break = extras.section_break.clone();
     let mut seqs: Vec<Sequence> = Vec::new();
     let mut outline: Vec<OutlineItem> = Vec::new();
     flow.front_pages(book, fonts, extras, &mut seqs);

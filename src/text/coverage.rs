@@ -147,7 +147,14 @@ impl Checker<'_> {
 /// use, in manuscript order. `config_at` locates the book's metadata (title, creators…).
 /// Also returns the fallback fonts the book needs (the others need not be loaded, embedded or
 /// named in the colophon).
-pub fn check(book: &Book, fonts: &FontSet, config_at: Location) -> (Vec<Diagnostic>, std::collections::BTreeSet<Face>) {
+/// `extra`: texts from book.toml that are set in the body face (the section break), each with
+/// its location.
+pub fn check(
+    book: &Book,
+    fonts: &FontSet,
+    config_at: Location,
+    extra: &[(String, Location)],
+) -> (Vec<Diagnostic>, std::collections::BTreeSet<Face>) {
     let faces = fonts.fonts.iter().filter_map(|f| ttf_parser::Face::parse(&f.data, 0).ok().map(|p| (f.face, p))).collect();
     let mut c =
         Checker { faces, known: Vec::new(), missing: Vec::new(), lang: book.meta.language.clone(), fallbacks_used: Default::default() };
@@ -158,6 +165,9 @@ pub fn check(book: &Book, fonts: &FontSet, config_at: Location) -> (Vec<Diagnost
     }
     for t in m.creators.iter().map(|cr| &cr.name).chain(m.publisher.iter()).chain(m.rights.iter()).chain(m.edition.iter()) {
         c.text(t, Face::Regular, &config_at);
+    }
+    for (t, at) in extra {
+        c.text(t, Face::Regular, at);
     }
     book.chapters().for_each(|ch| c.chapter(ch));
     let used = std::mem::take(&mut c.fallbacks_used);

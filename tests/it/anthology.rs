@@ -167,3 +167,26 @@ fn otf_fonts_licences_and_the_authors_stylesheet() {
         "{text}"
     );
 }
+
+#[test]
+fn the_designers_options_reach_both_formats() {
+    // The anthology sets spaced paragraphs, larger chapter titles and an ornament between sections.
+    let out = built();
+    let (_, files, _) = unzip(&out.join("small-hours.epub"));
+    let css = String::from_utf8_lossy(&files["EPUB/css/book.css"]);
+    assert!(css.contains("hr::after { content: \"⁂\"; }") && css.contains("p { margin: 0 0 1em; }"), "{css}");
+    assert!(css.trim_end().ends_with("h1 { letter-spacing: 0.02em; }"), "the author's stylesheet comes last");
+    let pdf = out.join("small-hours.pdf");
+    let text = Command::new("pdftotext").args(["-layout"]).arg(&pdf).arg("-").output().unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    let lines: Vec<&str> = text.lines().collect();
+    let it_was = lines.iter().position(|l| l.trim() == "It was.").expect("the ferry's paragraph");
+    // A blank line before the ornament's own line, centred, then a blank line and the next paragraph.
+    let orn = lines[it_was + 1..].iter().position(|l| !l.trim().is_empty()).map(|i| it_was + 1 + i).unwrap();
+    assert_eq!(lines[orn].trim(), "⁂", "{}", lines[it_was..orn + 3].join("\n"));
+    assert!(lines[it_was - 1].trim().is_empty() && lines[it_was - 2].contains("raining in town"), "spaced paragraphs");
+    // The paragraph after a blank line starts at the margin (no indent when spaced).
+    let next = lines[orn + 1..].iter().find(|l| !l.trim().is_empty()).unwrap();
+    let margin = lines[it_was].len() - lines[it_was].trim_start().len();
+    assert_eq!(next.len() - next.trim_start().len(), margin, "{next}");
+}

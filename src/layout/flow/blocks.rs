@@ -22,6 +22,10 @@ impl Flow<'_, '_> {
         for b in blocks {
             match b {
                 Block::Paragraph { inlines, pos, n } => {
+                    // Spaced paragraphs: a blank line between them instead of an indent.
+                    if g.text.spaced && !*first {
+                        items.push(VItem::Space(g.text.leading));
+                    }
                     items.extend(self.paragraph(&f, inlines, *pos, *n, *first));
                     *first = false;
                     continue;
@@ -31,11 +35,21 @@ impl Flow<'_, '_> {
                 Block::List { start, items: list, tight, pos } => self.list(&f, *start, list, *tight, *pos, items),
                 Block::CodeBlock { text, pos, lang } => self.code(&f, text, lang.as_deref(), *pos, items),
                 Block::Table { head, rows, pos, align } => self.table(&f, head, rows, align, *pos, items),
-                Block::ThematicBreak { .. } => {
-                    items.push(VItem::Space(g.text.leading * 0.5));
-                    items.push(VItem::Rule { width: 3.0 * g.text.body, height: g.text.leading * 0.5, left: false });
-                    items.push(VItem::Space(g.text.leading * 0.5));
-                }
+                Block::ThematicBreak { .. } => match self.section_break.clone() {
+                    Some(text) => {
+                        let node = self.node(f.parent, SKind::P);
+                        items.push(VItem::Space(g.text.leading * 0.5));
+                        let mut v = self.text_lines(&text, Style::new(Face::Regular, g.text.body), Align::Center, g.text.leading, node);
+                        keep_all(&mut v);
+                        items.extend(v);
+                        items.push(VItem::Space(g.text.leading * 0.5));
+                    }
+                    None => {
+                        items.push(VItem::Space(g.text.leading * 0.5));
+                        items.push(VItem::Rule { width: 3.0 * g.text.body, height: g.text.leading * 0.5, left: false });
+                        items.push(VItem::Space(g.text.leading * 0.5));
+                    }
+                },
                 Block::Figure(fig) => {
                     if let Some(v) = self.figure(fig, f.ch, f.parent, f.width) {
                         items.push(VItem::Figure(Box::new(v)));
@@ -57,7 +71,7 @@ impl Flow<'_, '_> {
         let mut spans = Vec::new();
         let size = if f.x > 0.0 { g.text.body * 0.95 } else { g.text.body };
         self.spans(inlines, Style::new(Face::Regular, size), Some(f.ch), &mut spans);
-        let indent = if first || f.centred { 0.0 } else { EM_INDENT * g.text.body };
+        let indent = if first || f.centred || g.text.spaced { 0.0 } else { EM_INDENT * g.text.body };
         let align = if f.centred { Align::Center } else { Align::Justify };
         let mut v = self.para_lines(
             spans,
@@ -92,9 +106,9 @@ impl Flow<'_, '_> {
         let h = self.node(f.parent, SKind::H(lv, plain_text(inlines)));
         items.push(VItem::Space(g.text.leading));
         let style = if hl <= 2 {
-            Style::new(Face::Italic, g.text.body * 1.1)
+            Style::new(Face::Italic, g.text.body * g.text.headings[1])
         } else {
-            Style { smcp: true, ..Style::new(Face::Regular, g.text.body) }
+            Style { smcp: true, ..Style::new(Face::Regular, g.text.body * g.text.headings[2]) }
         };
         let mut spans = Vec::new();
         self.spans(inlines, style, Some(f.ch), &mut spans);

@@ -20,9 +20,9 @@ impl Flow<'_, '_> {
             let h = self.node(sect, SKind::H(level, plain_text(&title_inl)));
             let mut head = self.simple_lines(
                 &title_inl,
-                Style::new(Face::Regular, g.text.body * 1.36),
+                Style::new(Face::Regular, g.text.body * g.text.headings[0]),
                 Align::Center,
-                g.text.body * 1.75,
+                g.text.body * g.text.headings[0] * 1.29,
                 h,
                 Some(ch),
             );

@@ -124,7 +124,13 @@ impl Flow<'_, '_> {
         let g = self.g;
         let mut v = vec![VItem::Space(g.text.leading * 3.0)];
         let h = self.node(sect, SKind::H(1, title.into()));
-        let mut t = self.text_lines(title, Style::new(Face::Regular, g.text.body * 1.36), Align::Center, g.text.body * 1.75, h);
+        let mut t = self.text_lines(
+            title,
+            Style::new(Face::Regular, g.text.body * g.text.headings[0]),
+            Align::Center,
+            g.text.body * g.text.headings[0] * 1.29,
+            h,
+        );
         mark_heading(&mut t, anchor);
         v.extend(t);
         v.push(VItem::Space(g.text.leading * 1.5));
@@ -239,7 +245,13 @@ impl Flow<'_, '_> {
         let mut v = vec![VItem::Space(g.text.leading * 3.0)];
         let title = crate::i18n::t(&self.lang, Key::AboutEdition);
         let h = self.node(sect, SKind::H(1, title.into()));
-        let mut t = self.text_lines(title, Style::new(Face::Regular, g.text.body * 1.36), Align::Center, g.text.body * 1.75, h);
+        let mut t = self.text_lines(
+            title,
+            Style::new(Face::Regular, g.text.body * g.text.headings[0]),
+            Align::Center,
+            g.text.body * g.text.headings[0] * 1.29,
+            h,
+        );
         mark_heading(&mut t, "about-this-edition");
         v.extend(t);
         v.push(VItem::Space(g.text.leading * 1.5));

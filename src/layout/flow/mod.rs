@@ -84,6 +84,8 @@ pub(super) struct Flow<'a, 'e> {
     table_serial: usize,
     /// The language of the passage being set (`Hyph::lang_id`; 0: the book's).
     passage_lang: u8,
+    /// The text set between sections (`***`), or None for a short rule.
+    pub(in crate::layout) section_break: Option<String>,
 }
 
 const EM_INDENT: f32 = 1.0;
@@ -106,6 +108,7 @@ impl<'a, 'e> Flow<'a, 'e> {
             narrowed: Default::default(),
             table_serial: 0,
             passage_lang: 0,
+            section_break: None,
         }
     }
 
