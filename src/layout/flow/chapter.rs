@@ -22,7 +22,7 @@ impl Flow<'_, '_> {
                 &title_inl,
                 Style::new(Face::Regular, g.text.body * g.text.headings[0]),
                 Align::Center,
-                g.text.body * g.text.headings[0] * 1.29,
+                g.text.body * g.text.headings[0] * (1.75 / 1.36),
                 h,
                 Some(ch),
             );

@@ -128,7 +128,7 @@ impl Flow<'_, '_> {
             title,
             Style::new(Face::Regular, g.text.body * g.text.headings[0]),
             Align::Center,
-            g.text.body * g.text.headings[0] * 1.29,
+            g.text.body * g.text.headings[0] * (1.75 / 1.36),
             h,
         );
         mark_heading(&mut t, anchor);
@@ -249,7 +249,7 @@ impl Flow<'_, '_> {
             title,
             Style::new(Face::Regular, g.text.body * g.text.headings[0]),
             Align::Center,
-            g.text.body * g.text.headings[0] * 1.29,
+            g.text.body * g.text.headings[0] * (1.75 / 1.36),
             h,
         );
         mark_heading(&mut t, "about-this-edition");
