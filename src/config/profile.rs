@@ -59,6 +59,8 @@ pub struct PdfOptions {
     pub crop_marks: bool,
     pub link_color: bool,
     pub outline_open: bool,
+    /// The author's cover (`[metadata] cover`) as the PDF's first page.
+    pub cover: bool,
 }
 
 /// A resolved PDF profile: every setting known, grouped as layout and the PDF writer use them.
@@ -88,7 +90,7 @@ impl PdfProfile {
                 teacher_page: false,
                 paragraph_numbers,
             },
-            pdf: PdfOptions { bleed: 0.0, crop_marks: false, link_color: false, outline_open: false },
+            pdf: PdfOptions { bleed: 0.0, crop_marks: false, link_color: false, outline_open: false, cover: false },
         }
     }
 }
@@ -144,6 +146,17 @@ fn resolve(config: &Config, name: &Spanned<String>, p: &ProfileCfg, base: &PdfPr
     (f.recto_openings, f.blank_pages, f.pad_to, f.line_numbers, f.teacher_page) =
         (p.recto_openings, p.blank_pages, p.pad_to.clamp(1, 64), p.line_numbers, p.teacher_page);
     (r.pdf.crop_marks, r.pdf.link_color, r.pdf.outline_open) = (p.crop_marks, p.link_color, p.outline_open);
+    r.pdf.cover = p.cover.as_ref().is_some_and(|c| *c.get_ref());
+    if let Some(c) = &p.cover
+        && *c.get_ref()
+        && config.metadata.cover.is_none()
+    {
+        e.push(
+            Diagnostic::error(format!("profile `{name}` asks for a cover page, but the book has no cover image"))
+                .at(e.loc(c.span()))
+                .help("set `cover = \"images/cover.jpg\"` in [metadata], or remove `cover` from the profile"),
+        );
+    }
     let g = &r.page;
     if g.top + g.bottom > g.height * 0.6 || g.inner + g.outer > g.width * 0.6 {
         e.push(

@@ -115,6 +115,8 @@ pub struct ProfileCfg {
     /// Add an "About this edition" page for teachers.
     #[serde(default)]
     pub teacher_page: bool,
+    /// Print the author's cover (`[metadata] cover`) as the first page of this PDF.
+    pub cover: Option<Spanned<bool>>,
 }
 
 fn yes() -> bool {

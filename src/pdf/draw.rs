@@ -241,3 +241,65 @@ pub(super) fn rule(surface: &mut Surface, (x0, x1, y, width): (&f32, &f32, &f32,
     }
     surface.end_tagged();
 }
+
+/// The author's cover as a page of its own: the image scaled to cover the trimmed page and its
+/// bleed (centred, what overflows clipped), labelled "Cover". Returns its content's identifier.
+pub(super) fn cover_page(w: &mut Writer, doc: &mut krilla::Document, path: &str) -> Result<krilla::tagging::Identifier, Diagnostic> {
+    let (layout, profile) = (w.layout, w.profile);
+    let pic = decode(w, path)?;
+    let slug = if profile.pdf.crop_marks { 30.0 } else { 0.0 };
+    let off = profile.pdf.bleed + slug;
+    let (mw, mh) = (layout.width + 2.0 * off, layout.height + 2.0 * off);
+    let size = Size::from_wh(mw, mh).ok_or_else(|| Diagnostic::error("the page size is not usable"))?;
+    let label = krilla::page::PageLabel::new(None, Some("Cover".to_string()), None);
+    let mut settings = krilla::page::PageSettings::new(size).with_page_label(label);
+    if off > 0.0 {
+        let trim = krilla::geom::Rect::from_xywh(off, off, layout.width, layout.height);
+        let bleed = krilla::geom::Rect::from_xywh(slug, slug, mw - 2.0 * slug, mh - 2.0 * slug);
+        settings = settings.with_trim_box(trim).with_bleed_box(bleed);
+    }
+    // The area to fill: the trimmed page and its bleed.
+    let (fx, fy, fw, fh) = (slug, slug, mw - 2.0 * slug, mh - 2.0 * slug);
+    let (iw, ih) = match &pic {
+        Picture::Raster(img) => {
+            let s = img.size();
+            (s.0 as f32, s.1 as f32)
+        }
+        Picture::Svg(tree) => (tree.size().width(), tree.size().height()),
+    };
+    let scale = (fw / iw.max(1.0)).max(fh / ih.max(1.0));
+    let (dw, dh) = (iw * scale, ih * scale);
+    let (dx, dy) = (fx + (fw - dw) / 2.0, fy + (fh - dh) / 2.0);
+    let mut page = doc.start_page_with(settings);
+    let id;
+    {
+        let mut surface = page.surface();
+        let mut clip = krilla::geom::PathBuilder::new();
+        if let Some(r) = krilla::geom::Rect::from_xywh(fx, fy, fw, fh) {
+            clip.push_rect(r);
+        }
+        let clipped = clip.finish();
+        if let Some(c) = &clipped {
+            surface.push_clip_path(c, &krilla::paint::FillRule::NonZero);
+        }
+        id = surface.start_tagged(krilla::tagging::ContentTag::Other);
+        surface.push_transform(&krilla::geom::Transform::from_translate(dx, dy));
+        if let Some(sz) = Size::from_wh(dw, dh) {
+            match pic {
+                Picture::Raster(img) => surface.draw_image(img, sz),
+                Picture::Svg(tree) => {
+                    use krilla_svg::SurfaceExt;
+                    let _ = surface.draw_svg(&tree, sz, krilla_svg::SvgSettings::default());
+                }
+            }
+        }
+        surface.pop();
+        surface.end_tagged();
+        if clipped.is_some() {
+            surface.pop();
+        }
+        surface.finish();
+    }
+    page.finish();
+    Ok(id)
+}

@@ -77,7 +77,8 @@ impl Writer<'_> {
     }
 
     fn dest(&self, anchor: &str) -> Option<XyzDestination> {
-        self.layout.anchors.get(anchor).map(|(p, y)| XyzDestination::new(*p, Point::from_xy(0.0, (*y - 4.0).max(0.0))))
+        let shift = usize::from(self.profile.pdf.cover);
+        self.layout.anchors.get(anchor).map(|(p, y)| XyzDestination::new(*p + shift, Point::from_xy(0.0, (*y - 4.0).max(0.0))))
     }
 }
 
@@ -102,12 +103,24 @@ fn write_with(book: &Book, dir: &BookDir, fonts: &FontSet, layout: &Layout, prof
         leaves: vec![Vec::new(); layout.contents],
         annots: BTreeMap::new(),
     };
+    // The author's cover as a first page, before the layout's pages (whose indices then move by one).
+    let cover = match (&book.meta.cover, profile.pdf.cover) {
+        (Some(path), true) => Some(draw::cover_page(&mut w, &mut doc, path)?),
+        _ => None,
+    };
     for page in &layout.pages {
         write_page(&mut w, &mut doc, page)?;
     }
     set_outline(&w, &mut doc);
     set_metadata(book, &mut doc);
     let mut tree = TagTree::new().with_lang(Some(book.meta.language.clone()));
+    if let Some(id) = cover {
+        let alt = format!("{}: {}", crate::i18n::t(&book.meta.language, crate::i18n::Key::Cover), book.meta.title);
+        tree.push(krilla::tagging::Node::Group(krilla::tagging::TagGroup::with_children(
+            krilla::tagging::Tag::Figure(Some(alt)),
+            vec![krilla::tagging::Node::Leaf(id)],
+        )));
+    }
     for child in tags::build_group(layout, 0, &w.leaves, &w.annots) {
         tree.push(child);
     }

@@ -190,3 +190,60 @@ fn the_designers_options_reach_both_formats() {
     let margin = lines[it_was].len() - lines[it_was].trim_start().len();
     assert_eq!(next.len() - next.trim_start().len(), margin, "{next}");
 }
+
+#[test]
+fn a_profile_can_print_the_authors_cover_as_its_first_page() {
+    // A 2 × 3 pixel red PNG (RGB, each row: filter byte + pixels).
+    let raw: Vec<u8> = (0..3).flat_map(|_| [0u8, 200, 30, 30, 200, 30, 30]).collect();
+    let png = png_file(2, 3, 2, 0, &raw);
+    let toml = "[metadata]\ntitle = \"A Book\"\ncover = \"cover.png\"\n[contents]\nchapters = [\"ch1.md\"]\n[profiles.screen]\ncover = true\n[profiles.print]\nbleed = \"3mm\"\n";
+    let dir =
+        book("pdf-cover", &[("book.toml", toml.as_bytes()), ("ch1.md", b"# One\n\nText, and [a link](#one).\n"), ("cover.png", &png)]);
+    let r = quire(&["build", "--book", dir.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let pages = |name: &str| {
+        let o = Command::new("pdfinfo").arg(dir.join("out").join(name)).output().unwrap();
+        let info = String::from_utf8_lossy(&o.stdout).into_owned();
+        info.lines().find(|l| l.starts_with("Pages:")).and_then(|l| l.split_whitespace().nth(1)).unwrap().parse::<usize>().unwrap()
+    };
+    assert_eq!(pages("a-book-screen.pdf"), pages("a-book-print.pdf") + 1, "one cover page more");
+    for name in ["a-book-screen.pdf", "a-book-print.pdf"] {
+        let q = Command::new("qpdf").arg("--check").arg(dir.join("out").join(name)).output().unwrap();
+        assert!(q.status.success(), "{name}: {}", String::from_utf8_lossy(&q.stdout));
+    }
+    // The first page is the image, filling the page; the half-title follows.
+    let png_out = dir.join("out/p1");
+    assert!(
+        Command::new("pdftoppm")
+            .args(["-r", "20", "-f", "1", "-l", "1", "-singlefile"])
+            .arg(dir.join("out/a-book-screen.pdf"))
+            .arg(&png_out)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let ppm = std::fs::read(dir.join("out/p1.ppm")).unwrap();
+    // P6 header: magic, width, height, maxval, each followed by one whitespace byte.
+    let mut fields = Vec::new();
+    let mut at = 0;
+    while fields.len() < 4 {
+        let end = at + ppm[at..].iter().position(|b| b.is_ascii_whitespace()).unwrap();
+        fields.push(String::from_utf8_lossy(&ppm[at..end]).into_owned());
+        at = end + 1;
+    }
+    let (w, h): (usize, usize) = (fields[1].parse().unwrap(), fields[2].parse().unwrap());
+    for (x, y) in [(1, 1), (w / 2, h / 2), (w - 2, h - 2)] {
+        let px = &ppm[at + (y * w + x) * 3..at + (y * w + x) * 3 + 3];
+        assert!(px[0] > 150 && px[1] < 80 && px[2] < 80, "the cover fills the page: pixel ({x}, {y}) is {px:?}");
+    }
+    let text = Command::new("pdftotext").args(["-f", "2", "-l", "2"]).arg(dir.join("out/a-book-screen.pdf")).arg("-").output().unwrap();
+    assert!(String::from_utf8_lossy(&text.stdout).contains("A Book"));
+    let text = Command::new("pdftotext").args(["-f", "1", "-l", "1"]).arg(dir.join("out/a-book-screen.pdf")).arg("-").output().unwrap();
+    assert!(String::from_utf8_lossy(&text.stdout).trim().is_empty(), "the cover page has no text of its own");
+    // Without a cover image the profile's cover is an error at its key.
+    let dir2 = book(
+        "pdf-cover-missing",
+        &[("book.toml", toml.replace("cover = \"cover.png\"\n", "").as_bytes()), ("ch1.md", b"# One\n\nText.\n")],
+    );
+    assert_error(&check(&dir2), &["book.toml:6:9", "has no cover image"]);
+}
