@@ -52,6 +52,7 @@ pub enum Key {
     AlsoBy,
     And,
     LicenceUnstated,
+    Footnotes,
 }
 
 /// The languages with a column in [`PHRASES`], in column order.
@@ -122,6 +123,7 @@ const PHRASES: &[(Key, [&str; 4])] = {
         (AboutAuthor, ["About the Author", "Über den Autor", "À propos de l’auteur", "Об авторе"]),
         (AlsoBy, ["Also by the Author", "Vom selben Autor", "Du même auteur", "Другие книги автора"]),
         (And, ["and", "und", "et", "и"]),
+        (Footnotes, ["footnotes", "Fußnoten", "notes de bas de page", "сноски"]),
         (LicenceUnstated, ["licence not stated", "Lizenz nicht angegeben", "licence non indiquée", "лицензия не указана"]),
     ]
 };
@@ -270,6 +272,7 @@ mod tests {
             AlsoBy,
             And,
             LicenceUnstated,
+            Footnotes,
         ];
         for k in all {
             let row = PHRASES.iter().filter(|(p, _)| *p == k).count();

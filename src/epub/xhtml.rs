@@ -148,7 +148,13 @@ impl ChapterWriter<'_> {
         if ch.notes.is_empty() {
             return;
         }
-        x.open("section", &[("class", "footnotes"), ("aria-label", self.tr(Key::Notes))]).nl();
+        // Two landmarks may not share a name: in a chapter titled "Notes" the footnotes' region
+        // is "Notes (footnotes)".
+        let notes = self.tr(Key::Notes);
+        let title = self.chapter.title_text();
+        let label =
+            if title.trim().eq_ignore_ascii_case(notes) { format!("{notes} ({})", self.tr(Key::Footnotes)) } else { notes.to_string() };
+        x.open("section", &[("class", "footnotes"), ("aria-label", label.as_str())]).nl();
         // References per note, counted in one walk (a chapter may have thousands of notes).
         let mut counts = vec![0usize; ch.notes.len()];
         count_all_refs(&ch.blocks, &mut counts);

@@ -4,6 +4,7 @@
 
 mod common;
 
+mod a11y;
 mod accounting;
 mod anthology;
 mod atomic;
