@@ -172,7 +172,7 @@ pub fn colophon(book: &Book, fonts: &FontSet, spec: &ColophonSpec) -> String {
         }
         let mut types = plain(&fonts.licence_statement(tr(Key::And), tr(Key::LicenceUnstated)));
         if spec.licence_link {
-            types.lit(" (").leaf("a", &[("href", "font-licences.xhtml")], "licence texts").lit(")");
+            types.lit("; see the ").leaf("a", &[("href", "font-licences.xhtml")], "licence texts");
         }
         facts.push((tr(Key::Type).into(), types));
         for (k, v) in spec.extra {
