@@ -135,5 +135,6 @@ fn layout_once<'a>(
         outline,
         report: pages.report,
         map: pages.map,
+        langs: (1..=u8::MAX).map_while(|i| eng.hyph.lang_tag(i)).collect(),
     })
 }

@@ -181,6 +181,8 @@ pub struct Layout {
     pub report: Report,
     /// Where each page starts in the text (for the EPUB's page-break markers and citations).
     pub map: crate::model::pagemap::PageMap,
+    /// The languages of passages (`Style::lang` n is `langs[n - 1]`), for the PDF's `/Lang`.
+    pub langs: Vec<String>,
 }
 
 impl Layout {

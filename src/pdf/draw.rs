@@ -94,7 +94,11 @@ pub(super) fn text(
             },
             None,
         )),
-        None => ContentTag::Span(SpanTag::empty()),
+        // Text of a passage in another language carries it on its marked content (/Lang).
+        None => match run.style.lang.checked_sub(1).and_then(|i| w.layout.langs.get(i as usize)) {
+            Some(lang) => ContentTag::Span(SpanTag { lang: Some(lang.as_str()), ..SpanTag::empty() }),
+            None => ContentTag::Span(SpanTag::empty()),
+        },
     };
     let id = surface.start_tagged(tag);
     let colour = match run.style.colour {

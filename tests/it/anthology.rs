@@ -89,7 +89,12 @@ fn the_anthology_pdf_sets_display_pages_verse_and_russian_as_a_book_does() {
     let qdf = out.join("q.pdf");
     assert!(Command::new("qpdf").args(["--qdf", "--object-streams=disable"]).arg(&pdf).arg(&qdf).status().unwrap().success());
     let raw = String::from_utf8_lossy(&std::fs::read(&qdf).unwrap()).into_owned();
-    assert!(raw.contains("/Lang (ru)") && raw.contains("/Lang (fr)"));
+    assert!(raw.contains("/Lang (ru)") && raw.contains("/Lang (fr)"), "on the divisions' structure elements");
+    // … and on the marked content of every run of such text, an inline span's included.
+    assert!(raw.contains("/Lang(ru)>>BDC") && raw.contains("/Lang(fr)>>BDC"));
+    let fr_runs = raw.matches("/Lang(fr)>>BDC").count();
+    let fr_div_lines = 4; // the French division's lines on its page
+    assert!(fr_runs > fr_div_lines, "the inline <span lang=\"fr\"> is marked too ({fr_runs} runs)");
 }
 
 #[test]
