@@ -136,10 +136,10 @@ fn is_mark(c: char) -> bool {
 /// Shapes words in the book's fonts, each distinct (face, features, text) once.
 pub struct Shaper<'a> {
     faces: Vec<(crate::text::fonts::Face, rustybuzz::Face<'a>)>,
-    cache: std::collections::HashMap<(crate::text::fonts::Face, bool, String), std::rc::Rc<Vec<Glyph>>>,
-    /// Shape plans by face, features, script and direction (making a plan costs more than
-    /// shaping a word).
-    plans: std::collections::HashMap<(crate::text::fonts::Face, bool, rustybuzz::Script, u8), rustybuzz::ShapePlan>,
+    cache: std::collections::HashMap<(crate::text::fonts::Face, bool, Option<String>, String), std::rc::Rc<Vec<Glyph>>>,
+    /// Shape plans by face, features, script, direction and language (making a plan costs
+    /// more than shaping a word).
+    plans: std::collections::HashMap<(crate::text::fonts::Face, bool, rustybuzz::Script, u8, Option<String>), rustybuzz::ShapePlan>,
     /// The fallback font with emoji (its family is named so): preferred for a character that
     /// asks for emoji presentation (followed by U+FE0F, a skin tone or a joiner).
     emoji: Option<crate::text::fonts::Face>,
@@ -165,7 +165,13 @@ impl<'a> Shaper<'a> {
     /// mis-handles (and asserts on) attachment chains of more than 32,767 marks, and no real
     /// word is that long.
     pub fn shape(&mut self, face: crate::text::fonts::Face, smcp: bool, text: &str) -> std::rc::Rc<Vec<Glyph>> {
-        let key = (face, smcp, text.to_string());
+        self.shape_in(face, smcp, None, text)
+    }
+
+    /// As [`Shaper::shape`], for text in language `lang` (a BCP 47 tag; None: the book's), so the
+    /// font's language-specific forms (`locl`) apply to a passage in another language.
+    pub fn shape_in(&mut self, face: crate::text::fonts::Face, smcp: bool, lang: Option<&str>, text: &str) -> std::rc::Rc<Vec<Glyph>> {
+        let key = (face, smcp, lang.map(str::to_string), text.to_string());
         if let Some(g) = self.cache.get(&key) {
             return g.clone();
         }
@@ -174,14 +180,14 @@ impl<'a> Shaper<'a> {
         while start < text.len() {
             let end = piece_end(text, start);
             let base = start as u32;
-            g.extend(self.shape_piece(face, smcp, &text[start..end]).into_iter().map(|x| Glyph { cluster: x.cluster + base, ..x }));
+            g.extend(self.shape_piece(face, smcp, lang, &text[start..end]).into_iter().map(|x| Glyph { cluster: x.cluster + base, ..x }));
             start = end;
         }
         // A character the face lacks (shaped as .notdef) is looked for in the fallback fonts;
         // what none has is drawn as a box.
         if g.iter().any(|x| x.id == 0) {
             if !face.is_fallback() && self.faces.iter().any(|(f, _)| f.is_fallback()) {
-                g = self.shape_with_fallbacks(face, smcp, text);
+                g = self.shape_with_fallbacks(face, smcp, lang, text);
             }
             self.box_notdef(face, &mut g);
         }
@@ -216,7 +222,7 @@ impl<'a> Shaper<'a> {
 
     /// Shapes `text` run by run in the font each character is found in; a fallback's glyphs
     /// are scaled to the face's units and marked with their font.
-    fn shape_with_fallbacks(&mut self, face: crate::text::fonts::Face, smcp: bool, text: &str) -> Vec<Glyph> {
+    fn shape_with_fallbacks(&mut self, face: crate::text::fonts::Face, smcp: bool, lang: Option<&str>, text: &str) -> Vec<Glyph> {
         let upm = self.units_per_em(face);
         let mut out = Vec::new();
         for (range, f) in self.font_runs(face, text) {
@@ -226,7 +232,7 @@ impl<'a> Shaper<'a> {
             while start < run.len() {
                 let end = piece_end(run, start);
                 let base = (range.start + start) as u32;
-                let mut glyphs = self.shape_piece(f, smcp && f == face, &run[start..end]);
+                let mut glyphs = self.shape_piece(f, smcp && f == face, lang, &run[start..end]);
                 // A mark or modifier kept with its base that this font lacks: its box.
                 self.box_notdef(f, &mut glyphs);
                 out.extend(glyphs.into_iter().map(|g| Glyph {
@@ -243,16 +249,20 @@ impl<'a> Shaper<'a> {
         out
     }
 
-    fn shape_piece(&mut self, face: crate::text::fonts::Face, smcp: bool, text: &str) -> Vec<Glyph> {
+    fn shape_piece(&mut self, face: crate::text::fonts::Face, smcp: bool, lang: Option<&str>, text: &str) -> Vec<Glyph> {
         let mut buf = rustybuzz::UnicodeBuffer::new();
         buf.push_str(text);
+        let language = lang.and_then(|l| l.parse::<rustybuzz::Language>().ok());
+        if let Some(l) = &language {
+            buf.set_language(l.clone());
+        }
         buf.guess_segment_properties();
         let (script, dir) = (buf.script(), buf.direction());
         let rb = self.faces.iter().find(|(f, _)| *f == face).map(|(_, rb)| rb).unwrap_or(&self.faces[0].1);
-        let plan = self.plans.entry((face, smcp, script, dir as u8)).or_insert_with(|| {
+        let plan = self.plans.entry((face, smcp, script, dir as u8, lang.map(str::to_string))).or_insert_with(|| {
             let feats: Vec<rustybuzz::Feature> =
                 if smcp { vec![rustybuzz::Feature::new(rustybuzz::ttf_parser::Tag::from_bytes(b"smcp"), 1, ..)] } else { Vec::new() };
-            rustybuzz::ShapePlan::new(rb, dir, Some(script), None, &feats)
+            rustybuzz::ShapePlan::new(rb, dir, Some(script), language.as_ref(), &feats)
         });
         glyphs_of(&rustybuzz::shape_with_plan(rb, plan, buf))
     }

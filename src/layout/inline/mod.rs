@@ -262,4 +262,16 @@ mod tests {
         let t: String = lines[0].runs.iter().map(|r| r.text.clone()).collect();
         assert_eq!(t, "office affluent difficult");
     }
+
+    #[test]
+    fn a_passage_is_shaped_in_its_language() {
+        // EB Garamond has Serbian forms of Cyrillic letters (`locl`): б differs in a Serbian passage.
+        let f = fonts();
+        let mut sh = Shaper::new(&f);
+        let plain = sh.shape(Face::Regular, false, "б")[0].id;
+        let serbian = sh.shape_in(Face::Regular, false, Some("sr"), "б")[0].id;
+        let russian = sh.shape_in(Face::Regular, false, Some("ru"), "б")[0].id;
+        assert_ne!(plain, serbian);
+        assert_eq!(plain, russian);
+    }
 }

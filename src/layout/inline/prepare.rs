@@ -233,7 +233,10 @@ fn word(p: &mut Prepared, spec: &ParaSpec, si: usize, at: Range<usize>, shaper: 
             problems.missing.push(ch);
         }
     }
-    let glyphs = shaper.shape(style.face, style.smcp, word);
+    let glyphs = match style.lang {
+        0 => shaper.shape(style.face, style.smcp, word),
+        n => shaper.shape_in(style.face, style.smcp, hyph.lang_tag(n).as_deref(), word),
+    };
     let clusters: Vec<usize> = glyphs.iter().map(|g| g.cluster as usize).collect();
     // Code (the monospace face) is never hyphenated: a hyphen would read as part of it.
     let mut opps = opportunities(word, hyph, style.lang, spec.hyphenate && style.face != crate::text::fonts::Face::Mono);
