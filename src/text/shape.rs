@@ -133,10 +133,13 @@ fn is_mark(c: char) -> bool {
     matches!(c as u32, 0x0300..=0x036F | 0x1AB0..=0x1AFF | 0x1DC0..=0x1DFF | 0x20D0..=0x20FF | 0xFE20..=0xFE2F)
 }
 
-/// Shapes words in the book's fonts, each distinct (face, features, text) once.
+/// What a shaped word is cached by: face, small caps, language (None: the book's), text.
+type ShapeKey = (crate::text::fonts::Face, bool, Option<String>, String);
+
+/// Shapes words in the book's fonts, each distinct (face, features, language, text) once.
 pub struct Shaper<'a> {
     faces: Vec<(crate::text::fonts::Face, rustybuzz::Face<'a>)>,
-    cache: std::collections::HashMap<(crate::text::fonts::Face, bool, Option<String>, String), std::rc::Rc<Vec<Glyph>>>,
+    cache: std::collections::HashMap<ShapeKey, std::rc::Rc<Vec<Glyph>>>,
     /// Shape plans by face, features, script, direction and language (making a plan costs
     /// more than shaping a word).
     plans: std::collections::HashMap<(crate::text::fonts::Face, bool, rustybuzz::Script, u8, Option<String>), rustybuzz::ShapePlan>,
