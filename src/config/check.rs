@@ -269,7 +269,7 @@ fn design(config: &Config, e: &mut Errors) -> [f32; 3] {
 /// `[fonts.licenses]` names only font files book.toml uses.
 fn font_licences(config: &Config, e: &mut Errors) {
     let f = &config.fonts;
-    let given: Vec<&str> = [&f.regular, &f.italic, &f.bold, &f.bold_italic, &f.mono]
+    let given: Vec<&str> = [&f.regular, &f.italic, &f.bold, &f.bold_italic, &f.mono, &f.heading]
         .into_iter()
         .flatten()
         .chain(f.fallback.iter())

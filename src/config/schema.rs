@@ -397,6 +397,9 @@ pub struct Fonts {
     pub bold: Option<Spanned<String>>,
     pub bold_italic: Option<Spanned<String>>,
     pub mono: Option<Spanned<String>>,
+    /// Titles and headings (chapter and part titles, section headings, the title page); without
+    /// it they are set in the body faces.
+    pub heading: Option<Spanned<String>>,
     /// Fonts tried, in order, for a character the face's own font lacks (before quire's
     /// built-in symbol, math and monospace fallbacks): e.g. a CJK face.
     #[serde(default)]

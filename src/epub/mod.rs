@@ -304,6 +304,7 @@ fn add_fonts_and_css(
             Face::Regular | Face::Italic => true,
             Face::Bold | Face::BoldItalic => uses_bold,
             Face::Mono => uses_mono,
+            Face::Heading => true,
             Face::Fallback(_) => fallbacks.contains(&font.face),
         })
         .collect();
@@ -340,6 +341,7 @@ fn add_fonts_and_css(
             Face::Bold => ("Book Serif".to_string(), 700, "normal"),
             Face::BoldItalic => ("Book Serif".to_string(), 700, "italic"),
             Face::Mono => ("Book Mono".to_string(), 400, "normal"),
+            Face::Heading => ("Book Heading".to_string(), 400, "normal"),
             Face::Fallback(n) => (format!("Book Fallback {n}"), 400, "normal"),
         };
         let _ = writeln!(
@@ -357,6 +359,9 @@ fn add_fonts_and_css(
             css,
             "\n/* Fallback fonts */\nbody, pre.licence {{ font-family: \"Book Serif\"{stack}, serif; }}\ncode, pre, kbd, .symbol, code.math {{ font-family: \"Book Mono\"{stack}, monospace; }}\n"
         );
+    }
+    if fonts.fonts.iter().any(|f| f.face == Face::Heading) {
+        css.push_str("\n/* [fonts] heading */\nh1, h2, h3, h4, h5, h6, .book-title, .book-subtitle, .part-title, .part-label { font-family: \"Book Heading\", \"Book Serif\", serif; font-style: normal; }\n");
     }
     if edition.spaced {
         css.push_str(

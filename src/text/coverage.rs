@@ -18,6 +18,8 @@ struct Checker<'f> {
     lang: String,
     /// Fallback fonts some character of the book is drawn from.
     fallbacks_used: std::collections::BTreeSet<Face>,
+    /// The heading face, when the book has a heading font.
+    heading: Option<Face>,
 }
 
 impl Checker<'_> {
@@ -94,7 +96,10 @@ impl Checker<'_> {
             let at = Location { file: file.to_string(), line: p.line as usize, column: p.column as usize, line_text: String::new() };
             match b {
                 Block::Paragraph { inlines, .. } => self.inlines(inlines, Face::Regular, &at),
-                Block::Heading { inlines, level, .. } => self.inlines(inlines, if *level <= 2 { Face::Italic } else { Face::Regular }, &at),
+                Block::Heading { inlines, level, .. } => {
+                    let body = if *level <= 2 { Face::Italic } else { Face::Regular };
+                    self.inlines(inlines, self.heading.unwrap_or(body), &at)
+                }
                 Block::BlockQuote { blocks, .. } => self.blocks(blocks, file),
                 Block::List { items, .. } => items.iter().for_each(|i| self.blocks(i, file)),
                 Block::CodeBlock { text, .. } => self.text(text, Face::Mono, &at),
@@ -129,7 +134,12 @@ impl Checker<'_> {
 
     fn chapter(&mut self, ch: &Chapter) {
         let at = Location { file: ch.file.clone(), line: ch.pos.line as usize, column: ch.pos.column as usize, line_text: String::new() };
+        // Titles are set in the heading face when the book has one (and in the body face in
+        // running heads and the contents).
         self.inlines(&ch.title, Face::Regular, &at);
+        if let Some(h) = self.heading {
+            self.inlines(&ch.title, h, &at);
+        }
         if let Some(l) = &ch.letter {
             self.inlines(&l.dateline, Face::Italic, &at);
             for v in [&l.salutation, &l.closing, &l.signature, &l.source] {
@@ -156,18 +166,33 @@ pub fn check(
     extra: &[(String, Location)],
 ) -> (Vec<Diagnostic>, std::collections::BTreeSet<Face>) {
     let faces = fonts.fonts.iter().filter_map(|f| ttf_parser::Face::parse(&f.data, 0).ok().map(|p| (f.face, p))).collect();
-    let mut c =
-        Checker { faces, known: Vec::new(), missing: Vec::new(), lang: book.meta.language.clone(), fallbacks_used: Default::default() };
+    let mut c = Checker {
+        faces,
+        known: Vec::new(),
+        missing: Vec::new(),
+        lang: book.meta.language.clone(),
+        fallbacks_used: Default::default(),
+        heading: fonts.fonts.iter().any(|f| f.face == Face::Heading).then_some(Face::Heading),
+    };
     let m = &book.meta;
     for t in [Some(&m.title), m.subtitle.as_ref()].into_iter().flatten() {
         c.text(t, Face::Italic, &config_at);
         c.text(t, Face::Regular, &config_at);
+        if c.heading.is_some() {
+            c.text(t, Face::Heading, &config_at);
+        }
     }
     for t in m.creators.iter().map(|cr| &cr.name).chain(m.publisher.iter()).chain(m.rights.iter()).chain(m.edition.iter()) {
         c.text(t, Face::Regular, &config_at);
     }
     for (t, at) in extra {
         c.text(t, Face::Regular, at);
+    }
+    for t in book.parts.iter().filter_map(|p| p.title.as_ref()) {
+        c.text(t, Face::Regular, &config_at);
+        if c.heading.is_some() {
+            c.text(t, Face::Heading, &config_at);
+        }
     }
     book.chapters().for_each(|ch| c.chapter(ch));
     let used = std::mem::take(&mut c.fallbacks_used);

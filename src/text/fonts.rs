@@ -30,6 +30,8 @@ pub enum Face {
     Bold,
     BoldItalic,
     Mono,
+    /// Titles and headings, when the book gives a font for them (`[fonts] heading`).
+    Heading,
     /// The n-th fallback font (the book's `[fonts] fallback`, then quire's built-in ones).
     Fallback(u8),
 }
@@ -43,6 +45,7 @@ impl Face {
             Face::Bold => "bold".into(),
             Face::BoldItalic => "bold-italic".into(),
             Face::Mono => "mono".into(),
+            Face::Heading => "heading".into(),
             Face::Fallback(n) => format!("fallback-{n}"),
         }
     }
@@ -113,6 +116,11 @@ impl FontSet {
         parts.join(&format!(" {and} "))
     }
 
+    /// The face titles and headings are set in: the book's heading font, else `otherwise`.
+    pub fn heading_or(&self, otherwise: Face) -> Face {
+        if self.fonts.iter().any(|f| f.face == Face::Heading) { Face::Heading } else { otherwise }
+    }
+
     /// The fallback fonts, in the order they are tried.
     pub fn fallbacks(&self) -> impl Iterator<Item = &Font> {
         self.fonts.iter().filter(|f| f.face.is_fallback())
@@ -124,7 +132,8 @@ impl FontSet {
         let mut errors = Vec::new();
         let mut fonts = Vec::new();
         let own = f.fallback.len().min(200);
-        let faces = Face::ALL.into_iter().chain((0..own + DEFAULT_FALLBACKS.len()).map(|n| Face::Fallback(n as u8)));
+        let heading = f.heading.is_some().then_some(Face::Heading);
+        let faces = Face::ALL.into_iter().chain(heading).chain((0..own + DEFAULT_FALLBACKS.len()).map(|n| Face::Fallback(n as u8)));
         for face in faces {
             let chosen = match face {
                 Face::Regular => &f.regular,
@@ -132,12 +141,14 @@ impl FontSet {
                 Face::Bold => &f.bold,
                 Face::BoldItalic => &f.bold_italic,
                 Face::Mono => &f.mono,
+                Face::Heading => &f.heading,
                 Face::Fallback(n) => &f.fallback.get(n as usize).cloned(),
             };
             let (data, license, file): (Cow<'static, [u8]>, Cow<'static, str>, String) = match chosen {
                 None => {
                     let (d, name) = match face {
-                        Face::Regular => (DEFAULT_REGULAR, "EBGaramond-Regular.ttf"),
+                        // (loaded only when book.toml names it; never a default)
+                        Face::Regular | Face::Heading => (DEFAULT_REGULAR, "EBGaramond-Regular.ttf"),
                         Face::Italic => (DEFAULT_ITALIC, "EBGaramond-Italic.ttf"),
                         Face::Bold => (DEFAULT_BOLD, "EBGaramond-Bold.ttf"),
                         Face::BoldItalic => (DEFAULT_BOLD_ITALIC, "EBGaramond-BoldItalic.ttf"),

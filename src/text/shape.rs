@@ -159,6 +159,11 @@ impl<'a> Shaper<'a> {
         self.faces.iter().find(|(f, _)| *f == face).map(|(_, rb)| rb).unwrap_or(&self.faces[0].1)
     }
 
+    /// Whether the book has a font for `face` (the heading face is optional).
+    pub fn has(&self, face: crate::text::fonts::Face) -> bool {
+        self.faces.iter().any(|(f, _)| *f == face)
+    }
+
     pub fn units_per_em(&self, face: crate::text::fonts::Face) -> f32 {
         self.face(face).units_per_em() as f32
     }

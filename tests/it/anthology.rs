@@ -181,6 +181,16 @@ fn the_designers_options_reach_both_formats() {
     let css = String::from_utf8_lossy(&files["EPUB/css/book.css"]);
     assert!(css.contains("hr::after { content: \"⁂\"; }") && css.contains("p { margin: 0 0 1em; }"), "{css}");
     assert!(css.trim_end().ends_with("h1 { letter-spacing: 0.02em; }"), "the author's stylesheet comes last");
+    // Titles and headings in the heading font ([fonts] heading), in both formats.
+    assert!(files.contains_key("EPUB/fonts/heading.otf"));
+    assert!(css.contains(
+        "font-family: \"Book Heading\"; font-weight: 400; font-style: normal; src: url(\"../fonts/heading.otf\") format(\"opentype\")"
+    ));
+    assert!(css.contains("h1, h2, h3, h4, h5, h6, .book-title, .book-subtitle, .part-title, .part-label { font-family: \"Book Heading\""));
+    let fonts = Command::new("pdffonts").arg(out.join("small-hours.pdf")).output().unwrap();
+    assert!(String::from_utf8_lossy(&fonts.stdout).contains("QuireTestSerif-Regular"));
+    let bbox = Command::new("pdftotext").args(["-f", "9", "-l", "9", "-bbox"]).arg(out.join("small-hours.pdf")).arg("-").output().unwrap();
+    assert!(String::from_utf8_lossy(&bbox.stdout).contains(">Songs<"), "the chapter title is on page 9");
     let pdf = out.join("small-hours.pdf");
     let text = Command::new("pdftotext").args(["-layout"]).arg(&pdf).arg("-").output().unwrap();
     let text = String::from_utf8_lossy(&text.stdout);

@@ -106,9 +106,12 @@ impl Flow<'_, '_> {
         let h = self.node(f.parent, SKind::H(lv, plain_text(inlines)));
         items.push(VItem::Space(g.text.leading));
         let style = if hl <= 2 {
-            Style::new(Face::Italic, g.text.body * g.text.headings[1])
+            Style::new(self.heading_face(Face::Italic), g.text.body * g.text.headings[1])
         } else {
-            Style { smcp: true, ..Style::new(Face::Regular, g.text.body * g.text.headings[2]) }
+            match self.heading_face(Face::Regular) {
+                Face::Heading => Style::new(Face::Heading, g.text.body * g.text.headings[2]),
+                body => Style { smcp: true, ..Style::new(body, g.text.body * g.text.headings[2]) },
+            }
         };
         let mut spans = Vec::new();
         self.spans(inlines, style, Some(f.ch), &mut spans);

@@ -20,7 +20,7 @@ impl Flow<'_, '_> {
             let h = self.node(sect, SKind::H(level, plain_text(&title_inl)));
             let mut head = self.simple_lines(
                 &title_inl,
-                Style::new(Face::Regular, g.text.body * g.text.headings[0]),
+                Style::new(self.heading_face(Face::Regular), g.text.body * g.text.headings[0]),
                 Align::Center,
                 g.text.body * g.text.headings[0] * (1.75 / 1.36),
                 h,

@@ -44,7 +44,13 @@ impl Flow<'_, '_> {
         let tp = self.node(0, SKind::Div);
         let mut v = vec![VItem::Space(g.block_height() * 0.18)];
         let th = self.node(tp, SKind::H(1, m.title.clone()));
-        let mut t = self.text_lines(&m.title, Style::new(Face::Regular, g.text.body * 2.0), Align::Center, g.text.body * 2.5, th);
+        let mut t = self.text_lines(
+            &m.title,
+            Style::new(self.heading_face(Face::Regular), g.text.body * 2.0),
+            Align::Center,
+            g.text.body * 2.5,
+            th,
+        );
         mark_heading(&mut t, "title-page");
         v.extend(t);
         if let Some(sub) = &m.subtitle {
@@ -126,7 +132,7 @@ impl Flow<'_, '_> {
         let h = self.node(sect, SKind::H(1, title.into()));
         let mut t = self.text_lines(
             title,
-            Style::new(Face::Regular, g.text.body * g.text.headings[0]),
+            Style::new(self.heading_face(Face::Regular), g.text.body * g.text.headings[0]),
             Align::Center,
             g.text.body * g.text.headings[0] * (1.75 / 1.36),
             h,
@@ -203,7 +209,7 @@ impl Flow<'_, '_> {
         let mut v = vec![VItem::Space(g.block_height() * 0.3)];
         let mut l1 = self.simple_lines(
             &[Inline::SmallCaps(vec![Inline::Text(label)])],
-            Style::new(Face::Regular, g.text.body * 1.2),
+            Style::new(self.heading_face(Face::Regular), g.text.body * 1.2),
             Align::Center,
             g.text.leading * 1.6,
             h,
@@ -211,7 +217,8 @@ impl Flow<'_, '_> {
         );
         mark_heading(&mut l1, id);
         v.extend(l1);
-        let mut l2 = self.text_lines(title, Style::new(Face::Regular, g.text.body * 1.8), Align::Center, g.text.body * 2.3, h);
+        let mut l2 =
+            self.text_lines(title, Style::new(self.heading_face(Face::Regular), g.text.body * 1.8), Align::Center, g.text.body * 2.3, h);
         mark_heading(&mut l2, &crate::model::anchors::title_id(id));
         v.extend(l2);
         seqs.push(Sequence { items: v, head: None, plain: true, opens_recto: true, doc: DocId::Part(id.to_string()) });
@@ -247,7 +254,7 @@ impl Flow<'_, '_> {
         let h = self.node(sect, SKind::H(1, title.into()));
         let mut t = self.text_lines(
             title,
-            Style::new(Face::Regular, g.text.body * g.text.headings[0]),
+            Style::new(self.heading_face(Face::Regular), g.text.body * g.text.headings[0]),
             Align::Center,
             g.text.body * g.text.headings[0] * (1.75 / 1.36),
             h,

@@ -306,6 +306,11 @@ impl<'a, 'e> Flow<'a, 'e> {
             .collect()
     }
 
+    /// The face of titles and headings: the book's heading font, else `otherwise`.
+    pub(super) fn heading_face(&self, otherwise: Face) -> Face {
+        if self.eng.shaper.has(Face::Heading) { Face::Heading } else { otherwise }
+    }
+
     pub(super) fn text_lines(&mut self, text: &str, style: Style, align: Align, leading: f32, node: usize) -> Vec<VItem> {
         self.simple_lines(&[Inline::Text(text.to_string())], style, align, leading, node, None)
     }
