@@ -336,3 +336,16 @@ fn the_citable_machinery_is_opt_in_and_claims_are_the_authors() {
     let dir = book("bad-certifier", &[("book.toml", bad.as_bytes()), ("ch1.md", b"# T\n\nText.\n")]);
     assert_error(&check(&dir), &["book.toml:6:", "certified-by without conforms-to"]);
 }
+
+#[test]
+fn the_contents_list_the_pages_quire_adds() {
+    let toml = format!("{MINIMAL_TOML}[edition]\n[profiles.class]\nteacher-page = true\n");
+    let dir = book("contents-lists-all", &[("book.toml", toml.as_bytes()), ("ch1.md", b"# One\n\nText.\n")]);
+    let r = quire(&["build", "--book", dir.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let text = Command::new("pdftotext").args(["-layout"]).arg(dir.join("out/a-book-class.pdf")).arg("-").output().unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    let toc: Vec<&str> = text.lines().skip_while(|l| l.trim() != "Contents").skip(1).filter(|l| !l.trim().is_empty()).take(3).collect();
+    let labels: Vec<String> = toc.iter().map(|l| l.split(" .").next().unwrap().trim().to_string()).collect();
+    assert_eq!(labels, ["About This Edition", "One", "How to Cite This Edition"], "{toc:?}");
+}

@@ -156,7 +156,11 @@ impl Flow<'_, '_> {
         let tocn = self.node(0, SKind::Toc);
         let mut v = self.page_heading(tocn, self.tr(Key::Contents), "contents");
         let mut entries: Vec<(String, String, f32, bool)> = Vec::new(); // (label, anchor, indent, part)
-        // Display pages (dedication, epigraph) are not listed, as in printed books.
+        // Every page a reader may look for is listed, quire's own included, in page order; display
+        // pages (dedication, epigraph) are not, as in printed books.
+        if g.furniture.teacher_page {
+            entries.push((self.tr(Key::AboutEdition).to_string(), "about-this-edition".into(), 0.0, false));
+        }
         for ch in book.after_contents() {
             entries.push((ch.label(), ch.id.clone(), 0.0, false));
         }
@@ -170,6 +174,10 @@ impl Flow<'_, '_> {
         }
         for ch in book.back.iter().filter(|c| !c.kind.is_display()) {
             entries.push((ch.label(), ch.id.clone(), 0.0, false));
+        }
+        if !extras.cite.is_empty() {
+            // Set apart from the last part, as the parts are from each other.
+            entries.push((self.tr(Key::HowToCite).to_string(), "how-to-cite".into(), 0.0, has_parts));
         }
         for (label, anchor, indent, part) in entries {
             let item = self.node(tocn, SKind::TocItem);
