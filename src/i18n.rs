@@ -2,131 +2,73 @@
 //! book's language: one table, a row per phrase, a column per language (English, German,
 //! French, Russian). Other languages fall back to English.
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Key {
-    Contents,
-    Part,
-    Colophon,
-    EditedBy,
-    Source,
-    Notes,
-    HowToCite,
-    TitlePage,
-    StartOfText,
-    Cover,
-    Landmarks,
-    PageList,
-    Published,
-    Publisher,
-    Identifier,
-    Rights,
-    MadeWith,
-    Type,
-    Version,
-    ReferencePrint,
-    Fingerprint,
-    AboutEdition,
-    FontLicences,
-    SetIn,
-    BackToReference,
-    Edition,
-    AsideNote,
-    AsideTip,
-    AsideImportant,
-    AsideWarning,
-    AsideCaution,
-    Chapter,
-    Dedication,
-    Epigraph,
-    Foreword,
-    Preface,
-    Introduction,
-    Prologue,
-    Acknowledgments,
-    Afterword,
-    Epilogue,
-    Appendix,
-    Glossary,
-    Bibliography,
-    AboutAuthor,
-    AlsoBy,
-    And,
-    LicenceUnstated,
-    Footnotes,
-}
-
-/// The languages with a column in [`PHRASES`], in column order.
+/// The languages with a column in the phrase table, in column order.
 pub const LANGUAGES: [&str; 4] = ["en", "de", "fr", "ru"];
 
-/// Every phrase in English, German, French and Russian.
-const PHRASES: &[(Key, [&str; 4])] = {
-    use Key::*;
-    &[
-        (Contents, ["Contents", "Inhalt", "Table des matières", "Содержание"]),
-        (Part, ["Part", "Teil", "Partie", "Часть"]),
-        (Colophon, ["Colophon", "Impressum", "Colophon", "Выходные данные"]),
-        (EditedBy, ["Edited by", "Herausgegeben von", "Édité par", "Под редакцией"]),
-        (Source, ["Source", "Quelle", "Source", "Источник"]),
-        (Notes, ["Notes", "Anmerkungen", "Notes", "Примечания"]),
-        (
-            HowToCite,
-            ["How to Cite This Edition", "Wie man diese Ausgabe zitiert", "Comment citer cette édition", "Как цитировать это издание"],
-        ),
-        (TitlePage, ["Title page", "Titelseite", "Page de titre", "Титульный лист"]),
-        (StartOfText, ["Start of the text", "Beginn des Textes", "Début du texte", "Начало текста"]),
-        (Cover, ["Cover", "Umschlag", "Couverture", "Обложка"]),
-        (Landmarks, ["Landmarks", "Orientierungspunkte", "Repères", "Ориентиры"]),
-        (PageList, ["Page list", "Seitenliste", "Liste des pages", "Список страниц"]),
-        (Published, ["Published", "Erschienen", "Publié", "Опубликовано"]),
-        (Publisher, ["Publisher", "Verlag", "Éditeur", "Издатель"]),
-        (Identifier, ["Identifier", "Kennung", "Identifiant", "Идентификатор"]),
-        (Rights, ["Rights", "Rechte", "Droits", "Права"]),
-        (MadeWith, ["Made with", "Erstellt mit", "Réalisé avec", "Сделано с помощью"]),
-        (Type, ["Type", "Schrift", "Caractères", "Шрифт"]),
-        (Version, ["Version", "Version", "Version", "Версия"]),
-        (
-            ReferencePrint,
-            ["Reference print edition", "Referenz-Druckausgabe", "Édition imprimée de référence", "Эталонное печатное издание"],
-        ),
-        (
-            Fingerprint,
-            [
-                "Content fingerprint (SHA-256 of book.toml and manuscript)",
-                "Inhaltsprüfsumme (SHA-256 von book.toml und Manuskript)",
-                "Empreinte du contenu (SHA-256 de book.toml et du manuscrit)",
-                "Отпечаток содержимого (SHA-256 файла book.toml и рукописи)",
-            ],
-        ),
-        (AboutEdition, ["About This Edition", "Über diese Ausgabe", "À propos de cette édition", "Об этом издании"]),
-        (FontLicences, ["Font Licences", "Schriftlizenzen", "Licences des polices", "Лицензии шрифтов"]),
-        (SetIn, ["Set in", "Gesetzt in", "Composé en", "Набрано шрифтами"]),
-        (BackToReference, ["Back to reference", "Zurück zum Verweis", "Retour à l’appel", "Назад к ссылке"]),
-        (Edition, ["Edition", "Ausgabe", "Édition", "Издание"]),
-        (AsideNote, ["Note", "Hinweis", "Remarque", "Примечание"]),
-        (AsideTip, ["Tip", "Tipp", "Astuce", "Совет"]),
-        (AsideImportant, ["Important", "Wichtig", "Important", "Важно"]),
-        (AsideWarning, ["Warning", "Warnung", "Avertissement", "Предупреждение"]),
-        (AsideCaution, ["Caution", "Vorsicht", "Attention", "Осторожно"]),
-        (Chapter, ["Chapter", "Kapitel", "Chapitre", "Глава"]),
-        (Dedication, ["Dedication", "Widmung", "Dédicace", "Посвящение"]),
-        (Epigraph, ["Epigraph", "Motto", "Épigraphe", "Эпиграф"]),
-        (Foreword, ["Foreword", "Geleitwort", "Avant-propos", "Предисловие"]),
-        (Preface, ["Preface", "Vorwort", "Préface", "Предисловие автора"]),
-        (Introduction, ["Introduction", "Einleitung", "Introduction", "Введение"]),
-        (Prologue, ["Prologue", "Prolog", "Prologue", "Пролог"]),
-        (Acknowledgments, ["Acknowledgments", "Danksagung", "Remerciements", "Благодарности"]),
-        (Afterword, ["Afterword", "Nachwort", "Postface", "Послесловие"]),
-        (Epilogue, ["Epilogue", "Epilog", "Épilogue", "Эпилог"]),
-        (Appendix, ["Appendix", "Anhang", "Annexe", "Приложение"]),
-        (Glossary, ["Glossary", "Glossar", "Glossaire", "Глоссарий"]),
-        (Bibliography, ["Bibliography", "Literaturverzeichnis", "Bibliographie", "Библиография"]),
-        (AboutAuthor, ["About the Author", "Über den Autor", "À propos de l’auteur", "Об авторе"]),
-        (AlsoBy, ["Also by the Author", "Vom selben Autor", "Du même auteur", "Другие книги автора"]),
-        (And, ["and", "und", "et", "и"]),
-        (Footnotes, ["footnotes", "Fußnoten", "notes de bas de page", "сноски"]),
-        (LicenceUnstated, ["licence not stated", "Lizenz nicht angegeben", "licence non indiquée", "лицензия не указана"]),
-    ]
-};
+/// Declares the phrase keys and their table together, so every key has exactly one row.
+macro_rules! phrases {
+    ($($key:ident => [$en:expr, $de:expr, $fr:expr, $ru:expr]),* $(,)?) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Key {
+            $($key),*
+        }
+
+        /// Every phrase in English, German, French and Russian.
+        const PHRASES: &[(Key, [&str; 4])] = &[$((Key::$key, [$en, $de, $fr, $ru])),*];
+    };
+}
+
+phrases! {
+    Contents => ["Contents", "Inhalt", "Table des matières", "Содержание"],
+    Part => ["Part", "Teil", "Partie", "Часть"],
+    Colophon => ["Colophon", "Impressum", "Colophon", "Выходные данные"],
+    EditedBy => ["Edited by", "Herausgegeben von", "Édité par", "Под редакцией"],
+    Source => ["Source", "Quelle", "Source", "Источник"],
+    Notes => ["Notes", "Anmerkungen", "Notes", "Примечания"],
+    HowToCite => ["How to Cite This Edition", "Wie man diese Ausgabe zitiert", "Comment citer cette édition", "Как цитировать это издание"],
+    TitlePage => ["Title page", "Titelseite", "Page de titre", "Титульный лист"],
+    StartOfText => ["Start of the text", "Beginn des Textes", "Début du texte", "Начало текста"],
+    Cover => ["Cover", "Umschlag", "Couverture", "Обложка"],
+    Landmarks => ["Landmarks", "Orientierungspunkte", "Repères", "Ориентиры"],
+    PageList => ["Page list", "Seitenliste", "Liste des pages", "Список страниц"],
+    Published => ["Published", "Erschienen", "Publié", "Опубликовано"],
+    Publisher => ["Publisher", "Verlag", "Éditeur", "Издатель"],
+    Identifier => ["Identifier", "Kennung", "Identifiant", "Идентификатор"],
+    Rights => ["Rights", "Rechte", "Droits", "Права"],
+    MadeWith => ["Made with", "Erstellt mit", "Réalisé avec", "Сделано с помощью"],
+    Type => ["Type", "Schrift", "Caractères", "Шрифт"],
+    Version => ["Version", "Version", "Version", "Версия"],
+    ReferencePrint => ["Reference print edition", "Referenz-Druckausgabe", "Édition imprimée de référence", "Эталонное печатное издание"],
+    Fingerprint => ["Content fingerprint (SHA-256 of book.toml and manuscript)", "Inhaltsprüfsumme (SHA-256 von book.toml und Manuskript)", "Empreinte du contenu (SHA-256 de book.toml et du manuscrit)", "Отпечаток содержимого (SHA-256 файла book.toml и рукописи)"],
+    AboutEdition => ["About This Edition", "Über diese Ausgabe", "À propos de cette édition", "Об этом издании"],
+    FontLicences => ["Font Licences", "Schriftlizenzen", "Licences des polices", "Лицензии шрифтов"],
+    SetIn => ["Set in", "Gesetzt in", "Composé en", "Набрано шрифтами"],
+    BackToReference => ["Back to reference", "Zurück zum Verweis", "Retour à l’appel", "Назад к ссылке"],
+    Edition => ["Edition", "Ausgabe", "Édition", "Издание"],
+    AsideNote => ["Note", "Hinweis", "Remarque", "Примечание"],
+    AsideTip => ["Tip", "Tipp", "Astuce", "Совет"],
+    AsideImportant => ["Important", "Wichtig", "Important", "Важно"],
+    AsideWarning => ["Warning", "Warnung", "Avertissement", "Предупреждение"],
+    AsideCaution => ["Caution", "Vorsicht", "Attention", "Осторожно"],
+    Chapter => ["Chapter", "Kapitel", "Chapitre", "Глава"],
+    Dedication => ["Dedication", "Widmung", "Dédicace", "Посвящение"],
+    Epigraph => ["Epigraph", "Motto", "Épigraphe", "Эпиграф"],
+    Foreword => ["Foreword", "Geleitwort", "Avant-propos", "Предисловие"],
+    Preface => ["Preface", "Vorwort", "Préface", "Предисловие автора"],
+    Introduction => ["Introduction", "Einleitung", "Introduction", "Введение"],
+    Prologue => ["Prologue", "Prolog", "Prologue", "Пролог"],
+    Acknowledgments => ["Acknowledgments", "Danksagung", "Remerciements", "Благодарности"],
+    Afterword => ["Afterword", "Nachwort", "Postface", "Послесловие"],
+    Epilogue => ["Epilogue", "Epilog", "Épilogue", "Эпилог"],
+    Appendix => ["Appendix", "Anhang", "Annexe", "Приложение"],
+    Glossary => ["Glossary", "Glossar", "Glossaire", "Глоссарий"],
+    Bibliography => ["Bibliography", "Literaturverzeichnis", "Bibliographie", "Библиография"],
+    AboutAuthor => ["About the Author", "Über den Autor", "À propos de l’auteur", "Об авторе"],
+    AlsoBy => ["Also by the Author", "Vom selben Autor", "Du même auteur", "Другие книги автора"],
+    And => ["and", "und", "et", "и"],
+    Footnotes => ["footnotes", "Fußnoten", "notes de bas de page", "сноски"],
+    LicenceUnstated => ["licence not stated", "Lizenz nicht angegeben", "licence non indiquée", "лицензия не указана"],
+}
 
 /// The column of `language` (a BCP 47 tag) in the phrase table; English for others.
 fn column(language: &str) -> usize {
@@ -221,64 +163,11 @@ mod tests {
     }
 
     #[test]
-    fn every_key_has_a_phrase_in_every_language() {
-        use Key::*;
-        let all = [
-            Contents,
-            Part,
-            Colophon,
-            EditedBy,
-            Source,
-            Notes,
-            HowToCite,
-            TitlePage,
-            StartOfText,
-            Cover,
-            Landmarks,
-            PageList,
-            Published,
-            Publisher,
-            Identifier,
-            Rights,
-            MadeWith,
-            Type,
-            Version,
-            ReferencePrint,
-            Fingerprint,
-            AboutEdition,
-            FontLicences,
-            SetIn,
-            BackToReference,
-            Edition,
-            AsideNote,
-            AsideTip,
-            AsideImportant,
-            AsideWarning,
-            AsideCaution,
-            Chapter,
-            Dedication,
-            Epigraph,
-            Foreword,
-            Preface,
-            Introduction,
-            Prologue,
-            Acknowledgments,
-            Afterword,
-            Epilogue,
-            Appendix,
-            Glossary,
-            Bibliography,
-            AboutAuthor,
-            AlsoBy,
-            And,
-            LicenceUnstated,
-            Footnotes,
-        ];
-        for k in all {
-            let row = PHRASES.iter().filter(|(p, _)| *p == k).count();
-            assert_eq!(row, 1, "{k:?}");
-            for l in LANGUAGES {
-                assert!(!t(l, k).is_empty(), "{k:?} in {l}");
+    fn every_phrase_exists_in_every_language() {
+        for (k, row) in PHRASES {
+            for (l, phrase) in LANGUAGES.iter().zip(row) {
+                assert!(!phrase.is_empty(), "{k:?} in {l}");
+                assert_eq!(t(l, *k), *phrase);
             }
         }
     }

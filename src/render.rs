@@ -177,7 +177,7 @@ pub fn render(loaded: &Loaded, targets: &[Target], profile: Option<&str>) -> Res
                 colophon: colophon_pairs(loaded, &ed),
                 cite: cite_text.clone(),
                 stylesheet: loaded.stylesheet.as_deref(),
-                spaced: cfg.config.typography.paragraph_style.get_ref() == "spaced",
+                spaced: reference.text.spaced,
                 section_break: cfg.section_break(),
             };
             let bytes = stats::time(stats::Stage::Epub, || epub::build(&loaded.book, &loaded.dir, fonts, &edition))

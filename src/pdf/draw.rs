@@ -212,10 +212,17 @@ pub(super) fn image(
             p
         }
     };
+    let id = draw_picture(surface, pic, (*x, *y, *wd, *h));
+    w.leaf(content, id);
+    Ok(())
+}
+
+/// Draws a decoded picture with its top-left corner at (x, y), `w` × `h` points, as tagged
+/// content; returns its identifier. A degenerate size (layout never makes one) draws nothing.
+fn draw_picture(surface: &mut Surface, pic: Picture, (x, y, w, h): (f32, f32, f32, f32)) -> krilla::tagging::Identifier {
     let id = surface.start_tagged(ContentTag::Other);
-    surface.push_transform(&krilla::geom::Transform::from_translate(*x, *y));
-    // Layout never sizes an image below a point; a degenerate size is skipped.
-    if let Some(size) = Size::from_wh(*wd, *h) {
+    surface.push_transform(&krilla::geom::Transform::from_translate(x, y));
+    if let Some(size) = Size::from_wh(w, h) {
         match pic {
             Picture::Raster(img) => surface.draw_image(img, size),
             Picture::Svg(tree) => {
@@ -226,8 +233,7 @@ pub(super) fn image(
     }
     surface.pop();
     surface.end_tagged();
-    w.leaf(content, id);
-    Ok(())
+    id
 }
 
 /// A horizontal rule (decoration: an artifact).
@@ -286,19 +292,7 @@ pub(super) fn cover_page(w: &mut Writer, doc: &mut krilla::Document, path: &str)
         if let Some(c) = &clipped {
             surface.push_clip_path(c, &krilla::paint::FillRule::NonZero);
         }
-        id = surface.start_tagged(krilla::tagging::ContentTag::Other);
-        surface.push_transform(&krilla::geom::Transform::from_translate(dx, dy));
-        if let Some(sz) = Size::from_wh(dw, dh) {
-            match pic {
-                Picture::Raster(img) => surface.draw_image(img, sz),
-                Picture::Svg(tree) => {
-                    use krilla_svg::SurfaceExt;
-                    let _ = surface.draw_svg(&tree, sz, krilla_svg::SvgSettings::default());
-                }
-            }
-        }
-        surface.pop();
-        surface.end_tagged();
+        id = draw_picture(&mut surface, pic, (dx, dy, dw, dh));
         if clipped.is_some() {
             surface.pop();
         }

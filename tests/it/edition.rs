@@ -286,6 +286,13 @@ fn colophon_how_to_cite_and_citation_files() {
     assert!(ris.contains(&format!("SP  - {a}\r\nEP  - {b}")));
 }
 
+/// The names of the files in `dir`, sorted.
+fn names_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    names
+}
+
 #[test]
 fn the_citable_machinery_is_opt_in_and_claims_are_the_authors() {
     // Without [edition]: no How to cite, no citation files, no checksums, no page list, no
@@ -293,10 +300,7 @@ fn the_citable_machinery_is_opt_in_and_claims_are_the_authors() {
     let plain = book("not-citable", &[("book.toml", MINIMAL_TOML.as_bytes()), ("ch1.md", b"# T\n\nText.\n")]);
     let r = quire(&["build", "--book", plain.to_str().unwrap()]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let mut names: Vec<String> =
-        std::fs::read_dir(plain.join("out")).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
-    names.sort();
-    assert_eq!(names, ["a-book.epub", "a-book.pdf"]);
+    assert_eq!(names_in(&plain.join("out")), ["a-book.epub", "a-book.pdf"]);
     assert_clean_epubcheck(&plain.join("out/a-book.epub"));
     let (_, files, _) = unzip(&plain.join("out/a-book.epub"));
     assert!(!files.contains_key("EPUB/text/how-to-cite.xhtml"));
@@ -318,10 +322,7 @@ fn the_citable_machinery_is_opt_in_and_claims_are_the_authors() {
     let cited = book("citable", &[("book.toml", toml.as_bytes()), ("ch1.md", b"# T\n\nText.\n")]);
     let r = quire(&["build", "--book", cited.to_str().unwrap()]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let mut names: Vec<String> =
-        std::fs::read_dir(cited.join("out")).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
-    names.sort();
-    assert_eq!(names, ["SHA256SUMS", "a-book.epub", "a-book.pdf"]);
+    assert_eq!(names_in(&cited.join("out")), ["SHA256SUMS", "a-book.epub", "a-book.pdf"]);
     assert_clean_epubcheck(&cited.join("out/a-book.epub"));
     let (_, files, _) = unzip(&cited.join("out/a-book.epub"));
     assert!(files.contains_key("EPUB/text/how-to-cite.xhtml"));
