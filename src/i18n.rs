@@ -20,6 +20,9 @@ macro_rules! phrases {
 
 phrases! {
     Contents => ["Contents", "Inhalt", "Table des matières", "Содержание"],
+    Previous => ["Previous", "Zurück", "Précédent", "Назад"],
+    Next => ["Next", "Weiter", "Suivant", "Далее"],
+    BookNavigation => ["Book navigation", "Buchnavigation", "Navigation du livre", "Навигация по книге"],
     Part => ["Part", "Teil", "Partie", "Часть"],
     Colophon => ["Colophon", "Impressum", "Colophon", "Выходные данные"],
     EditedBy => ["Edited by", "Herausgegeben von", "Édité par", "Под редакцией"],

@@ -13,6 +13,7 @@ pub mod config;
 pub mod diag;
 pub(crate) mod epub;
 pub(crate) mod i18n;
+pub(crate) mod html;
 pub mod ids;
 pub mod init;
 pub mod layout;

@@ -96,6 +96,8 @@ enum Command {
 enum FormatArg {
     Epub,
     Pdf,
+    Html,
+    /// EPUB, PDF and the HTML edition.
     All,
 }
 
@@ -242,7 +244,8 @@ fn targets(format: Option<FormatArg>, loaded: &quire::Loaded) -> Vec<Target> {
     match format {
         Some(FormatArg::Epub) => vec![Target::Epub],
         Some(FormatArg::Pdf) => vec![Target::Pdf],
-        Some(FormatArg::All) => vec![Target::Epub, Target::Pdf],
+        Some(FormatArg::Html) => vec![Target::Html],
+        Some(FormatArg::All) => vec![Target::Epub, Target::Pdf, Target::Html],
         None => loaded
             .config
             .config
@@ -252,6 +255,7 @@ fn targets(format: Option<FormatArg>, loaded: &quire::Loaded) -> Vec<Target> {
             .map(|f| match f {
                 quire::config::Format::Epub => Target::Epub,
                 quire::config::Format::Pdf => Target::Pdf,
+                quire::config::Format::Html => Target::Html,
             })
             .collect(),
     }

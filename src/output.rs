@@ -88,11 +88,32 @@ fn remove_stale(dir: &Path) {
     let Ok(rd) = std::fs::read_dir(dir) else { return };
     for e in rd.flatten() {
         let name = e.file_name().to_string_lossy().into_owned();
-        let ours = name.starts_with(".quire-stage-") || (name.starts_with('.') && name.contains(".tmp-"));
+        let ours = name.starts_with(".quire-stage-") || name.starts_with(".quire-old-") || (name.starts_with('.') && name.contains(".tmp-"));
         if ours && pid_of(&name).is_some_and(|p| !alive(p) || p == std::process::id()) {
             let _ = if e.path().is_dir() { std::fs::remove_dir_all(e.path()) } else { std::fs::remove_file(e.path()) };
         }
     }
+}
+
+/// An output as seen in the output directory: a file, or a directory of files.
+struct Top {
+    name: String,
+    is_dir: bool,
+}
+
+/// The outputs' top-level names in first-seen order (`site/a.html`, `site/b.html` → `site/`).
+fn top_level(files: &[(String, Vec<u8>)]) -> Vec<Top> {
+    let mut tops: Vec<Top> = Vec::new();
+    for (name, _) in files {
+        let (first, is_dir) = match name.split_once('/') {
+            Some((d, _)) => (d, true),
+            None => (name.as_str(), false),
+        };
+        if !tops.iter().any(|t| t.name == first) {
+            tops.push(Top { name: first.to_string(), is_dir });
+        }
+    }
+    tops
 }
 
 fn write_synced(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
@@ -110,15 +131,27 @@ pub fn publish(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<Vec<PathBuf>, 
     let _lock = Lock::take(dir)?;
     remove_stale(dir);
     let stage = dir.join(format!(".quire-stage-{}", std::process::id()));
+    let tops = top_level(files);
     let unchanged = "nothing in the output directory was changed";
     let staged = (|| -> Result<(), Diagnostic> {
         std::fs::create_dir_all(&stage)
             .map_err(|e| Diagnostic::error(format!("cannot write to `{}`: {e}", dir.display())).help(unchanged))?;
+        for top in &tops {
+            let target = dir.join(&top.name);
+            let in_the_way = std::fs::symlink_metadata(&target).is_ok_and(|m| if top.is_dir { !m.is_dir() } else { !m.is_file() });
+            if in_the_way {
+                let what = if top.is_dir { "a directory" } else { "a file" };
+                return Err(Diagnostic::error(format!("`{}` is in the way: it exists and is not {what}", target.display()))
+                    .help(format!("move it away and build again; {unchanged}")));
+            }
+        }
         for (name, bytes) in files {
             let target = dir.join(name);
-            if std::fs::symlink_metadata(&target).is_ok_and(|m| !m.is_file()) {
-                return Err(Diagnostic::error(format!("`{}` is in the way: it exists and is not a file", target.display()))
-                    .help(format!("move it away and build again; {unchanged}")));
+            if let Some(parent) = Path::new(name).parent().filter(|p| !p.as_os_str().is_empty()) {
+                std::fs::create_dir_all(stage.join(parent)).map_err(|e| {
+                    Diagnostic::error(format!("cannot write `{}`: {e}", target.display()))
+                        .help(format!("check the disk space and the output's name; {unchanged}"))
+                })?;
             }
             write_synced(&stage.join(name), bytes).map_err(|e| {
                 Diagnostic::error(format!("cannot write `{}`: {e}", target.display()))
@@ -132,15 +165,25 @@ pub fn publish(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<Vec<PathBuf>, 
         return Err(d);
     }
     let mut written = Vec::new();
-    for (name, _) in files {
-        let target = dir.join(name);
-        if let Err(e) = std::fs::rename(stage.join(name), &target) {
+    for top in &tops {
+        let target = dir.join(&top.name);
+        // A directory output (the HTML edition) replaces the previous one as a whole: the old
+        // one is moved aside, the new one moved in, the old one removed.
+        let old = stage.with_file_name(format!(".quire-old-{}", std::process::id()));
+        let moved_aside = top.is_dir && target.is_dir() && std::fs::rename(&target, &old).is_ok();
+        if let Err(e) = std::fs::rename(stage.join(&top.name), &target) {
+            if moved_aside {
+                let _ = std::fs::rename(&old, &target);
+            }
             let _ = std::fs::remove_dir_all(&stage);
             let done: Vec<String> = written.iter().map(|p: &PathBuf| p.display().to_string()).collect();
             return Err(Diagnostic::error(format!("cannot move `{}` into place: {e}", target.display())).help(format!(
                 "these outputs were already replaced: {}; build again to finish",
                 if done.is_empty() { "none".into() } else { done.join(", ") }
             )));
+        }
+        if moved_aside {
+            let _ = std::fs::remove_dir_all(&old);
         }
         written.push(target);
     }

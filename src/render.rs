@@ -3,13 +3,15 @@
 //! citation files. Nothing here writes a file.
 
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::{Loaded, cite, config, epub, i18n, layout, pdf, stats, text};
+use crate::{Loaded, cite, config, epub, html, i18n, layout, pdf, stats, text};
 
 /// What `quire build` writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Target {
     Epub,
     Pdf,
+    /// The HTML edition, a directory `<stem>-html/`.
+    Html,
 }
 
 /// What a build produced besides the files: the PDF's layout report.
@@ -146,8 +148,8 @@ fn workers(jobs: usize, pages: usize) -> usize {
     if jobs >= 3 || pages < 100 { cores.min(jobs).max(1) } else { 1 }
 }
 
-/// One output rendered by a job: file name, bytes, and for a PDF its profile's report.
-type Done = Result<(String, Vec<u8>, Option<(String, layout::Report, pdf::Conformance)>), Diagnostics>;
+/// What a job rendered: files (name, bytes), and for a PDF its profile's report.
+type Done = Result<(Vec<(String, Vec<u8>)>, Option<(String, layout::Report, pdf::Conformance)>), Diagnostics>;
 
 /// Renders the requested outputs in memory.
 pub fn render(loaded: &Loaded, targets: &[Target], profile: Option<&str>) -> Result<Rendered, Diagnostics> {
@@ -164,7 +166,9 @@ pub fn render(loaded: &Loaded, targets: &[Target], profile: Option<&str>) -> Res
     let citable = cfg.citable();
     // The EPUB and each PDF are independent jobs.
     let mut jobs: Vec<Option<&config::PdfProfile>> = Vec::new();
-    if targets.contains(&Target::Epub) {
+    // One package serves the EPUB and the HTML edition.
+    let (want_epub, want_html) = (targets.contains(&Target::Epub), targets.contains(&Target::Html));
+    if want_epub || want_html {
         jobs.push(None);
     }
     jobs.extend(profiles.iter().map(|p| Some(*p)));
@@ -180,9 +184,17 @@ pub fn render(loaded: &Loaded, targets: &[Target], profile: Option<&str>) -> Res
                 spaced: reference.text.spaced,
                 section_break: cfg.section_break(),
             };
-            let bytes = stats::time(stats::Stage::Epub, || epub::build(&loaded.book, &loaded.dir, fonts, &edition))
-                .map_err(|d| Diagnostics(vec![d]))?;
-            return Ok((format!("{stem}.epub"), bytes, None));
+            let one = |d| Diagnostics(vec![d]);
+            let pkg = stats::time(stats::Stage::Epub, || epub::package(&loaded.book, &loaded.dir, fonts, &edition)).map_err(one)?;
+            let mut out = Vec::new();
+            if want_epub {
+                out.push((format!("{stem}.epub"), stats::time(stats::Stage::Epub, || epub::zip(&loaded.book, &pkg)).map_err(one)?));
+            }
+            if want_html {
+                let site = stats::time(stats::Stage::Html, || html::site(&loaded.book, &pkg)).map_err(one)?;
+                out.extend(site.into_iter().map(|(name, bytes)| (format!("{stem}-html/{name}"), bytes)));
+            }
+            return Ok((out, None));
         };
         let owned;
         let lay = if std::ptr::eq(*p, reference) {
@@ -193,13 +205,13 @@ pub fn render(loaded: &Loaded, targets: &[Target], profile: Option<&str>) -> Res
         };
         let (bytes, conf) =
             stats::time(stats::Stage::Pdf, || pdf::write(&loaded.book, &loaded.dir, fonts, lay, p)).map_err(|d| Diagnostics(vec![d]))?;
-        Ok((cfg.pdf_name(p), bytes, Some((p.name.clone(), lay.report.clone(), conf))))
+        Ok((vec![(cfg.pdf_name(p), bytes)], Some((p.name.clone(), lay.report.clone(), conf))))
     };
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     let mut report = BuildReport::default();
     for r in run_jobs(&jobs, workers(jobs.len(), ref_layout.pages.len()), run) {
-        let (name, bytes, lay) = r?;
-        files.push((name, bytes));
+        let (done, lay) = r?;
+        files.extend(done);
         if let Some(l) = lay {
             if report.layouts.is_empty() {
                 // Warnings about the manuscript are the same in every profile.

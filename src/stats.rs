@@ -19,11 +19,21 @@ pub enum Stage {
     Layout,
     Pdf,
     Citations,
+    Html,
 }
 
 impl Stage {
-    pub const ALL: [Stage; 8] =
-        [Stage::Parse, Stage::Epub, Stage::Shaping, Stage::LineBreaking, Stage::Setting, Stage::Layout, Stage::Pdf, Stage::Citations];
+    pub const ALL: [Stage; 9] = [
+        Stage::Parse,
+        Stage::Epub,
+        Stage::Shaping,
+        Stage::LineBreaking,
+        Stage::Setting,
+        Stage::Layout,
+        Stage::Pdf,
+        Stage::Citations,
+        Stage::Html,
+    ];
     pub fn name(self) -> &'static str {
         match self {
             Stage::Parse => "parse",
@@ -34,14 +44,15 @@ impl Stage {
             Stage::Layout => "pagination",
             Stage::Pdf => "pdf writing",
             Stage::Citations => "citations",
+            Stage::Html => "html",
         }
     }
 }
 
-static TIMES: Mutex<[Duration; 8]> = Mutex::new([Duration::ZERO; 8]);
+static TIMES: Mutex<[Duration; 9]> = Mutex::new([Duration::ZERO; 9]);
 
 thread_local! {
-    static THREAD: std::cell::Cell<[Duration; 8]> = const { std::cell::Cell::new([Duration::ZERO; 8]) };
+    static THREAD: std::cell::Cell<[Duration; 9]> = const { std::cell::Cell::new([Duration::ZERO; 9]) };
 }
 
 pub fn add(stage: Stage, d: Duration) {
@@ -56,7 +67,7 @@ pub fn add(stage: Stage, d: Duration) {
 }
 
 /// This thread's totals so far.
-pub fn this_thread() -> [Duration; 8] {
+pub fn this_thread() -> [Duration; 9] {
     THREAD.with(|c| c.get())
 }
 
@@ -68,7 +79,7 @@ pub fn time<T>(stage: Stage, f: impl FnOnce() -> T) -> T {
     r
 }
 
-pub fn take() -> [Duration; 8] {
+pub fn take() -> [Duration; 9] {
     TIMES.lock().map(|mut t| std::mem::take(&mut *t)).unwrap_or_default()
 }
 

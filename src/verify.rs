@@ -73,7 +73,7 @@ pub fn verify(loaded: &Loaded, out_dir: &Path) -> Result<Vec<Verdict>, Diagnosti
         ])
     })?;
     let recorded = parse_sums(&recorded)?;
-    let formats = [Target::Epub, Target::Pdf];
+    let formats = [Target::Epub, Target::Pdf, Target::Html];
     let files = render(loaded, &formats, None)?.files;
     let fresh: BTreeMap<String, String> = files.iter().map(|(n, b)| (n.clone(), ids::sha256_hex(b))).collect();
     let mut out = Vec::new();

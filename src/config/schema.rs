@@ -255,6 +255,8 @@ pub struct Part {
 pub enum Format {
     Epub,
     Pdf,
+    /// The HTML edition: a static site in `<stem>-html/`.
+    Html,
 }
 
 #[derive(Debug, Clone, Deserialize)]

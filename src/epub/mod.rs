@@ -25,18 +25,18 @@ use xml::xhtml_head;
 const CSS: &str = include_str!("book.css");
 
 /// One file of the package (path relative to the `EPUB/` directory).
-struct Item {
+pub struct Item {
     id: String,
-    href: String,
-    media_type: &'static str,
+    pub href: String,
+    pub media_type: &'static str,
     properties: Option<&'static str>,
-    data: Vec<u8>,
+    pub data: Vec<u8>,
 }
 
 /// A spine entry: an item, and whether it is in the reading order.
-struct Doc {
-    item: usize,
-    linear: bool,
+pub struct Doc {
+    pub item: usize,
+    pub linear: bool,
 }
 
 /// What the EPUB takes from the citable edition: paragraph numbers, the reference print
@@ -60,11 +60,15 @@ pub struct Edition<'a> {
     pub section_break: Option<String>,
 }
 
-/// The package being assembled: its items and its reading order.
+/// The package: its items and its reading order (the HTML edition is made from it too).
 #[derive(Default)]
-struct Package {
-    items: Vec<Item>,
-    spine: Vec<Doc>,
+pub struct Package {
+    pub items: Vec<Item>,
+    pub spine: Vec<Doc>,
+    /// The index of the navigation document (the contents) in `items`.
+    pub nav: usize,
+    /// The package document (OPF).
+    opf: String,
 }
 
 impl Package {
@@ -80,8 +84,13 @@ impl Package {
     }
 }
 
-/// Builds the EPUB file's bytes.
-pub fn build(book: &Book, dir: &BookDir, fonts: &FontSet, edition: &Edition) -> Result<Vec<u8>, Diagnostic> {
+/// The EPUB file's bytes for a package.
+pub fn zip(book: &Book, pkg: &Package) -> Result<Vec<u8>, Diagnostic> {
+    ocf::zip_package(&book.meta.modified, &pkg.opf, &pkg.items)
+}
+
+/// Builds the package's documents, fonts, images and CSS, in memory.
+pub fn package(book: &Book, dir: &BookDir, fonts: &FontSet, edition: &Edition) -> Result<Package, Diagnostic> {
     let markers = edition.pages.map(Markers::place).unwrap_or_default();
     let mut pkg = Package::default();
     let images = add_images(book, dir, &mut pkg)?;
@@ -151,9 +160,10 @@ pub fn build(book: &Book, dir: &BookDir, fonts: &FontSet, edition: &Edition) -> 
     };
     pkg.items[nav_index].data = nav::nav_doc(book, &nav).into_bytes();
     add_fonts_and_css(book, fonts, licence_index, edition, &mut pkg)?;
-    let opf =
+    pkg.opf =
         opf::package_document(book, &pkg.items, &pkg.spine, if markers.list.is_empty() { None } else { edition.page_source.as_deref() });
-    ocf::zip_package(&book.meta.modified, &opf, &pkg.items)
+    pkg.nav = nav_index;
+    Ok(pkg)
 }
 
 /// Images, copied under `images/`, named after their book-relative path (unique by

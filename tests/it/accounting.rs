@@ -126,6 +126,74 @@ fn epub_words(epub: &Path) -> Bag {
     bag
 }
 
+/// The text inside `<main>` of every page of an HTML edition, read with the same rules as the
+/// EPUB's documents (a WHATWG tokenizer: HTML is not XML).
+fn html_words(site: &Path) -> Bag {
+    use html5gum::{Token, Tokenizer};
+    const VOID: &[&str] = &["br", "img", "hr", "meta", "link", "wbr", "col", "source", "input"];
+    let mut bag = Bag::new();
+    let mut todo = vec![site.to_path_buf()];
+    let mut pages = 0;
+    while let Some(d) = todo.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            let path = e.path();
+            if path.is_dir() {
+                todo.push(path);
+                continue;
+            }
+            if path.extension().is_none_or(|x| x != "html") {
+                continue;
+            }
+            pages += 1;
+            let html = std::fs::read_to_string(&path).unwrap();
+            let (mut text, mut in_main, mut stack) = (String::new(), false, Vec::<bool>::new());
+            let utf8 = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+            for token in Tokenizer::new(&html).flatten() {
+                match token {
+                    Token::StartTag(t) => {
+                        let name = utf8(&t.name);
+                        if name == "main" {
+                            in_main = true;
+                            continue;
+                        }
+                        if !in_main {
+                            continue;
+                        }
+                        let class = t.attributes.iter().find(|(k, _)| k.as_slice() == b"class").map(|(_, v)| utf8(&v.value));
+                        let boundary = matches!(
+                            name.as_str(),
+                            "p" | "li" | "td" | "th" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "div" | "br" | "pre" | "dt" | "dd"
+                        ) || class.is_some_and(|c| c.split(' ').any(|c| c == "pnum"));
+                        if boundary {
+                            text.push('\n');
+                        }
+                        if let Some((_, alt)) = t.attributes.iter().find(|(k, _)| k.as_slice() == b"alt") {
+                            text.push(' ');
+                            text.push_str(&utf8(&alt.value));
+                            text.push(' ');
+                        }
+                        if !VOID.contains(&name.as_str()) {
+                            stack.push(boundary);
+                        }
+                    }
+                    Token::EndTag(t) if in_main => {
+                        if t.name.as_slice() == b"main" {
+                            in_main = false;
+                        } else if stack.pop() == Some(true) {
+                            text.push('\n');
+                        }
+                    }
+                    Token::String(s) if in_main => text.push_str(&utf8(&s.value)),
+                    _ => {}
+                }
+            }
+            add(&mut bag, &text);
+        }
+    }
+    assert!(pages > 1, "{}: no pages", site.display());
+    bag
+}
+
 /// Character data and `alt` attributes under `node`. Block elements and generated numbers
 /// (`span.pnum`, a paragraph's number in the margin) separate words; other inline elements
 /// do not.
@@ -218,7 +286,7 @@ pub(crate) fn account(book_dir: &Path) {
     assert!(total > 20, "{}: the model has only {total} words", book_dir.display());
 
     let out = temp_dir("accounting");
-    let r = quire(&["build", "--quiet", "--book", book_dir.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    let r = quire(&["build", "--quiet", "--format", "all", "--book", book_dir.to_str().unwrap(), "--out", out.to_str().unwrap()]);
     assert_eq!(r.code, 0, "{}: build failed:\n{}", book_dir.display(), r.stderr);
     let files: Vec<PathBuf> = std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().path()).collect();
 
@@ -234,6 +302,7 @@ pub(crate) fn account(book_dir: &Path) {
                 assert_clean_epubcheck(f);
                 (&epub_want, epub_words(f))
             }
+            _ if f.is_dir() && f.to_string_lossy().ends_with("-html") => (&epub_want, html_words(f)),
             Some("pdf") => {
                 let q = Command::new("qpdf").args(["--check", f.to_str().unwrap()]).output().unwrap();
                 assert!(q.status.success(), "{}: qpdf --check: {}", f.display(), String::from_utf8_lossy(&q.stdout));
@@ -245,7 +314,7 @@ pub(crate) fn account(book_dir: &Path) {
         assert!(lost.is_empty(), "{}: words of the manuscript missing from the output (word, how many): {lost:?}", f.display());
         checked += 1;
     }
-    assert!(checked >= 2, "{}: expected an EPUB and at least one PDF, found {files:?}", book_dir.display());
+    assert!(checked >= 3, "{}: expected an EPUB, an HTML edition and at least one PDF, found {files:?}", book_dir.display());
 }
 
 fn fixture_books() -> Vec<PathBuf> {

@@ -16,6 +16,7 @@ mod edition;
 mod epub;
 mod fidelity;
 mod golden;
+mod html;
 mod pdf;
 mod probes;
 mod profiles;
