@@ -12,8 +12,8 @@ pub mod cite;
 pub mod config;
 pub mod diag;
 pub(crate) mod epub;
-pub(crate) mod i18n;
 pub(crate) mod html;
+pub(crate) mod i18n;
 pub mod ids;
 pub mod init;
 pub mod layout;
@@ -28,6 +28,7 @@ pub mod source;
 pub(crate) mod stats;
 pub mod text;
 mod verify;
+pub mod watch;
 
 use diag::{Diagnostic, Diagnostics};
 use std::path::Path;

@@ -69,27 +69,47 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
-    /// Build the book's EPUB and/or PDF.
-    Build {
-        /// The book directory (holding book.toml).
-        #[arg(long, default_value = ".")]
-        book: PathBuf,
-        /// Output directory (default: book.toml [output] dir, relative to the book).
-        #[arg(long)]
-        out: Option<PathBuf>,
-        /// What to build (default: book.toml [output] formats).
-        #[arg(long, value_enum)]
-        format: Option<FormatArg>,
-        /// Build only this PDF profile (default: every profile in book.toml).
-        #[arg(long)]
-        profile: Option<String>,
-        /// Treat warnings as errors (exit 1).
-        #[arg(long)]
-        deny_warnings: bool,
-        /// Print only errors and warnings.
-        #[arg(long)]
-        quiet: bool,
+    /// Rebuild the book whenever a file it reads is saved (book.toml, a chapter, an image, a font).
+    Watch {
+        #[command(flatten)]
+        args: BuildFlags,
     },
+    /// Serve the HTML edition on 127.0.0.1 and rebuild and reload it on every save.
+    Serve {
+        #[command(flatten)]
+        args: BuildFlags,
+        /// The port (0 picks a free one).
+        #[arg(long, default_value_t = quire::watch::serve::DEFAULT_PORT)]
+        port: u16,
+    },
+    /// Build the book's EPUB, PDFs and/or HTML edition.
+    Build {
+        #[command(flatten)]
+        args: BuildFlags,
+    },
+}
+
+/// What to build and where (shared by build, watch and serve).
+#[derive(clap::Args)]
+struct BuildFlags {
+    /// The book directory (holding book.toml).
+    #[arg(long, default_value = ".")]
+    book: PathBuf,
+    /// Output directory (default: book.toml [output] dir, relative to the book).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// What to build (default: book.toml [output] formats).
+    #[arg(long, value_enum)]
+    format: Option<FormatArg>,
+    /// Build only this PDF profile (default: every profile in book.toml).
+    #[arg(long)]
+    profile: Option<String>,
+    /// Treat warnings as errors (exit 1).
+    #[arg(long)]
+    deny_warnings: bool,
+    /// Print only errors and warnings.
+    #[arg(long)]
+    quiet: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -166,9 +186,9 @@ fn main() -> ExitCode {
             Err(e) => fail(&e.to_string()),
         },
         Command::Verify { book, out } => verify(&book, out),
-        Command::Build { book, out, format, profile, deny_warnings, quiet } => {
-            build(&book, &BuildArgs { out, format, profile, deny_warnings, quiet })
-        }
+        Command::Build { args } => build(&args),
+        Command::Watch { args } => watch(&args),
+        Command::Serve { args, port } => serve(&args, port),
     }
 }
 
@@ -232,38 +252,27 @@ fn verify(book: &std::path::Path, out: Option<PathBuf>) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-struct BuildArgs {
-    out: Option<PathBuf>,
-    format: Option<FormatArg>,
-    profile: Option<String>,
-    deny_warnings: bool,
-    quiet: bool,
-}
-
-fn targets(format: Option<FormatArg>, loaded: &quire::Loaded) -> Vec<Target> {
-    match format {
-        Some(FormatArg::Epub) => vec![Target::Epub],
-        Some(FormatArg::Pdf) => vec![Target::Pdf],
-        Some(FormatArg::Html) => vec![Target::Html],
-        Some(FormatArg::All) => vec![Target::Epub, Target::Pdf, Target::Html],
-        None => loaded
-            .config
-            .config
-            .output
-            .formats
-            .iter()
-            .map(|f| match f {
-                quire::config::Format::Epub => Target::Epub,
-                quire::config::Format::Pdf => Target::Pdf,
-                quire::config::Format::Html => Target::Html,
-            })
-            .collect(),
+impl BuildFlags {
+    fn options(&self) -> quire::watch::Options {
+        quire::watch::Options {
+            book: self.book.clone(),
+            out: self.out.clone(),
+            targets: self.format.map(|f| match f {
+                FormatArg::Epub => vec![Target::Epub],
+                FormatArg::Pdf => vec![Target::Pdf],
+                FormatArg::Html => vec![Target::Html],
+                FormatArg::All => vec![Target::Epub, Target::Pdf, Target::Html],
+            }),
+            also: Vec::new(),
+            profile: self.profile.clone(),
+            deny_warnings: self.deny_warnings,
+        }
     }
 }
 
 /// The layout report of each PDF (TeX-log-like details and a summary line).
-fn print_layouts(rep: &quire::BuildReport) {
-    for (name, l, c) in &rep.layouts {
+fn print_layouts(layouts: &[(String, quire::layout::Report, quire::pdf::Conformance)]) {
+    for (name, l, c) in layouts {
         let tag = if name.is_empty() { String::new() } else { format!("[{name}]") };
         let mut lines = l.details();
         lines.push(l.summary().replacen("layout:", &format!("layout{tag}:"), 1));
@@ -282,52 +291,76 @@ fn print_layouts(rep: &quire::BuildReport) {
     }
 }
 
-fn build(book: &std::path::Path, args: &BuildArgs) -> ExitCode {
-    let loaded = match quire::load(book) {
-        Ok(l) => l,
-        Err(diags) => {
-            report(&diags);
-            return fail("the book has errors; nothing was written");
-        }
-    };
-    report(&loaded.warnings);
-    if args.deny_warnings && !loaded.warnings.is_empty() {
-        return fail("warnings are denied (--deny-warnings); nothing was written");
+/// Prints what a build did: diagnostics, the layout report, the files.
+fn print_outcome(o: &quire::watch::Outcome, quiet: bool) {
+    report(&o.diagnostics);
+    if !quiet {
+        print_layouts(&o.layouts);
     }
-    let out_dir = match args.out.clone().map(Ok).unwrap_or_else(|| quire::configured_out_dir(&loaded)) {
-        Ok(d) => d,
-        Err(d) => {
-            report(&quire::diag::Diagnostics(vec![d]));
-            return fail("nothing was written");
-        }
-    };
-    let targets = targets(args.format, &loaded);
-    // Rendered in memory first: warnings found while setting the book are denied before a
-    // single file is written.
-    let rendered = match quire::prepare(&loaded, &out_dir, &targets, args.profile.as_deref()) {
-        Ok(r) => r,
-        Err(diags) => {
-            report(&diags);
-            return fail("the build failed; nothing was written");
-        }
-    };
-    report(&rendered.report.warnings);
-    if !args.quiet {
-        print_layouts(&rendered.report);
+    for f in &o.written {
+        say!("wrote {}", f.display());
     }
-    if args.deny_warnings && !rendered.report.warnings.is_empty() {
-        return fail("warnings are denied (--deny-warnings); nothing was written");
+    for f in &o.unchanged {
+        say!("unchanged {}", f.display());
     }
-    match quire::write(rendered, &out_dir) {
-        Ok(written) => {
-            for f in &written {
-                say!("wrote {}", f.display());
-            }
+}
+
+fn build(args: &BuildFlags) -> ExitCode {
+    let o = quire::watch::build(&args.options(), None);
+    print_outcome(&o, args.quiet);
+    match o.failure {
+        Some(why) => fail(why),
+        None => ExitCode::SUCCESS,
+    }
+}
+
+/// One line after each build of `watch` and `serve`.
+fn summary(o: &quire::watch::Outcome) {
+    let ms = o.elapsed.as_secs_f64() * 1000.0;
+    let warnings = o.diagnostics.iter().filter(|d| !d.is_error()).count();
+    match o.failure {
+        Some(why) => fail(&format!("{why} ({ms:.0} ms); the previous outputs are kept; waiting for a change …")),
+        None => {
+            say!(
+                "built in {ms:.0} ms: {} written, {} unchanged, {warnings} warning{}; waiting for a change …",
+                o.written.len(),
+                o.unchanged.len(),
+                if warnings == 1 { "" } else { "s" }
+            );
             ExitCode::SUCCESS
         }
-        Err(diags) => {
-            report(&diags);
-            fail("the build failed; nothing was written")
+    };
+}
+
+fn watch(args: &BuildFlags) -> ExitCode {
+    let r = quire::watch::watch(&args.options(), |o| {
+        print_outcome(o, true);
+        summary(o);
+    });
+    match r {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(d) => {
+            report(&Diagnostics(vec![d]));
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn serve(args: &BuildFlags, port: u16) -> ExitCode {
+    let r = quire::watch::serve::serve(
+        &args.options(),
+        port,
+        |addr| say!("serving the HTML edition at http://{addr}/ (Ctrl-C to stop)"),
+        |o| {
+            print_outcome(o, true);
+            summary(o);
+        },
+    );
+    match r {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(d) => {
+            report(&Diagnostics(vec![d]));
+            ExitCode::from(1)
         }
     }
 }

@@ -3,7 +3,7 @@
 //! truncated file, a mix of two builds, or a replaced good output.
 
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::{BuildReport, Loaded, Rendered, Target, ids, render};
+use crate::{BuildReport, Loaded, Rendered, Target, ids};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -88,7 +88,8 @@ fn remove_stale(dir: &Path) {
     let Ok(rd) = std::fs::read_dir(dir) else { return };
     for e in rd.flatten() {
         let name = e.file_name().to_string_lossy().into_owned();
-        let ours = name.starts_with(".quire-stage-") || name.starts_with(".quire-old-") || (name.starts_with('.') && name.contains(".tmp-"));
+        let ours =
+            name.starts_with(".quire-stage-") || name.starts_with(".quire-old-") || (name.starts_with('.') && name.contains(".tmp-"));
         if ours && pid_of(&name).is_some_and(|p| !alive(p) || p == std::process::id()) {
             let _ = if e.path().is_dir() { std::fs::remove_dir_all(e.path()) } else { std::fs::remove_file(e.path()) };
         }
@@ -122,16 +123,55 @@ fn write_synced(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     f.sync_all()
 }
 
+/// Whether output `top` in `dir` already holds exactly these bytes (for a directory: exactly
+/// these files, no others).
+fn unchanged(dir: &Path, top: &Top, files: &[(String, Vec<u8>)]) -> bool {
+    let path = dir.join(&top.name);
+    let same = |name: &str, bytes: &[u8]| {
+        std::fs::symlink_metadata(dir.join(name)).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
+            && std::fs::read(dir.join(name)).is_ok_and(|b| b == bytes)
+    };
+    if !top.is_dir {
+        return files.iter().find(|(n, _)| *n == top.name).is_some_and(|(n, b)| same(n, b));
+    }
+    let prefix = format!("{}/", top.name);
+    let ours: Vec<&(String, Vec<u8>)> = files.iter().filter(|(n, _)| n.starts_with(&prefix)).collect();
+    let mut on_disk = 0usize;
+    let mut todo = vec![path];
+    while let Some(d) = todo.pop() {
+        let Ok(rd) = std::fs::read_dir(&d) else { return false };
+        for e in rd.flatten() {
+            match e.file_type() {
+                Ok(t) if t.is_dir() => todo.push(e.path()),
+                Ok(t) if t.is_file() => on_disk += 1,
+                _ => return false,
+            }
+        }
+    }
+    on_disk == ours.len() && ours.iter().all(|(n, b)| same(n, b))
+}
+
+/// What [`publish`] did with each output.
+pub struct Published {
+    /// Outputs replaced by this build's bytes.
+    pub written: Vec<PathBuf>,
+    /// Outputs that already held exactly this build's bytes (left untouched).
+    pub unchanged: Vec<PathBuf>,
+}
+
 /// Writes every output into `dir` as one change: all files are first written in full to a
 /// staging directory beside them (a full disk, a name too long or a directory in the way fails
-/// there, and nothing in `dir` changes), then each is renamed into place. Holds the directory's
-/// lock throughout, so concurrent builds of one book take turns.
-pub fn publish(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<Vec<PathBuf>, Diagnostic> {
+/// there, and nothing in `dir` changes), then each is renamed into place. An output that already
+/// holds exactly its new bytes is left as it is. Holds the directory's lock throughout, so
+/// concurrent builds of one book take turns.
+pub fn publish(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<Published, Diagnostic> {
     prepare_dir(dir)?;
     let _lock = Lock::take(dir)?;
     remove_stale(dir);
     let stage = dir.join(format!(".quire-stage-{}", std::process::id()));
-    let tops = top_level(files);
+    let (same, tops): (Vec<Top>, Vec<Top>) = top_level(files).into_iter().partition(|t| unchanged(dir, t, files));
+    let files: Vec<&(String, Vec<u8>)> =
+        files.iter().filter(|(n, _)| !same.iter().any(|t| *n == t.name || n.starts_with(&format!("{}/", t.name)))).collect();
     let unchanged = "nothing in the output directory was changed";
     let staged = (|| -> Result<(), Diagnostic> {
         std::fs::create_dir_all(&stage)
@@ -145,7 +185,7 @@ pub fn publish(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<Vec<PathBuf>, 
                     .help(format!("move it away and build again; {unchanged}")));
             }
         }
-        for (name, bytes) in files {
+        for (name, bytes) in &files {
             let target = dir.join(name);
             if let Some(parent) = Path::new(name).parent().filter(|p| !p.as_os_str().is_empty()) {
                 std::fs::create_dir_all(stage.join(parent)).map_err(|e| {
@@ -188,14 +228,25 @@ pub fn publish(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<Vec<PathBuf>, 
         written.push(target);
     }
     let _ = std::fs::remove_dir_all(&stage);
-    Ok(written)
+    Ok(Published { written, unchanged: same.iter().map(|t| dir.join(&t.name)).collect() })
 }
 
 /// Renders every requested output in memory (nothing is written): the files, with
 /// `SHA256SUMS` listing them, and the layout report.
 pub fn prepare(loaded: &Loaded, out_dir: &Path, targets: &[Target], profile: Option<&str>) -> Result<Rendered, Diagnostics> {
+    prepare_warm(loaded, out_dir, targets, profile, None)
+}
+
+/// [`prepare`], reusing the set paragraphs of earlier builds (the same bytes).
+pub fn prepare_warm(
+    loaded: &Loaded,
+    out_dir: &Path,
+    targets: &[Target],
+    profile: Option<&str>,
+    warm: Option<&crate::layout::Warm>,
+) -> Result<Rendered, Diagnostics> {
     check_out_dir(loaded, out_dir).map_err(|d| Diagnostics(vec![d]))?;
-    let mut files = render(loaded, targets, profile)?;
+    let mut files = crate::render::render_warm(loaded, targets, profile, warm)?;
     if loaded.config.citable().checksums {
         let sums = sha256sums(&files.files);
         files.files.push((SUMS_FILE.to_string(), sums.into_bytes()));
@@ -204,7 +255,7 @@ pub fn prepare(loaded: &Loaded, out_dir: &Path, targets: &[Target], profile: Opt
 }
 
 /// Writes rendered outputs into `out_dir` as one change (see [`output::publish`]).
-pub fn write(rendered: Rendered, out_dir: &Path) -> Result<Vec<std::path::PathBuf>, Diagnostics> {
+pub fn write(rendered: Rendered, out_dir: &Path) -> Result<Published, Diagnostics> {
     publish(out_dir, &rendered.files).map_err(|d| Diagnostics(vec![d]))
 }
 
@@ -215,7 +266,7 @@ pub fn build(loaded: &Loaded, out_dir: &Path, targets: &[Target], profile: Optio
     let rendered = prepare(loaded, out_dir, targets, profile)?;
     let mut report =
         BuildReport { layouts: rendered.report.layouts.clone(), warnings: rendered.report.warnings.clone(), written: Vec::new() };
-    report.written = write(rendered, out_dir)?;
+    report.written = write(rendered, out_dir)?.written;
     Ok(report)
 }
 

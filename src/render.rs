@@ -30,6 +30,16 @@ pub fn typeset(loaded: &Loaded, fonts: &text::fonts::FontSet) -> Result<layout::
 
 /// Lays out the book for print in one profile.
 pub fn typeset_profile(loaded: &Loaded, fonts: &text::fonts::FontSet, p: &config::PdfProfile) -> Result<layout::Layout, Diagnostics> {
+    typeset_warm(loaded, fonts, p, None)
+}
+
+/// Lays out the book for print in one profile, with set paragraphs kept from earlier builds.
+fn typeset_warm(
+    loaded: &Loaded,
+    fonts: &text::fonts::FontSet,
+    p: &config::PdfProfile,
+    warm: Option<&layout::Warm>,
+) -> Result<layout::Layout, Diagnostics> {
     let g = layout::Geometry::from(p);
     let ed = cite::Edition::new(&loaded.book, &loaded.config, None);
     let note = loaded.config.config.edition.as_ref().and_then(|e| e.teacher_note.as_deref()).unwrap_or("");
@@ -41,7 +51,7 @@ pub fn typeset_profile(loaded: &Loaded, fonts: &text::fonts::FontSet, p: &config
     };
     let before = stats::this_thread();
     let t = std::time::Instant::now();
-    let r = layout::book::layout(&loaded.book, &loaded.dir, fonts, g, loaded.config.config.typography.min_hyphenate_name, &extras)
+    let r = layout::book::layout(&loaded.book, &loaded.dir, fonts, g, loaded.config.config.typography.min_hyphenate_name, &extras, warm)
         .map_err(Diagnostics);
     let after = stats::this_thread();
     let inner: std::time::Duration = [stats::Stage::Shaping, stats::Stage::LineBreaking, stats::Stage::Setting]
@@ -153,14 +163,28 @@ type Done = Result<(Vec<(String, Vec<u8>)>, Option<(String, layout::Report, pdf:
 
 /// Renders the requested outputs in memory.
 pub fn render(loaded: &Loaded, targets: &[Target], profile: Option<&str>) -> Result<Rendered, Diagnostics> {
+    render_warm(loaded, targets, profile, None)
+}
+
+/// Renders the requested outputs in memory, reusing (and refilling) `warm`'s set paragraphs.
+/// The outputs are the same bytes as [`render`]'s.
+pub fn render_warm(
+    loaded: &Loaded,
+    targets: &[Target],
+    profile: Option<&str>,
+    warm: Option<&layout::Warm>,
+) -> Result<Rendered, Diagnostics> {
     let fonts = &loaded.fonts;
+    if let Some(w) = warm {
+        w.begin(fonts, &loaded.book.meta.language, loaded.config.config.typography.min_hyphenate_name);
+    }
     let cfg = &loaded.config;
     let stem = cfg.stem();
     let profiles = select_profiles(cfg, targets, profile)?;
     // The reference print edition is laid out first: the EPUB's page list and the citations'
     // page ranges come from it.
     let reference = &cfg.profiles[cfg.reference];
-    let ref_layout = typeset_profile(loaded, fonts, reference)?;
+    let ref_layout = typeset_warm(loaded, fonts, reference, warm)?;
     let ed = cite::Edition::new(&loaded.book, cfg, Some(&ref_layout));
     let cite_text = cite_page(loaded, &ed);
     let citable = cfg.citable();
@@ -200,7 +224,7 @@ pub fn render(loaded: &Loaded, targets: &[Target], profile: Option<&str>) -> Res
         let lay = if std::ptr::eq(*p, reference) {
             &ref_layout
         } else {
-            owned = typeset_profile(loaded, fonts, p)?;
+            owned = typeset_warm(loaded, fonts, p, warm)?;
             &owned
         };
         let (bytes, conf) =
@@ -228,6 +252,9 @@ pub fn render(loaded: &Loaded, targets: &[Target], profile: Option<&str>) -> Res
             files.push((format!("{stem}.csl.json"), ed.csl_json().into_bytes()));
             files.push((format!("{stem}.ris"), ed.ris().into_bytes()));
         });
+    }
+    if let Some(w) = warm {
+        w.sweep();
     }
     Ok(Rendered { files, report })
 }

@@ -198,8 +198,11 @@ impl Writer<'_> {
             match c.node_type() {
                 NodeType::Element if c.has_tag_name("title") => {
                     let own = c.text().unwrap_or_default();
-                    let title =
-                        if own.is_empty() || own == self.p.book_title { own.to_string() } else { format!("{own} · {}", self.p.book_title) };
+                    let title = if own.is_empty() || own == self.p.book_title {
+                        own.to_string()
+                    } else {
+                        format!("{own} · {}", self.p.book_title)
+                    };
                     self.out.push_str("<title>");
                     esc_text(&mut self.out, &title);
                     self.out.push_str("</title>");

@@ -43,8 +43,7 @@ pub fn site(book: &Book, pkg: &Package) -> Result<Vec<(String, Vec<u8>)>, Diagno
         Diagnostic::error(format!("the HTML page for `{href}` could not be made: {e}")).help("this is a bug in quire; please report it")
     };
     // Reading order: the EPUB's spine, without the cover (it is on the index page).
-    let order: Vec<usize> =
-        pkg.spine.iter().filter(|d| d.linear && pkg.items[d.item].href != cover_doc).map(|d| d.item).collect();
+    let order: Vec<usize> = pkg.spine.iter().filter(|d| d.linear && pkg.items[d.item].href != cover_doc).map(|d| d.item).collect();
     let mut titles: BTreeMap<usize, String> = BTreeMap::new();
     for &i in &order {
         let text = String::from_utf8_lossy(&pkg.items[i].data);

@@ -38,8 +38,9 @@ pub fn layout(
     g: Geometry,
     min_name: usize,
     extras: &Extras,
+    warm: Option<&super::engine::Warm>,
 ) -> Result<Layout, Vec<Diagnostic>> {
-    let mut eng = Engine::new(fonts, &book.meta.language, min_name);
+    let mut eng = Engine::new(fonts, &book.meta.language, min_name, warm);
     let mut toc: BTreeMap<String, String> = BTreeMap::new();
     let mut last = None;
     for pass in 0..MAX_PASSES {

@@ -21,6 +21,7 @@ mod place;
 mod report;
 mod vlist;
 
+pub use engine::Warm;
 pub use geometry::Geometry;
 
 use inline::{Link, Run};

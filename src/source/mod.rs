@@ -33,6 +33,9 @@ pub struct BookDir {
     root: PathBuf,
     canonical_root: PathBuf,
     images: ImageCache,
+    /// Every path the book asked for (found or not), under the canonical root: what
+    /// `quire watch` watches.
+    asked: std::sync::Arc<std::sync::Mutex<std::collections::BTreeSet<PathBuf>>>,
 }
 
 impl BookDir {
@@ -45,7 +48,13 @@ impl BookDir {
             return Err(Diagnostic::error(format!("`{}` is not a directory", root.display()))
                 .help("pass the directory that holds book.toml with --book DIR"));
         }
-        Ok(BookDir { root: root.to_path_buf(), canonical_root, images: Default::default() })
+        Ok(BookDir { root: root.to_path_buf(), canonical_root, images: Default::default(), asked: Default::default() })
+    }
+
+    /// Every file the book asked for so far (whether it exists or not), as absolute paths under
+    /// the canonical root.
+    pub fn files_asked(&self) -> std::collections::BTreeSet<PathBuf> {
+        self.asked.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
     pub fn root(&self) -> &Path {
@@ -78,6 +87,7 @@ impl BookDir {
             }
         }
         let joined = self.canonical_root.join(p);
+        self.asked.lock().unwrap_or_else(|e| e.into_inner()).insert(joined.clone());
         match joined.canonicalize() {
             Ok(real) if !real.starts_with(&self.canonical_root) => Err(fail("is a symbolic link that leads outside the book directory")),
             Ok(real) => Ok(real),

@@ -13,7 +13,7 @@ fn build_epub(book: &Path, out: &Path) -> PathBuf {
     let r = quire(&["build", "--format", "epub", "--book", book.to_str().unwrap(), "--out", out.to_str().unwrap()]);
     assert_eq!(r.code, 0, "build failed:\n{}", r.stderr);
     let line = r.stdout.lines().find(|l| l.ends_with(".epub")).expect("wrote line");
-    PathBuf::from(line.trim_start_matches("wrote "))
+    PathBuf::from(line.split_once(' ').unwrap().1)
 }
 
 /// Structural checks every EPUB must pass. Returns the parsed XHTML texts by path.

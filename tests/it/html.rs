@@ -191,7 +191,8 @@ fn the_site_is_replaced_as_a_whole() {
     std::fs::write(dir.join("book.toml"), toml.replace(", \"b.md\"", "")).unwrap();
     assert_eq!(quire(&["build", "--quiet", "--book", b]).code, 0);
     assert!(site.join("text/a.html").is_file() && !site.join("text/b.html").exists());
-    let leftovers: Vec<_> = std::fs::read_dir(dir.join("out")).unwrap().flatten().filter(|e| e.file_name().to_string_lossy().starts_with('.')).collect();
+    let leftovers: Vec<_> =
+        std::fs::read_dir(dir.join("out")).unwrap().flatten().filter(|e| e.file_name().to_string_lossy().starts_with('.')).collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
     // A file where the site goes: refused, nothing changed.
     std::fs::remove_dir_all(&site).unwrap();

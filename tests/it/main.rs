@@ -17,6 +17,7 @@ mod epub;
 mod fidelity;
 mod golden;
 mod html;
+mod live;
 mod pdf;
 mod probes;
 mod profiles;

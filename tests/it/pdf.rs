@@ -21,7 +21,7 @@ fn build_pdf_profile(book: &Path, out: &Path, profile: Option<&str>) -> (PathBuf
     let r = quire(&args);
     assert_eq!(r.code, 0, "build failed:\n{}", r.stderr);
     let line = r.stdout.lines().find(|l| l.ends_with(".pdf")).expect("wrote line");
-    (PathBuf::from(line.trim_start_matches("wrote ")), r.stderr)
+    (PathBuf::from(line.split_once(' ').unwrap().1), r.stderr)
 }
 
 fn tool(cmd: &str, args: &[&str]) -> (i32, String) {

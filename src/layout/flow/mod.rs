@@ -163,13 +163,13 @@ impl<'a, 'e> Flow<'a, 'e> {
         let ParaLook { width, indent, align, .. } = look;
         let spec = ParaSpec { spans, width, indent, align, hyphenate: align == Align::Justify || align == Align::Ragged };
         let mut problems = Problems { missing: Vec::new() };
-        let key = para_key(&spec);
-        let lines = match self.eng.paras.get(&key) {
-            Some(l) => l.clone(),
+        let key = para_key(&spec, &self.eng.hyph);
+        let lines = match self.eng.lookup(key) {
+            Some(l) => l,
             None => {
                 let l = set_paragraph(&spec, &mut self.eng.shaper, &self.eng.hyph, &mut problems);
                 if problems.missing.is_empty() {
-                    self.eng.paras.insert(key, l.clone());
+                    self.eng.store(key, &l);
                 }
                 l
             }
