@@ -142,3 +142,80 @@ pub fn run(book: &Path, sizes: &[usize], runs: usize, work: &Path) -> Result<Str
     }
     Ok(out)
 }
+
+/// `quire bench --incremental`: for each size, a synthetic book built cold in this process,
+/// then, after a one-paragraph edit in the middle of the book, rebuilt warm (set paragraphs kept,
+/// see `layout::Warm`): EPUB + PDF + HTML edition, and the HTML edition alone (the preview of
+/// `quire serve`). Medians of `runs` edits; a Markdown table.
+pub fn incremental(book: &Path, sizes: &[usize], runs: usize, work: &Path) -> Result<String, String> {
+    use crate::Target;
+    use crate::watch::{Options, build};
+    let mut out = String::new();
+    out.push_str("| book | pages | cold EPUB+PDF+HTML ms | warm EPUB+PDF+HTML ms | warm HTML only ms | paragraphs reused per rebuild |\n");
+    out.push_str("|---|---:|---:|---:|---:|---:|\n");
+    for &size in sizes {
+        let copies = ((size as f64 - 8.0) / 12.0).round().max(1.0) as usize;
+        let dir: PathBuf = work.join(format!("incremental-{size}"));
+        generate(book, &dir, copies)?;
+        let all = Options {
+            book: dir.clone(),
+            out: Some(work.join(format!("incremental-{size}-out"))),
+            targets: Some(vec![Target::Epub, Target::Pdf, Target::Html]),
+            ..Default::default()
+        };
+        let html = Options { out: Some(work.join(format!("incremental-{size}-html"))), targets: Some(vec![Target::Html]), ..all.clone() };
+        let ok = |o: &crate::watch::Outcome| match o.failure {
+            None => Ok(o.elapsed.as_secs_f64() * 1000.0),
+            Some(why) => Err(format!("{why}: {}", o.diagnostics.iter().map(|d| d.to_string()).collect::<String>())),
+        };
+        let cold = ok(&build(&all, None))?;
+        let pages = build_pages(&all)?;
+        let warm = crate::layout::Warm::default();
+        ok(&build(&all, Some(&warm)))?;
+        ok(&build(&html, Some(&warm)))?;
+        // The letter in the middle of the book gains a paragraph at its end, once per run.
+        let middle = dir.join(format!("manuscript/letters/19-{}.md", copies.div_ceil(2)));
+        let middle = if middle.exists() {
+            middle
+        } else {
+            let mut files: Vec<PathBuf> =
+                std::fs::read_dir(dir.join("manuscript")).map_err(|e| e.to_string())?.flatten().map(|e| e.path()).collect();
+            files.sort();
+            files.into_iter().find(|p| p.extension().is_some_and(|e| e == "md")).ok_or("no chapter to edit")?
+        };
+        let (mut full, mut preview, mut reused) = (Vec::new(), Vec::new(), Vec::new());
+        for run in 0..runs.max(1) {
+            for (opts, times) in [(&all, &mut full), (&html, &mut preview)] {
+                let mut text = std::fs::read_to_string(&middle).map_err(|e| e.to_string())?;
+                let _ = write!(text, "\n\nAn edit made by the benchmark, number {run}{}.\n", times.len());
+                std::fs::write(&middle, text).map_err(|e| e.to_string())?;
+                let before = warm.hits();
+                times.push(ok(&build(opts, Some(&warm)))?);
+                if std::ptr::eq(opts, &all) {
+                    reused.push((warm.hits() - before) as f64);
+                }
+            }
+        }
+        let med = |v: &mut Vec<f64>| {
+            v.sort_by(|a, b| a.partial_cmp(b).unwrap());
+            v[v.len() / 2]
+        };
+        let _ = writeln!(
+            out,
+            "| {copies}× letters | {pages} | {cold:.1} | {:.1} | {:.1} | {:.0} |",
+            med(&mut full),
+            med(&mut preview),
+            med(&mut reused)
+        );
+    }
+    Ok(out)
+}
+
+/// The page count of the reference PDF of a built book (from its layout report).
+fn build_pages(opts: &crate::watch::Options) -> Result<usize, String> {
+    let o = crate::watch::build(opts, None);
+    o.layouts
+        .first()
+        .map(|(_, rep, _)| rep.lines.iter().map(|l| l.page).max().unwrap_or(0) + 1)
+        .ok_or_else(|| "no PDF was built".to_string())
+}

@@ -53,6 +53,10 @@ enum Command {
         /// Where the synthetic books are written (default: a temporary directory).
         #[arg(long)]
         work: Option<PathBuf>,
+        /// Time warm rebuilds after a one-paragraph edit in the middle of the book (as `quire
+        /// watch` and `quire serve` do them) instead of cold builds in fresh processes.
+        #[arg(long)]
+        incremental: bool,
     },
     /// One measured build (used by `bench`).
     #[command(hide = true)]
@@ -168,9 +172,14 @@ fn main() -> ExitCode {
             }
         }
         Command::Check { book, deny_warnings } => check(&book, deny_warnings),
-        Command::Bench { book, sizes, runs, work } => {
+        Command::Bench { book, sizes, runs, work, incremental } => {
             let work = work.unwrap_or_else(|| std::env::temp_dir().join(format!("quire-bench-{}", std::process::id())));
-            match quire::bench::run(&book, &sizes, runs, &work) {
+            let table = if incremental {
+                quire::bench::incremental(&book, &sizes, runs, &work)
+            } else {
+                quire::bench::run(&book, &sizes, runs, &work)
+            };
+            match table {
                 Ok(table) => {
                     say!("{}", table.trim_end());
                     ExitCode::SUCCESS

@@ -123,14 +123,17 @@ fn write_synced(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     f.sync_all()
 }
 
+/// Whether `path` is a regular file holding exactly `bytes`.
+fn same_file(path: &Path, bytes: &[u8]) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
+        && std::fs::read(path).is_ok_and(|b| b == bytes)
+}
+
 /// Whether output `top` in `dir` already holds exactly these bytes (for a directory: exactly
 /// these files, no others).
 fn unchanged(dir: &Path, top: &Top, files: &[(String, Vec<u8>)]) -> bool {
     let path = dir.join(&top.name);
-    let same = |name: &str, bytes: &[u8]| {
-        std::fs::symlink_metadata(dir.join(name)).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
-            && std::fs::read(dir.join(name)).is_ok_and(|b| b == bytes)
-    };
+    let same = |name: &str, bytes: &[u8]| same_file(&dir.join(name), bytes);
     if !top.is_dir {
         return files.iter().find(|(n, _)| *n == top.name).is_some_and(|(n, b)| same(n, b));
     }
@@ -192,6 +195,12 @@ pub fn publish(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<Published, Dia
                     Diagnostic::error(format!("cannot write `{}`: {e}", target.display()))
                         .help(format!("check the disk space and the output's name; {unchanged}"))
                 })?;
+            }
+            // A file of a directory output that already holds these bytes is linked into the
+            // new directory, not written again (a one-page edit rewrites one page).
+            let in_dir = name.contains('/');
+            if in_dir && same_file(&target, bytes) && std::fs::hard_link(&target, stage.join(name)).is_ok() {
+                continue;
             }
             write_synced(&stage.join(name), bytes).map_err(|e| {
                 Diagnostic::error(format!("cannot write `{}`: {e}", target.display()))

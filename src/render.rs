@@ -182,12 +182,14 @@ pub fn render_warm(
     let stem = cfg.stem();
     let profiles = select_profiles(cfg, targets, profile)?;
     // The reference print edition is laid out first: the EPUB's page list and the citations'
-    // page ranges come from it.
+    // page ranges come from it. A book that refers to no pages builds its EPUB and HTML edition
+    // without it (the same bytes either way: nothing else in them depends on pages).
     let reference = &cfg.profiles[cfg.reference];
-    let ref_layout = typeset_warm(loaded, fonts, reference, warm)?;
-    let ed = cite::Edition::new(&loaded.book, cfg, Some(&ref_layout));
-    let cite_text = cite_page(loaded, &ed);
     let citable = cfg.citable();
+    let refers_to_pages = citable.page_list || citable.how_to_cite || citable.citation_files;
+    let ref_layout = if refers_to_pages || !profiles.is_empty() { Some(typeset_warm(loaded, fonts, reference, warm)?) } else { None };
+    let ed = cite::Edition::new(&loaded.book, cfg, ref_layout.as_ref());
+    let cite_text = cite_page(loaded, &ed);
     // The EPUB and each PDF are independent jobs.
     let mut jobs: Vec<Option<&config::PdfProfile>> = Vec::new();
     // One package serves the EPUB and the HTML edition.
@@ -200,7 +202,7 @@ pub fn render_warm(
         let Some(p) = job else {
             let edition = epub::Edition {
                 paragraph_numbers: citable.paragraph_numbers,
-                pages: citable.page_list.then_some(&ref_layout.map),
+                pages: ref_layout.as_ref().filter(|_| citable.page_list).map(|l| &l.map),
                 page_source: citable.page_list.then(|| format!("{}, {}", loaded.book.meta.identifier, ed.print)),
                 colophon: colophon_pairs(loaded, &ed),
                 cite: cite_text.clone(),
@@ -221,8 +223,8 @@ pub fn render_warm(
             return Ok((out, None));
         };
         let owned;
-        let lay = if std::ptr::eq(*p, reference) {
-            &ref_layout
+        let lay = if let Some(r) = ref_layout.as_ref().filter(|_| std::ptr::eq(*p, reference)) {
+            r
         } else {
             owned = typeset_warm(loaded, fonts, p, warm)?;
             &owned
@@ -233,7 +235,7 @@ pub fn render_warm(
     };
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     let mut report = BuildReport::default();
-    for r in run_jobs(&jobs, workers(jobs.len(), ref_layout.pages.len()), run) {
+    for r in run_jobs(&jobs, workers(jobs.len(), ref_layout.as_ref().map_or(0, |l| l.pages.len())), run) {
         let (done, lay) = r?;
         files.extend(done);
         if let Some(l) = lay {
@@ -253,7 +255,9 @@ pub fn render_warm(
             files.push((format!("{stem}.ris"), ed.ris().into_bytes()));
         });
     }
-    if let Some(w) = warm {
+    // A build that set no paragraph (an EPUB or HTML edition of a book without page
+    // references) leaves the store as it was.
+    if let Some(w) = warm.filter(|_| ref_layout.is_some() || !profiles.is_empty()) {
         w.sweep();
     }
     Ok(Rendered { files, report })
