@@ -415,7 +415,10 @@ fn collect_images(blocks: &[crate::model::Block], out: &mut BTreeSet<String>) {
 /// Every character in the text of the XHTML documents, plus characters a reading system may
 /// add (hyphens, spaces, digits for its own page numbers, quotes).
 fn used_chars(items: &[Item]) -> BTreeSet<char> {
-    let mut set: BTreeSet<char> = " \u{a0}-\u{2010}\u{2011}\u{2013}\u{2014}\u{2026}0123456789.,:;!?()[]'\"‘’“”/*↩".chars().collect();
+    let mut set: BTreeSet<char> = " \u{a0}-\u{2010}\u{2011}\u{2013}\u{2014}\u{2026}0123456789.,:;!?()[]'\"‘’“”/*↩‹›".chars().collect();
+    // Characters of the Basic Multilingual Plane already seen: a book's text repeats a few
+    // hundred characters millions of times, and each is put into the set (with its cases) once.
+    let mut seen = vec![false; 0x10000];
     for it in items.iter().filter(|i| i.media_type == "application/xhtml+xml") {
         let text = String::from_utf8_lossy(&it.data);
         let mut in_tag = false;
@@ -427,6 +430,10 @@ fn used_chars(items: &[Item]) -> BTreeSet<char> {
                 '&' if !in_tag => entity = true,
                 ';' if entity => entity = false,
                 c if !in_tag && !entity => {
+                    let bmp = (c as u32) < 0x10000;
+                    if bmp && std::mem::replace(&mut seen[c as usize], true) {
+                        continue;
+                    }
                     set.insert(c);
                     // Small capitals and text-transform need both cases.
                     set.extend(c.to_uppercase());
