@@ -285,3 +285,45 @@ fn corrupt_and_enormous_images_are_errors() {
         assert!(!out.exists(), "no partial output");
     }
 }
+
+/// The structure type of every element that holds an object reference (a link annotation), from
+/// `qpdf --json`.
+fn annotation_parents(pdf: &Path) -> Vec<String> {
+    let out = Command::new("qpdf").args(["--json=2", pdf.to_str().unwrap()]).output().expect("qpdf");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("qpdf json");
+    let objects = json["qpdf"][1].as_object().expect("objects");
+    let resolve = |v: &serde_json::Value| -> serde_json::Value {
+        match v.as_str().filter(|s| s.ends_with(" R")) {
+            Some(r) => objects.get(&format!("obj:{r}")).map(|o| o["value"].clone()).unwrap_or_default(),
+            None => v.clone(),
+        }
+    };
+    let mut parents = Vec::new();
+    for o in objects.values() {
+        let v = &o["value"];
+        let (Some(s), Some(_)) = (v["/S"].as_str(), v.get("/P")) else { continue };
+        let kids = match &v["/K"] {
+            serde_json::Value::Array(a) => a.clone(),
+            other => vec![other.clone()],
+        };
+        for k in kids.iter().map(resolve) {
+            if k["/Type"] == "/OBJR" {
+                parents.push(s.to_string());
+            }
+        }
+    }
+    parents
+}
+
+#[test]
+fn every_link_annotation_sits_in_a_link_structure_element() {
+    // PDF/UA-1 7.18.5: the contents' page-number links sat directly under their TOCI.
+    let out = temp_dir("pdf-links-tagged");
+    let r = quire(&["build", "--quiet", "--format", "pdf", "--out", out.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    for e in std::fs::read_dir(&out).unwrap().flatten().filter(|e| e.path().extension().is_some_and(|x| x == "pdf")) {
+        let parents = annotation_parents(&e.path());
+        assert!(parents.len() >= 8, "{}: {parents:?}", e.path().display());
+        assert!(parents.iter().all(|p| p == "/Link"), "{}: annotations under {parents:?}", e.path().display());
+    }
+}

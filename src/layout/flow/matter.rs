@@ -369,7 +369,10 @@ impl Flow<'_, '_> {
                 }
                 x += gap;
             }
-            let c = self.content(node);
+            // The page number is a link of its own: its annotation sits in a `Link` structure
+            // element, as PDF/UA-1 (7.18.5) requires, not directly under the TOCI.
+            let link_node = self.node(node, SKind::Link);
+            let c = self.content(link_node);
             if !glyphs.is_empty() {
                 last.runs.push((Run { x: x0, style: st, link: None, glyphs, text: dots, expand: 1.0, object: None }, usize::MAX));
             }
@@ -391,7 +394,7 @@ impl Flow<'_, '_> {
                 },
                 c,
             ));
-            last.links.push((nx, nx + num_w, Link::Anchor(anchor.to_string()), node));
+            last.links.push((nx, nx + num_w, Link::Anchor(anchor.to_string()), link_node));
         }
         v
     }
