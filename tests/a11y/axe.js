@@ -14,7 +14,7 @@ const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8'
   if (web) files = files.slice(1);
   const views = web
     ? [{ width: 320, scheme: 'light', zoom: true }, { width: 390, scheme: 'dark' }, { width: 1024, scheme: 'light' }, { width: 1024, scheme: 'dark' }]
-    : [{ width: 390, scheme: 'light' }, { width: 1024, scheme: 'light' }];
+    : [{ width: 320, scheme: 'light', zoom: true }, { width: 390, scheme: 'light' }, { width: 1024, scheme: 'light' }];
   // As DAISY's Ace does for EPUB content documents: each file is one part of a publication whose
   // navigation is the reading system's, not a web page of its own.
   const epubRules = { 'landmark-one-main': { enabled: false }, 'page-has-heading-one': { enabled: false }, region: { enabled: false }, bypass: { enabled: false } };
