@@ -170,7 +170,7 @@ pub fn incremental(book: &Path, sizes: &[usize], runs: usize, work: &Path) -> Re
         };
         let cold = ok(&build(&all, None))?;
         let pages = build_pages(&all)?;
-        let warm = crate::layout::Warm::default();
+        let warm = crate::watch::Caches::default();
         ok(&build(&all, Some(&warm)))?;
         ok(&build(&html, Some(&warm)))?;
         // The letter in the middle of the book gains a paragraph at its end, once per run.
@@ -189,10 +189,10 @@ pub fn incremental(book: &Path, sizes: &[usize], runs: usize, work: &Path) -> Re
                 let mut text = std::fs::read_to_string(&middle).map_err(|e| e.to_string())?;
                 let _ = write!(text, "\n\nAn edit made by the benchmark, number {run}{}.\n", times.len());
                 std::fs::write(&middle, text).map_err(|e| e.to_string())?;
-                let before = warm.hits();
+                let before = warm.paragraphs.hits();
                 times.push(ok(&build(opts, Some(&warm)))?);
                 if std::ptr::eq(opts, &all) {
-                    reused.push((warm.hits() - before) as f64);
+                    reused.push((warm.paragraphs.hits() - before) as f64);
                 }
             }
         }

@@ -48,6 +48,11 @@ pub struct Loaded {
 /// Reads book.toml and the manuscript of the book in `book_dir`.
 /// On failure returns every diagnostic (errors and warnings).
 pub fn load(book_dir: &Path) -> Result<Loaded, Diagnostics> {
+    load_with(book_dir, None)
+}
+
+/// [`load`], taking chapters whose files have not changed from `cache` (see `parse::Cache`).
+pub fn load_with(book_dir: &Path, cache: Option<&parse::Cache>) -> Result<Loaded, Diagnostics> {
     let mut diags = Diagnostics::default();
     let dir = source::BookDir::open(book_dir).map_err(|d| Diagnostics(vec![d]))?;
     let mut warnings = Vec::new();
@@ -69,7 +74,7 @@ pub fn load(book_dir: &Path) -> Result<Loaded, Diagnostics> {
             return Err(diags);
         }
     };
-    let (book, parse_diags) = parse::parse_book(&dir, &config);
+    let (book, parse_diags) = parse::parse_book(&dir, &config, cache);
     diags.extend(parse_diags);
     let fonts = match text::fonts::FontSet::load(&dir, &config) {
         Ok(f) => Some(f),

@@ -4,6 +4,7 @@
 //! tables, footnotes, strikethrough and smart punctuation; a fenced block with the info string
 //! `figure` holds a figure as TOML (`image`, `alt`, `caption`, `credit`, `id`).
 
+mod cache;
 mod chapter;
 mod close;
 mod figure;
@@ -13,6 +14,8 @@ mod links;
 mod markdown;
 mod notes;
 pub mod stylesheet;
+
+pub use cache::Cache;
 
 pub use chapter::{parse_chapter, parse_chapter_as};
 use markdown::BodyParser;
@@ -45,7 +48,7 @@ fn options() -> Options {
 }
 
 /// Reads and parses every manuscript file named in the configuration.
-pub fn parse_book(dir: &BookDir, cfg: &BookConfig) -> (Book, Diagnostics) {
+pub fn parse_book(dir: &BookDir, cfg: &BookConfig, cache: Option<&Cache>) -> (Book, Diagnostics) {
     let mut diags = Diagnostics::default();
     let c = cfg.config.contents.get_ref();
     let mut ids: BTreeMap<String, Location> = BTreeMap::new();
@@ -70,7 +73,27 @@ pub fn parse_book(dir: &BookDir, cfg: &BookConfig) -> (Book, Diagnostics) {
         hash.update(file.name.as_bytes());
         hash.update(b"\0");
         hash.update(file.text.as_bytes());
-        let chapter = parse_chapter_as(dir, &file, &id_names[entry.get_ref()], matter, cfg.language(), diags);
+        let id_name = &id_names[entry.get_ref()];
+        let chapter = match cache {
+            // A chapter whose file and images are as they were: its earlier parse, diagnostics included.
+            Some(c) => {
+                let key = cache::key(&file, id_name, matter, cfg.language());
+                match c.get(key, dir) {
+                    Some((chapter, found)) => {
+                        found.into_iter().for_each(|d| diags.push(d));
+                        chapter
+                    }
+                    None => {
+                        let (mark, mut own) = (dir.images_asked(), Diagnostics::default());
+                        let chapter = parse_chapter_as(dir, &file, id_name, matter, cfg.language(), &mut own);
+                        c.put(key, chapter.clone(), own.0.clone(), dir.images_asked_since(mark));
+                        diags.extend(own);
+                        chapter
+                    }
+                }
+            }
+            None => parse_chapter_as(dir, &file, id_name, matter, cfg.language(), diags),
+        };
         texts.insert(file.name.clone(), file.text);
         let chapter = chapter?;
         if let Some(first) = ids.get(&chapter.id) {
@@ -115,6 +138,9 @@ pub fn parse_book(dir: &BookDir, cfg: &BookConfig) -> (Book, Diagnostics) {
     let mut book = book;
     let base_url = cfg.config.output.base_url.as_ref().map(|u| u.get_ref().as_str());
     links::resolve(&mut book, base_url, &texts, &mut diags);
+    if let Some(c) = cache {
+        c.sweep();
+    }
     (book, diags)
 }
 

@@ -36,7 +36,14 @@ pub struct BookDir {
     /// Every path the book asked for (found or not), under the canonical root: what
     /// `quire watch` watches.
     asked: std::sync::Arc<std::sync::Mutex<std::collections::BTreeSet<PathBuf>>>,
+    /// Every image asked for, in order, with where and what came of it (the chapter cache
+    /// checks a cached chapter's images against it).
+    image_log: std::sync::Arc<std::sync::Mutex<Vec<ImageAsked>>>,
 }
+
+/// An image a chapter asked for: its path, where it was written, and what loading it gave
+/// (its facts, or the problem's message).
+pub type ImageAsked = (String, Location, Result<image::ImageInfo, String>);
 
 impl BookDir {
     pub fn open(root: &Path) -> Result<BookDir, Diagnostic> {
@@ -48,7 +55,13 @@ impl BookDir {
             return Err(Diagnostic::error(format!("`{}` is not a directory", root.display()))
                 .help("pass the directory that holds book.toml with --book DIR"));
         }
-        Ok(BookDir { root: root.to_path_buf(), canonical_root, images: Default::default(), asked: Default::default() })
+        Ok(BookDir {
+            root: root.to_path_buf(),
+            canonical_root,
+            images: Default::default(),
+            asked: Default::default(),
+            image_log: Default::default(),
+        })
     }
 
     /// Every file the book asked for so far (whether it exists or not), as absolute paths under
@@ -133,6 +146,24 @@ impl BookDir {
     /// Reads and inspects an image (once: later calls and [`BookDir::image`] use the copy read
     /// here). The diagnostic says why an image cannot be used.
     pub fn load_image(&self, rel: &str, origin: &Location) -> Result<image::ImageInfo, Diagnostic> {
+        let r = self.load_image_once(rel, origin);
+        if let Ok(mut log) = self.image_log.lock() {
+            log.push((rel.to_string(), origin.clone(), r.as_ref().map(|i| *i).map_err(|d| d.to_string())));
+        }
+        r
+    }
+
+    /// How many images were asked for so far.
+    pub fn images_asked(&self) -> usize {
+        self.image_log.lock().map(|l| l.len()).unwrap_or(0)
+    }
+
+    /// The images asked for since the count was `from`.
+    pub fn images_asked_since(&self, from: usize) -> Vec<ImageAsked> {
+        self.image_log.lock().map(|l| l.get(from..).unwrap_or_default().to_vec()).unwrap_or_default()
+    }
+
+    fn load_image_once(&self, rel: &str, origin: &Location) -> Result<image::ImageInfo, Diagnostic> {
         if let Some((info, _)) = self.image(rel) {
             return Ok(info);
         }

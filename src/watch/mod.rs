@@ -7,7 +7,13 @@
 pub mod serve;
 
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::layout::Warm;
+/// What a long-running process keeps between builds: parsed chapters and set paragraphs. A
+/// build with them writes the same bytes as one without.
+#[derive(Default)]
+pub struct Caches {
+    pub chapters: crate::parse::Cache,
+    pub paragraphs: crate::layout::Warm,
+}
 use crate::{Target, output};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -65,7 +71,7 @@ fn configured(loaded: &crate::Loaded) -> Vec<Target> {
 
 /// One build: load, render in memory (reusing `warm`), deny warnings if asked, then write every
 /// output as one change.
-pub fn build(opts: &Options, warm: Option<&Warm>) -> Outcome {
+pub fn build(opts: &Options, warm: Option<&Caches>) -> Outcome {
     let t = Instant::now();
     let mut o = Outcome::default();
     run(opts, warm, &mut o);
@@ -73,8 +79,8 @@ pub fn build(opts: &Options, warm: Option<&Warm>) -> Outcome {
     o
 }
 
-fn run(opts: &Options, warm: Option<&Warm>, o: &mut Outcome) {
-    let loaded = match crate::load(&opts.book) {
+fn run(opts: &Options, warm: Option<&Caches>, o: &mut Outcome) {
+    let loaded = match crate::load_with(&opts.book, warm.map(|w| &w.chapters)) {
         Ok(l) => l,
         Err(d) => {
             o.diagnostics = d;
@@ -105,7 +111,7 @@ fn run(opts: &Options, warm: Option<&Warm>, o: &mut Outcome) {
         o.failure = Some("warnings are denied (--deny-warnings); nothing was written");
         return;
     }
-    let rendered = output::prepare_warm(&loaded, &out_dir, &targets, opts.profile.as_deref(), warm);
+    let rendered = output::prepare_warm(&loaded, &out_dir, &targets, opts.profile.as_deref(), warm.map(|w| &w.paragraphs));
     o.asked = loaded.dir.files_asked();
     let rendered = match rendered {
         Ok(r) => r,
@@ -170,7 +176,7 @@ pub fn watch(opts: &Options, mut after: impl FnMut(&Outcome)) -> Result<(), Diag
         let _ = tx.send(ev);
     })
     .map_err(fail)?;
-    let warm = Warm::default();
+    let warm = Caches::default();
     let mut asked: BTreeSet<PathBuf> = BTreeSet::new();
     let mut watching: BTreeSet<PathBuf> = BTreeSet::new();
     loop {

@@ -61,7 +61,7 @@ fn a_warm_rebuild_writes_the_same_bytes_as_a_cold_build() {
         targets: Some(vec![quire::Target::Epub, quire::Target::Pdf, quire::Target::Html]),
         ..Default::default()
     };
-    let warm = quire::layout::Warm::default();
+    let warm = quire::watch::Caches::default();
     let toml = book.join("book.toml");
     let ferry = book.join("text/the-ferry.md");
     type Step<'a> = (&'static str, Box<dyn Fn() + 'a>);
@@ -76,6 +76,19 @@ fn a_warm_rebuild_writes_the_same_bytes_as_a_cold_build() {
             }),
         ),
         ("the chapter deleted", Box::new(|| edit(&toml, ", \"text/added.md\"]", "]"))),
+        (
+            "an image put into a chapter",
+            Box::new(|| {
+                std::fs::write(
+                    book.join("images/lamp.svg"),
+                    "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"40\" height=\"20\"><rect width=\"40\" height=\"20\"/></svg>",
+                )
+                .unwrap();
+                edit(&ferry, "\n\n", "\n\n![A lamp by the water](../images/lamp.svg)\n\n");
+            }),
+        ),
+        // The chapter's text is as it was; its image is gone: parsed again, the alt text printed.
+        ("the image deleted", Box::new(|| std::fs::remove_file(book.join("images/lamp.svg")).unwrap())),
         ("the cover image changed", Box::new(|| edit(&book.join("images/cover.svg"), "#f3e6b3", "#e6b3f3"))),
         ("a book.toml key changed", Box::new(|| edit(&toml, "paragraph-style = \"spaced\"", "paragraph-style = \"indent\""))),
         ("a citable edition", Box::new(|| std::fs::write(&toml, std::fs::read_to_string(&toml).unwrap() + "\n[edition]\n").unwrap())),
@@ -88,14 +101,14 @@ fn a_warm_rebuild_writes_the_same_bytes_as_a_cold_build() {
         ),
         ("the heading font dropped", Box::new(|| edit(&toml, "heading = \"fonts/QuireTestSerif-Regular.otf\"", ""))),
     ];
-    let mut hits_after_edit = 0;
+    let mut hits_after_edit = (0, 0);
     for (i, (what, step)) in steps.iter().enumerate() {
         step();
-        let before = warm.hits();
+        let before = (warm.paragraphs.hits(), warm.chapters.hits());
         let o = quire::watch::build(&opts, Some(&warm));
         assert!(o.failure.is_none(), "{what}: {:?}", o.diagnostics.iter().map(|d| d.to_string()).collect::<Vec<_>>());
         if i == 1 {
-            hits_after_edit = warm.hits() - before;
+            hits_after_edit = (warm.paragraphs.hits() - before.0, warm.chapters.hits() - before.1);
         }
         let _ = std::fs::remove_dir_all(&cold_out);
         let r = quire(&["build", "--quiet", "--format", "all", "--book", book.to_str().unwrap(), "--out", cold_out.to_str().unwrap()]);
@@ -107,8 +120,10 @@ fn a_warm_rebuild_writes_the_same_bytes_as_a_cold_build() {
         }
     }
     // The unchanged paragraphs of the edited book came from the store, not set again.
-    assert!(hits_after_edit > 20, "only {hits_after_edit} paragraphs were reused");
-    assert!(!warm.is_empty());
+    // The unchanged chapters were not parsed again (the anthology has eight files, one edited).
+    assert!(hits_after_edit.0 > 20, "only {} paragraphs were reused", hits_after_edit.0);
+    assert_eq!(hits_after_edit.1, 7, "chapters taken from the cache after a one-chapter edit");
+    assert!(!warm.paragraphs.is_empty());
 }
 
 /// A running `quire` whose stdout lines arrive on a channel; killed when dropped.
