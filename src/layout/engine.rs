@@ -110,7 +110,7 @@ pub(crate) fn para_key(spec: &ParaSpec, hyph: &Hyph) -> u64 {
     let mut h = std::collections::hash_map::DefaultHasher::new();
     for sp in &spec.spans {
         sp.text.hash(&mut h);
-        (sp.style.face, sp.style.size.to_bits(), sp.style.smcp, sp.style.rise.to_bits(), sp.style.strike, sp.style.colour).hash(&mut h);
+        (sp.style.face, sp.style.size.to_bits(), sp.style.feats(), sp.style.rise.to_bits(), sp.style.strike, sp.style.colour).hash(&mut h);
         hyph.lang_tag(sp.style.lang).hash(&mut h);
         (&sp.link, &sp.note, sp.model_offset).hash(&mut h);
         if let Some(o) = &sp.object {

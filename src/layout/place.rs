@@ -7,7 +7,7 @@ use crate::text::shape::Shaper;
 use std::collections::BTreeMap;
 
 pub(crate) fn text_width(sh: &mut Shaper, text: &str, st: Style) -> f32 {
-    let g = sh.shape(st.face, st.smcp, text);
+    let g = sh.shape(st.face, st.feats(), text);
     crate::text::shape::width(&g) as f32 * st.size / sh.units_per_em(st.face)
 }
 
@@ -33,7 +33,7 @@ pub(crate) fn fit_text(sh: &mut Shaper, text: &str, st: Style, max: f32) -> Stri
 }
 
 pub(crate) fn push_text(page: &mut PageOut, sh: &mut Shaper, text: &str, st: Style, x: f32, y: f32, artifact: Artifact) {
-    let g = sh.shape(st.face, st.smcp, text);
+    let g = sh.shape(st.face, st.feats(), text);
     let scale = st.size / sh.units_per_em(st.face);
     let glyphs: Vec<PGlyph> = g
         .iter()

@@ -133,8 +133,38 @@ fn is_mark(c: char) -> bool {
     matches!(c as u32, 0x0300..=0x036F | 0x1AB0..=0x1AFF | 0x1DC0..=0x1DFF | 0x20D0..=0x20FF | 0xFE20..=0xFE2F)
 }
 
-/// What a shaped word is cached by: face, small caps, language (None: the book's), text.
-type ShapeKey = (crate::text::fonts::Face, bool, Option<String>, String);
+/// The OpenType features a word is shaped with besides the defaults (kerning, ligatures).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Feats {
+    /// Small capitals (`smcp`).
+    pub smcp: bool,
+    /// Old-style proportional figures (`onum`, `pnum`), for running text; lining otherwise.
+    pub onum: bool,
+}
+
+impl From<bool> for Feats {
+    /// Small capitals or not, lining figures.
+    fn from(smcp: bool) -> Feats {
+        Feats { smcp, onum: false }
+    }
+}
+
+impl Feats {
+    fn list(self) -> Vec<rustybuzz::Feature> {
+        let on = |t: &[u8; 4]| rustybuzz::Feature::new(rustybuzz::ttf_parser::Tag::from_bytes(t), 1, ..);
+        let mut v = Vec::new();
+        if self.smcp {
+            v.push(on(b"smcp"));
+        }
+        if self.onum {
+            v.extend([on(b"onum"), on(b"pnum")]);
+        }
+        v
+    }
+}
+
+/// What a shaped word is cached by: face, features, language (None: the book's), text.
+type ShapeKey = (crate::text::fonts::Face, Feats, Option<String>, String);
 
 /// Shapes words in the book's fonts, each distinct (face, features, language, text) once.
 pub struct Shaper<'a> {
@@ -142,7 +172,7 @@ pub struct Shaper<'a> {
     cache: std::collections::HashMap<ShapeKey, std::rc::Rc<Vec<Glyph>>>,
     /// Shape plans by face, features, script, direction and language (making a plan costs
     /// more than shaping a word).
-    plans: std::collections::HashMap<(crate::text::fonts::Face, bool, rustybuzz::Script, u8, Option<String>), rustybuzz::ShapePlan>,
+    plans: std::collections::HashMap<(crate::text::fonts::Face, Feats, rustybuzz::Script, u8, Option<String>), rustybuzz::ShapePlan>,
     /// The fallback font with emoji (its family is named so): preferred for a character that
     /// asks for emoji presentation (followed by U+FE0F, a skin tone or a joiner).
     emoji: Option<crate::text::fonts::Face>,
@@ -172,13 +202,20 @@ impl<'a> Shaper<'a> {
     /// pieces cut at character boundaries (preferably before a base character): rustybuzz
     /// mis-handles (and asserts on) attachment chains of more than 32,767 marks, and no real
     /// word is that long.
-    pub fn shape(&mut self, face: crate::text::fonts::Face, smcp: bool, text: &str) -> std::rc::Rc<Vec<Glyph>> {
-        self.shape_in(face, smcp, None, text)
+    pub fn shape(&mut self, face: crate::text::fonts::Face, feats: impl Into<Feats>, text: &str) -> std::rc::Rc<Vec<Glyph>> {
+        self.shape_in(face, feats, None, text)
     }
 
     /// As [`Shaper::shape`], for text in language `lang` (a BCP 47 tag; None: the book's), so the
     /// font's language-specific forms (`locl`) apply to a passage in another language.
-    pub fn shape_in(&mut self, face: crate::text::fonts::Face, smcp: bool, lang: Option<&str>, text: &str) -> std::rc::Rc<Vec<Glyph>> {
+    pub fn shape_in(
+        &mut self,
+        face: crate::text::fonts::Face,
+        feats: impl Into<Feats>,
+        lang: Option<&str>,
+        text: &str,
+    ) -> std::rc::Rc<Vec<Glyph>> {
+        let smcp: Feats = feats.into();
         let key = (face, smcp, lang.map(str::to_string), text.to_string());
         if let Some(g) = self.cache.get(&key) {
             return g.clone();
@@ -230,7 +267,7 @@ impl<'a> Shaper<'a> {
 
     /// Shapes `text` run by run in the font each character is found in; a fallback's glyphs
     /// are scaled to the face's units and marked with their font.
-    fn shape_with_fallbacks(&mut self, face: crate::text::fonts::Face, smcp: bool, lang: Option<&str>, text: &str) -> Vec<Glyph> {
+    fn shape_with_fallbacks(&mut self, face: crate::text::fonts::Face, smcp: Feats, lang: Option<&str>, text: &str) -> Vec<Glyph> {
         let upm = self.units_per_em(face);
         let mut out = Vec::new();
         for (range, f) in self.font_runs(face, text) {
@@ -240,7 +277,7 @@ impl<'a> Shaper<'a> {
             while start < run.len() {
                 let end = piece_end(run, start);
                 let base = (range.start + start) as u32;
-                let mut glyphs = self.shape_piece(f, smcp && f == face, lang, &run[start..end]);
+                let mut glyphs = self.shape_piece(f, if f == face { smcp } else { Feats::default() }, lang, &run[start..end]);
                 // A mark or modifier kept with its base that this font lacks: its box.
                 self.box_notdef(f, &mut glyphs);
                 out.extend(glyphs.into_iter().map(|g| Glyph {
@@ -257,7 +294,7 @@ impl<'a> Shaper<'a> {
         out
     }
 
-    fn shape_piece(&mut self, face: crate::text::fonts::Face, smcp: bool, lang: Option<&str>, text: &str) -> Vec<Glyph> {
+    fn shape_piece(&mut self, face: crate::text::fonts::Face, smcp: Feats, lang: Option<&str>, text: &str) -> Vec<Glyph> {
         let mut buf = rustybuzz::UnicodeBuffer::new();
         buf.push_str(text);
         let language = lang.and_then(|l| l.parse::<rustybuzz::Language>().ok());
@@ -267,11 +304,10 @@ impl<'a> Shaper<'a> {
         buf.guess_segment_properties();
         let (script, dir) = (buf.script(), buf.direction());
         let rb = self.faces.iter().find(|(f, _)| *f == face).map(|(_, rb)| rb).unwrap_or(&self.faces[0].1);
-        let plan = self.plans.entry((face, smcp, script, dir as u8, lang.map(str::to_string))).or_insert_with(|| {
-            let feats: Vec<rustybuzz::Feature> =
-                if smcp { vec![rustybuzz::Feature::new(rustybuzz::ttf_parser::Tag::from_bytes(b"smcp"), 1, ..)] } else { Vec::new() };
-            rustybuzz::ShapePlan::new(rb, dir, Some(script), language.as_ref(), &feats)
-        });
+        let plan = self
+            .plans
+            .entry((face, smcp, script, dir as u8, lang.map(str::to_string)))
+            .or_insert_with(|| rustybuzz::ShapePlan::new(rb, dir, Some(script), language.as_ref(), &smcp.list()));
         glyphs_of(&rustybuzz::shape_with_plan(rb, plan, buf))
     }
 

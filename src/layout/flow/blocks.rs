@@ -70,7 +70,7 @@ impl Flow<'_, '_> {
         let p = self.node(f.parent, SKind::P);
         let mut spans = Vec::new();
         let size = if f.x > 0.0 { g.text.body * 0.95 } else { g.text.body };
-        self.spans(inlines, Style::new(Face::Regular, size), Some(f.ch), &mut spans);
+        self.spans(inlines, Style::text(Face::Regular, size), Some(f.ch), &mut spans);
         let indent = if first || f.centred || g.text.spaced { 0.0 } else { EM_INDENT * g.text.body };
         let align = if f.centred { Align::Center } else { Align::Justify };
         let mut v = self.para_lines(

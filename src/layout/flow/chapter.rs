@@ -3,6 +3,9 @@
 
 use super::*;
 
+/// The room a footnote's number hangs in, in ems of the note's size.
+const NOTE_HANG: f32 = 1.6;
+
 impl Flow<'_, '_> {
     /// A chapter's vertical list.
     pub(in crate::layout) fn chapter(&mut self, ch: &Chapter, parent: usize, level: u8) -> Vec<VItem> {
@@ -50,7 +53,7 @@ impl Flow<'_, '_> {
         let g = self.g;
         if !l.dateline.is_empty() {
             let p = self.node(sect, SKind::P);
-            let mut v = self.simple_lines(&l.dateline, Style::new(Face::Italic, g.text.body), Align::Right, g.text.leading, p, Some(ch));
+            let mut v = self.simple_lines(&l.dateline, Style::text(Face::Italic, g.text.body), Align::Right, g.text.leading, p, Some(ch));
             keep_all(&mut v);
             items.extend(v);
             items.push(VItem::Space(g.text.leading * 0.5));
@@ -59,7 +62,7 @@ impl Flow<'_, '_> {
             let p = self.node(sect, SKind::P);
             let mut v = self.simple_lines(
                 &l.salutation,
-                Style { smcp: true, ..Style::new(Face::Regular, g.text.body) },
+                Style { smcp: true, ..Style::text(Face::Regular, g.text.body) },
                 Align::Ragged,
                 g.text.leading,
                 p,
@@ -86,7 +89,7 @@ impl Flow<'_, '_> {
                 }
                 let p = self.node(sect, SKind::P);
                 let mut spans = Vec::new();
-                self.spans(inl, Style { smcp, ..Style::new(Face::Regular, g.text.body) }, Some(ch), &mut spans);
+                self.spans(inl, Style { smcp, ..Style::text(Face::Regular, g.text.body) }, Some(ch), &mut spans);
                 let mut v = self.para_lines(
                     spans,
                     ParaLook { width: g.measure() * 0.5, indent: 0.0, align: Align::Ragged, leading: g.text.leading, x },
@@ -107,11 +110,23 @@ impl Flow<'_, '_> {
             let p = self.node(sect, SKind::P);
             let mut inl = vec![Inline::SmallCaps(vec![Inline::Text(format!("{}: ", crate::i18n::t(&self.lang, Key::Source)))])];
             inl.extend(l.source.iter().cloned());
-            let small = Style::new(Face::Regular, g.text.body * 0.82);
+            let small = Style::text(Face::Regular, g.text.body * 0.82);
             let mut v = self.simple_lines(&inl, small, Align::Ragged, g.text.leading * 0.82, p, Some(ch));
             keep_all(&mut v);
             items.extend(v);
         }
+    }
+
+    /// Puts `label` before a line's text, in the `hang` to its left: its own run, a link (to
+    /// `target`, in a `Link` structure element under `node`).
+    fn hang_number(&mut self, line: &mut crate::layout::vlist::VLine, label: &str, style: Style, hang: f32, (target, node): (Link, usize)) {
+        let glyphs = self.glyphs_of(style, label);
+        let w: f32 = glyphs.iter().map(|g| g.advance).sum();
+        let ln = self.node(node, SKind::Link);
+        let c = self.content(ln);
+        let run = Run { x: -hang, style, link: Some(target.clone()), glyphs, text: label.to_string(), expand: 1.0, object: None };
+        line.runs.insert(0, (run, c));
+        line.links.push((-hang, -hang + w, target, ln));
     }
 
     /// The chapter's footnotes, set for the page foot (pagination places them).
@@ -119,7 +134,7 @@ impl Flow<'_, '_> {
         let g = self.g;
         for (i, note) in ch.notes.iter().enumerate() {
             let nnode = self.node(sect, SKind::Note);
-            let small = Style::new(Face::Regular, g.text.body * 0.82);
+            let small = Style::text(Face::Regular, g.text.body * 0.82);
             let mut lines = Vec::new();
             let mut firstp = true;
             for b in &note.blocks {
@@ -142,32 +157,29 @@ impl Flow<'_, '_> {
                     self.blocks(std::slice::from_ref(b), frame, &mut lines, &mut first);
                     continue;
                 };
+                // The note's text stands at one left edge, its number hung before it (lining
+                // figures, linked back to the reference).
+                let hang = NOTE_HANG * small.size;
                 let mut spans = Vec::new();
-                if firstp {
-                    spans.push(Span {
-                        text: format!("{}. ", i + 1),
-                        style: small,
-                        link: Some(Link::Anchor(crate::model::anchors::note_ref_id(&note.id, 1))),
-                        note: None,
-                        model_offset: None,
-                        object: None,
-                    });
-                }
                 self.spans(inlines, small, Some(ch), &mut spans);
                 let p = self.node(nnode, SKind::P);
-                let v = self.para_lines(
+                let mut v = self.para_lines(
                     spans,
                     ParaLook {
-                        width: g.measure(),
+                        width: g.measure() - hang,
                         indent: if firstp { 0.0 } else { g.text.body },
                         align: Align::Justify,
                         leading: g.text.leading * 0.82,
-                        x: 0.0,
+                        x: hang,
                     },
                     p,
                     Some((&ch.file, pos.line)),
                     false,
                 );
+                if firstp && let Some(VItem::Line(first)) = v.first_mut() {
+                    let back = Link::Anchor(crate::model::anchors::note_ref_id(&note.id, 1));
+                    self.hang_number(first, &format!("{}.", i + 1), Style::new(Face::Regular, small.size), hang, (back, p));
+                }
                 lines.extend(v);
                 firstp = false;
             }

@@ -30,7 +30,7 @@ impl Flow<'_, '_> {
         let mut caption = Vec::new();
         if !f.caption.is_empty() || !f.credit.is_empty() {
             let cap = self.node(node, SKind::Caption);
-            let small = Style::new(Face::Regular, g.text.body * 0.82);
+            let small = Style::text(Face::Regular, g.text.body * 0.82);
             let mut spans = Vec::new();
             self.spans(&f.caption, small, Some(ch), &mut spans);
             if !f.credit.is_empty() {

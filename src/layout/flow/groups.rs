@@ -70,7 +70,7 @@ impl Flow<'_, '_> {
             }
             let p = self.node(node, SKind::P);
             let mut spans = Vec::new();
-            self.spans(line, Style::new(Face::Regular, g.text.body), Some(f.ch), &mut spans);
+            self.spans(line, Style::text(Face::Regular, g.text.body), Some(f.ch), &mut spans);
             if let Some(first) = spans.first_mut() {
                 first.text = first.text.trim_start_matches([' ', '\u{a0}']).to_string();
             }

@@ -299,7 +299,7 @@ impl<'a, 'e> Flow<'a, 'e> {
     /// standing for the whole text.
     pub(super) fn glyphs_of(&mut self, style: Style, text: &str) -> Vec<PGlyph> {
         let scale = style.size / self.eng.shaper.units_per_em(style.face);
-        let shaped = self.eng.shaper.shape(style.face, style.smcp, text);
+        let shaped = self.eng.shaper.shape(style.face, style.feats(), text);
         shaped
             .iter()
             .map(|q| PGlyph { id: q.id, advance: q.x_advance as f32 * scale, dx: 0.0, dy: 0.0, range: 0..text.len(), face: q.face })

@@ -127,7 +127,7 @@ impl Flow<'_, '_> {
             let scale = st.size / self.eng.shaper.units_per_em(st.face);
             let space = self.eng.shaper.space_width(st.face, st.size);
             for (k, word) in sp.text.split(' ').enumerate() {
-                let w = crate::text::shape::width(&self.eng.shaper.shape(st.face, st.smcp, word)) as f32 * scale;
+                let w = crate::text::shape::width(&self.eng.shaper.shape(st.face, st.feats(), word)) as f32 * scale;
                 longest_word = longest_word.max(w);
                 line += w + if k > 0 { space } else { 0.0 };
             }

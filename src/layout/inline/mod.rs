@@ -25,11 +25,23 @@ pub struct Style {
     pub colour: Option<[u8; 3]>,
     /// The passage's language (`Hyph::lang_id`); 0: the book's.
     pub lang: u8,
+    /// Old-style figures (running text); lining (the default) in headings, tables, numbers.
+    pub onum: bool,
 }
 
 impl Style {
     pub fn new(face: Face, size: f32) -> Style {
-        Style { face, size, smcp: false, rise: 0.0, strike: false, colour: None, lang: 0 }
+        Style { face, size, smcp: false, rise: 0.0, strike: false, colour: None, lang: 0, onum: false }
+    }
+
+    /// Running text: old-style proportional figures.
+    pub fn text(face: Face, size: f32) -> Style {
+        Style { onum: true, ..Style::new(face, size) }
+    }
+
+    /// The OpenType features this style is shaped with.
+    pub fn feats(&self) -> crate::text::shape::Feats {
+        crate::text::shape::Feats { smcp: self.smcp, onum: self.onum }
     }
 }
 
@@ -273,5 +285,27 @@ mod tests {
         let russian = sh.shape_in(Face::Regular, false, Some("ru"), "б")[0].id;
         assert_ne!(plain, serbian);
         assert_eq!(plain, russian);
+    }
+
+    #[test]
+    fn running_text_has_old_style_figures_and_headings_lining() {
+        let f = fonts();
+        let mut sh = Shaper::new(&f);
+        let text = Style::text(Face::Regular, 11.0);
+        let heading = Style::new(Face::Regular, 11.0);
+        let ids = |sh: &mut Shaper, st: Style| sh.shape(st.face, st.feats(), "1961").iter().map(|g| g.id).collect::<Vec<_>>();
+        let (old, lining) = (ids(&mut sh, text), ids(&mut sh, heading));
+        assert_eq!(old.len(), 4);
+        assert!(old.iter().zip(&lining).all(|(a, b)| a != b), "onum changes every figure: {old:?} {lining:?}");
+        // A paragraph's key differs with its figures, so a cached paragraph is never reused for the other.
+        let spec = |st: Style| ParaSpec {
+            spans: vec![Span { text: "1961".into(), style: st, link: None, note: None, model_offset: None, object: None }],
+            width: 100.0,
+            indent: 0.0,
+            align: Align::Justify,
+            hyphenate: true,
+        };
+        let hy = crate::text::hyph::Hyph::new("en", 3);
+        assert_ne!(crate::layout::engine::para_key(&spec(text), &hy), crate::layout::engine::para_key(&spec(heading), &hy));
     }
 }

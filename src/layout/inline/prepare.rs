@@ -234,8 +234,8 @@ fn word(p: &mut Prepared, spec: &ParaSpec, si: usize, at: Range<usize>, shaper: 
         }
     }
     let glyphs = match style.lang {
-        0 => shaper.shape(style.face, style.smcp, word),
-        n => shaper.shape_in(style.face, style.smcp, hyph.lang_tag(n).as_deref(), word),
+        0 => shaper.shape(style.face, style.feats(), word),
+        n => shaper.shape_in(style.face, style.feats(), hyph.lang_tag(n).as_deref(), word),
     };
     let clusters: Vec<usize> = glyphs.iter().map(|g| g.cluster as usize).collect();
     // Code (the monospace face) is never hyphenated: a hyphen would read as part of it.
