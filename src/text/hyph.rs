@@ -2,8 +2,8 @@
 //!
 //! Rules on top of the patterns: words are split at hard hyphens first (each part is hyphenated
 //! on its own); capitalised words shorter than the configured minimum are never hyphenated
-//! (names); words with digits, URLs and e-mail addresses are never hyphenated; at least two
-//! letters stay before a break and three after it.
+//! (names); words with digits, URLs and e-mail addresses are never hyphenated; at least three
+//! letters stay before a break and three after it (no two-letter fragments such as “in-”).
 
 use hyphenation::{Hyphenator, Language, Load, Standard};
 
@@ -106,7 +106,7 @@ impl Hyph {
             .filter(|&b| {
                 let before = word[..b].chars().filter(|c| c.is_alphabetic()).count();
                 let after = word[b..].chars().filter(|c| c.is_alphabetic()).count();
-                before >= 2 && after >= 3 && !word[..b].ends_with(['\'', '’']) && !word[b..].starts_with(['\'', '’'])
+                before >= 3 && after >= 3 && !word[..b].ends_with(['\'', '’']) && !word[b..].starts_with(['\'', '’'])
             })
             .collect();
         self.cache.borrow_mut().insert(key, b.clone());
@@ -145,10 +145,11 @@ mod tests {
     #[test]
     fn english_patterns() {
         let h = Hyph::new("en", 8);
-        assert_eq!(split(&h, "hyphenation"), "hy-phen-a-tion");
+        // Three letters before a break, three after: no "hy-", "in-", "-ly" fragments.
+        assert_eq!(split(&h, "hyphenation"), "hyphen-a-tion");
         assert_eq!(split(&h, "correspondence"), "cor-re-spon-dence");
-        assert_eq!(split(&h, "international"), "in-ter-na-tional");
-        // Two letters before, three after.
+        assert_eq!(split(&h, "international"), "inter-na-tional");
+        assert_eq!(split(&h, "insight"), "insight");
         assert!(!split(&h, "readily").ends_with("-ly"));
     }
 
