@@ -65,6 +65,18 @@ pub fn layout(
 }
 
 /// A chapter's pages: on a recto, with its running head — none on a display page.
+/// A chapter's running head: its `short-title` (a letter's with its date: "Kennedy to
+/// Khrushchov · February 22, 1961"), else its title (a letter's label with its date).
+fn running_head(ch: &crate::model::Chapter, language: &str) -> String {
+    let date = ch.letter.as_ref().and_then(|l| l.date).map(|d| d.long(language));
+    match (&ch.short_title, date) {
+        (Some(s), Some(d)) => format!("{s} · {d}"),
+        (Some(s), None) => s.clone(),
+        (None, Some(d)) => format!("{}, {d}", ch.label()),
+        (None, None) => ch.title_text(),
+    }
+}
+
 fn chapter_sequence(ch: &crate::model::Chapter, items: Vec<crate::layout::vlist::VItem>, head: Option<String>) -> Sequence {
     let display = ch.kind.is_display();
     Sequence { items, head: if display { None } else { head }, plain: display, opens_recto: true, doc: DocId::Chapter(ch.id.clone()) }
@@ -89,13 +101,13 @@ fn layout_once<'a>(
     for ch in book.before_contents() {
         outline.push(OutlineItem { title: ch.label(), level: 0, anchor: ch.id.clone() });
         let items = flow.chapter(ch, 0, 1);
-        seqs.push(chapter_sequence(ch, items, Some(ch.title_text())));
+        seqs.push(chapter_sequence(ch, items, Some(running_head(ch, &book.meta.language))));
     }
     flow.contents(book, toc, extras, &mut seqs);
     for ch in book.after_contents() {
         outline.push(OutlineItem { title: ch.label(), level: 0, anchor: ch.id.clone() });
         let items = flow.chapter(ch, 0, 1);
-        seqs.push(chapter_sequence(ch, items, Some(ch.title_text())));
+        seqs.push(chapter_sequence(ch, items, Some(running_head(ch, &book.meta.language))));
     }
     let first_body = seqs.len();
     for (pi, part) in book.parts.iter().enumerate() {
@@ -106,20 +118,13 @@ fn layout_once<'a>(
         for ch in &part.chapters {
             outline.push(OutlineItem { title: ch.label(), level: if part.title.is_some() { 1 } else { 0 }, anchor: ch.id.clone() });
             let items = flow.chapter(ch, parent, if part.title.is_some() { 2 } else { 1 });
-            let head = match &ch.letter {
-                Some(l) => {
-                    let date = l.date.map(|d| format!(", {}", d.long(&book.meta.language))).unwrap_or_default();
-                    Some(format!("{}{date}", ch.label()))
-                }
-                None => Some(ch.title_text()),
-            };
-            seqs.push(chapter_sequence(ch, items, head));
+            seqs.push(chapter_sequence(ch, items, Some(running_head(ch, &book.meta.language))));
         }
     }
     for ch in &book.back {
         outline.push(OutlineItem { title: ch.label(), level: 0, anchor: ch.id.clone() });
         let items = flow.chapter(ch, 0, 1);
-        seqs.push(chapter_sequence(ch, items, Some(ch.title_text())));
+        seqs.push(chapter_sequence(ch, items, Some(running_head(ch, &book.meta.language))));
     }
     if !extras.cite.is_empty() {
         flow.how_to_cite(&extras.cite, &mut outline, &mut seqs);

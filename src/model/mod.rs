@@ -184,6 +184,8 @@ pub struct Chapter {
     /// title is then the kind's name, for the contents and navigation only).
     pub title_shown: bool,
     pub title: Vec<Inline>,
+    /// The front matter's `short-title`, for running heads.
+    pub short_title: Option<String>,
     pub letter: Option<Letter>,
     pub blocks: Vec<Block>,
     /// Footnotes in order of first reference; `Inline::NoteRef` indexes this.

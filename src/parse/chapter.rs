@@ -112,6 +112,7 @@ pub fn parse_chapter_as(
         kind: matter_kind,
         title_shown,
         title,
+        short_title: fm.short_title.clone().map(|t| t.split_whitespace().collect::<Vec<_>>().join(" ")).filter(|t| !t.is_empty()),
         letter,
         blocks,
         notes,

@@ -17,6 +17,8 @@ pub struct FrontMatter {
     /// the file name otherwise.
     pub id: Option<Spanned<String>>,
     pub title: Option<String>,
+    /// A shorter title for the running heads (a letter's date is added to it).
+    pub short_title: Option<String>,
     pub number: Option<Spanned<toml::Value>>,
     pub sender: Option<String>,
     #[serde(default)]
@@ -116,6 +118,7 @@ fn yaml(file: &str, text: &str, open_end: usize, warnings: &mut Vec<Diagnostic>)
         let span = at..at + 1;
         match key {
             "title" => fm.title = Some(value),
+            "short-title" => fm.short_title = Some(value),
             "id" => fm.id = Some(Spanned::new(span, value)),
             "kind" => fm.kind = Some(Spanned::new(span, value)),
             "sender" => fm.sender = Some(value),

@@ -327,3 +327,18 @@ fn every_link_annotation_sits_in_a_link_structure_element() {
         assert!(parents.iter().all(|p| p == "/Link"), "{}: annotations under {parents:?}", e.path().display());
     }
 }
+
+#[test]
+fn a_short_title_is_the_running_head() {
+    let long = "A Very Long Chapter Title That Would Fill the Whole Running Head of Every Page and More";
+    let body: String =
+        (0..150).map(|i| format!("Paragraph {i} of a chapter long enough to run over several pages of the book.\n\n")).collect();
+    let text = format!("+++\ntitle = \"{long}\"\nshort-title = \"The Short Head\"\n+++\n\n{body}");
+    let dir = book("short-title", &[("book.toml", MINIMAL_TOML.as_bytes()), ("ch1.md", text.as_bytes())]);
+    let (pdf, _) = build_pdf(&dir, &dir.join("out"));
+    // Running heads on the chapter's pages after its first; the long title only where it is set
+    // in full (contents, chapter opening), never cut short with an ellipsis.
+    let all = text_of(&pdf, None);
+    assert!(all.matches("The Short Head").count() >= 2, "{all}");
+    assert!(!all.contains('…'), "{all}");
+}
