@@ -48,13 +48,17 @@ pub struct Loaded {
 /// Reads book.toml and the manuscript of the book in `book_dir`.
 /// On failure returns every diagnostic (errors and warnings).
 pub fn load(book_dir: &Path) -> Result<Loaded, Diagnostics> {
-    load_with(book_dir, None)
+    let dir = source::BookDir::open(book_dir).map_err(|d| Diagnostics(vec![d]))?;
+    load_from(dir, None)
 }
 
-/// [`load`], taking chapters whose files have not changed from `cache` (see `parse::Cache`).
-pub fn load_with(book_dir: &Path, cache: Option<&parse::Cache>) -> Result<Loaded, Diagnostics> {
+/// [`load`] from an opened book directory (a clone of it keeps seeing which files the book
+/// asked for, even when loading fails), taking chapters whose files have not changed from
+/// `cache` (see `parse::Cache`).
+pub fn load_from(dir: source::BookDir, cache: Option<&parse::Cache>) -> Result<Loaded, Diagnostics> {
+    let book_dir = dir.root().to_path_buf();
+    let book_dir = book_dir.as_path();
     let mut diags = Diagnostics::default();
-    let dir = source::BookDir::open(book_dir).map_err(|d| Diagnostics(vec![d]))?;
     let mut warnings = Vec::new();
     let file = match dir.read_text(config::CONFIG_FILE, None, &mut warnings) {
         Ok(f) => f,

@@ -80,14 +80,22 @@ pub fn build(opts: &Options, warm: Option<&Caches>) -> Outcome {
 }
 
 fn run(opts: &Options, warm: Option<&Caches>, o: &mut Outcome) {
-    let loaded = match crate::load_with(&opts.book, warm.map(|w| &w.chapters)) {
+    let dir = match crate::source::BookDir::open(&opts.book) {
+        Ok(d) => d,
+        Err(d) => {
+            o.diagnostics.push(d);
+            o.failure = Some("the book has errors; nothing was written");
+            return;
+        }
+    };
+    let loaded = match crate::load_from(dir.clone(), warm.map(|w| &w.chapters)) {
         Ok(l) => l,
         Err(d) => {
             o.diagnostics = d;
             o.failure = Some("the book has errors; nothing was written");
-            if let Ok(dir) = crate::source::BookDir::open(&opts.book) {
-                o.asked.insert(dir.canonical_root().join(crate::config::CONFIG_FILE));
-            }
+            // What it asked for so far (book.toml at least, and a chapter file that is missing).
+            o.asked = dir.files_asked();
+            o.asked.insert(dir.canonical_root().join(crate::config::CONFIG_FILE));
             return;
         }
     };
@@ -190,10 +198,17 @@ pub fn watch(opts: &Options, mut after: impl FnMut(&Outcome)) -> Result<(), Diag
         for d in watching.difference(&dirs) {
             let _ = watcher.unwatch(d);
         }
-        for d in dirs.difference(&watching) {
-            watcher.watch(d, RecursiveMode::NonRecursive).map_err(fail)?;
+        // A directory that went away in the meantime is simply not watched.
+        let mut now = BTreeSet::new();
+        for d in dirs {
+            if watching.contains(&d) || watcher.watch(&d, RecursiveMode::NonRecursive).is_ok() {
+                now.insert(d);
+            }
         }
-        watching = dirs;
+        if now.is_empty() {
+            return Err(fail(notify::Error::generic("no directory of the book could be watched")));
+        }
+        watching = now;
         after(&o);
         // Wait for a change to a file the book reads, then for the saves to settle.
         loop {

@@ -194,6 +194,13 @@ fn watch_rebuilds_on_a_save_and_keeps_the_outputs_when_the_book_breaks() {
     std::fs::write(dir.join("book.toml"), MINIMAL_TOML).unwrap();
     let seen = w.wait_for("built in");
     assert!(seen.contains("0 written, 1 unchanged"), "{seen}");
+    // A chapter listed before it is written: an error until the file appears, then a build.
+    std::fs::write(dir.join("book.toml"), MINIMAL_TOML.replace("[\"ch1.md\"]", "[\"ch1.md\", \"ch2.md\"]")).unwrap();
+    let seen = w.wait_for("previous outputs are kept");
+    assert!(seen.contains("ch2.md"), "{seen}");
+    std::fs::write(dir.join("ch2.md"), b"# Two\n\nThe new chapter.\n").unwrap();
+    w.wait_for("built in");
+    assert!(unzip(&epub).1.values().any(|b| String::from_utf8_lossy(b).contains("The new chapter.")));
 }
 
 /// A GET on loopback: (status, body).
