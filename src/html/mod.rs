@@ -146,7 +146,9 @@ fn nav_bar(here: &str, nav: &Neighbours, book_title: &str) -> String {
     let home = relative(here, "index.html");
     anchor(&mut out, &home, None, "site-title", book_title);
     out.push('\n');
-    if here != "index.html" {
+    // The contents, unless this page is it or a neighbour already leads there.
+    let beside_index = [&nav.prev, &nav.next].iter().any(|n| n.as_ref().is_some_and(|(p, _)| p == "index.html"));
+    if here != "index.html" && !beside_index {
         anchor(&mut out, &format!("{home}#toc"), None, "site-contents", nav.labels[0]);
         out.push('\n');
     }
