@@ -19,7 +19,7 @@ pub enum Verdict {
 }
 
 /// Parses `sha256sum` output: `<64 hex digits>  <file name>` per line. A name must be a plain
-/// file name (outputs are never in subdirectories).
+/// relative path inside the output directory (the HTML edition's files are in its folder).
 pub fn parse_sums(text: &str) -> Result<Vec<(String, String)>, Diagnostics> {
     let mut out = Vec::new();
     let mut errors = Vec::new();
@@ -37,7 +37,7 @@ pub fn parse_sums(text: &str) -> Result<Vec<(String, String)>, Diagnostics> {
                     name.chars().take(80).collect::<String>()
                 ))
                 .at(at)
-                .help("a sums file lists plain file names (no `/`, `..` or control characters); this one may have been tampered with"),
+                .help("a sums file lists plain relative file names (no leading `/`, no `.` or `..` parts, no backslashes or control characters); this one may have been tampered with"),
             ),
             None => errors.push(
                 Diagnostic::error("not a checksum line")
@@ -49,16 +49,27 @@ pub fn parse_sums(text: &str) -> Result<Vec<(String, String)>, Diagnostics> {
     if errors.is_empty() { Ok(out) } else { Err(Diagnostics(errors)) }
 }
 
+/// The deepest an output lies in the output directory (`<stem>-html/text/x.html`: 3).
+const MAX_DEPTH: usize = 4;
+
 fn safe_name(name: &str) -> bool {
-    !name.is_empty() && name != "." && name != ".." && !name.contains(['/', '\\']) && !name.chars().any(char::is_control)
+    let parts: Vec<&str> = name.split('/').collect();
+    parts.len() <= MAX_DEPTH
+        && parts.iter().all(|p| !p.is_empty() && *p != "." && *p != ".." && !p.contains('\\') && !p.chars().any(char::is_control))
 }
 
-/// The SHA-256 of a regular file in `dir` (None when it is missing or not a regular file).
+/// The SHA-256 of a regular file in `dir` (None when it is missing, not a regular file, or
+/// reached through a symbolic link).
 fn hash_on_disk(dir: &Path, name: &str) -> Option<String> {
-    let path = dir.join(name);
-    let meta = std::fs::symlink_metadata(&path).ok()?;
-    if !meta.is_file() {
-        return None;
+    let mut path = dir.to_path_buf();
+    let parts: Vec<&str> = name.split('/').collect();
+    for (i, part) in parts.iter().enumerate() {
+        path.push(part);
+        let meta = std::fs::symlink_metadata(&path).ok()?;
+        let last = i + 1 == parts.len();
+        if (last && !meta.is_file()) || (!last && !meta.is_dir()) {
+            return None;
+        }
     }
     std::fs::read(path).ok().map(|b| ids::sha256_hex(&b))
 }
@@ -102,7 +113,14 @@ mod tests {
     fn sums_lines_are_parsed_not_sliced() {
         let h = "ab".repeat(32);
         assert_eq!(parse_sums(&format!("{h}  a.pdf\n")).unwrap(), vec![(h.clone(), "a.pdf".to_string())]);
+        assert_eq!(parse_sums(&format!("{h}  a-html/text/b.html\n")).unwrap()[0].1, "a-html/text/b.html");
         for bad in [
+            format!("{h}  a//b"),
+            format!("{h}  a/../b"),
+            format!("{h}  a/./b"),
+            format!("{h}  a/"),
+            format!("{h}  a\\b"),
+            format!("{h}  a/b/c/d/e"),
             format!("a{}", "é".repeat(40)),
             format!("{h}  ../../etc/passwd"),
             format!("{h}  /etc/passwd"),

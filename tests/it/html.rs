@@ -201,3 +201,25 @@ fn the_site_is_replaced_as_a_whole() {
     assert_error(&r, &["is in the way", "nothing in the output directory was changed"]);
     assert_eq!(std::fs::read(&site).unwrap(), b"mine");
 }
+
+#[test]
+fn verify_checks_the_html_edition_too() {
+    let toml = format!("{CITABLE_TOML}[output]\nformats = [\"epub\", \"html\"]\n");
+    let dir = book("html-verify", &[("book.toml", toml.as_bytes()), ("ch1.md", b"# One\n\nWords to verify.\n")]);
+    let b = dir.to_str().unwrap();
+    assert_eq!(quire(&["build", "--quiet", "--book", b]).code, 0);
+    let sums = std::fs::read_to_string(dir.join("out/SHA256SUMS")).unwrap();
+    assert!(sums.contains("  a-book-html/text/ch1.html\n"), "{sums}");
+    let r = quire(&["verify", "--book", b]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("ok        a-book-html/index.html"), "{}", r.stdout);
+    // A page changed on disk, or swapped for a symbolic link, is reported.
+    let page = dir.join("out/a-book-html/text/ch1.html");
+    std::fs::write(&page, b"<p>changed</p>").unwrap();
+    let r = quire(&["verify", "--book", b]);
+    assert!(r.code == 1 && r.stdout.contains("MODIFIED  a-book-html/text/ch1.html"), "{}", r.stdout);
+    std::fs::remove_file(&page).unwrap();
+    std::os::unix::fs::symlink(dir.join("ch1.md"), &page).unwrap();
+    let r = quire(&["verify", "--book", b]);
+    assert!(r.code == 1 && r.stdout.contains("MODIFIED  a-book-html/text/ch1.html"), "{}", r.stdout);
+}
