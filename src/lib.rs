@@ -56,6 +56,8 @@ pub fn load(book_dir: &Path) -> Result<Loaded, Diagnostics> {
 /// asked for, even when loading fails), taking chapters whose files have not changed from
 /// `cache` (see `parse::Cache`).
 pub fn load_from(dir: source::BookDir, cache: Option<&parse::Cache>) -> Result<Loaded, Diagnostics> {
+    // The chapter cache checks a chapter's images against the directory's record of them.
+    let cache = cache.filter(|_| dir.recording());
     let book_dir = dir.root().to_path_buf();
     let book_dir = book_dir.as_path();
     let mut diags = Diagnostics::default();

@@ -39,6 +39,9 @@ pub struct BookDir {
     /// Every image asked for, in order, with where and what came of it (the chapter cache
     /// checks a cached chapter's images against it).
     image_log: std::sync::Arc<std::sync::Mutex<Vec<ImageAsked>>>,
+    /// Whether `asked` and `image_log` are kept (a long-lived process's builds; a one-off
+    /// build, or a fuzzer reusing one directory, keeps nothing).
+    recording: bool,
 }
 
 /// An image a chapter asked for: its path, where it was written, and what loading it gave
@@ -61,7 +64,19 @@ impl BookDir {
             images: Default::default(),
             asked: Default::default(),
             image_log: Default::default(),
+            recording: false,
         })
+    }
+
+    /// [`BookDir::open`], keeping a record of every file and image the book asks for (what
+    /// `quire watch` watches and its chapter cache checks).
+    pub fn open_recording(root: &Path) -> Result<BookDir, Diagnostic> {
+        Ok(BookDir { recording: true, ..BookDir::open(root)? })
+    }
+
+    /// Whether this directory keeps a record of what was asked (see [`BookDir::open_recording`]).
+    pub fn recording(&self) -> bool {
+        self.recording
     }
 
     /// Every file the book asked for so far (whether it exists or not), as absolute paths under
@@ -100,7 +115,9 @@ impl BookDir {
             }
         }
         let joined = self.canonical_root.join(p);
-        self.asked.lock().unwrap_or_else(|e| e.into_inner()).insert(joined.clone());
+        if self.recording {
+            self.asked.lock().unwrap_or_else(|e| e.into_inner()).insert(joined.clone());
+        }
         match joined.canonicalize() {
             Ok(real) if !real.starts_with(&self.canonical_root) => Err(fail("is a symbolic link that leads outside the book directory")),
             Ok(real) => Ok(real),
@@ -147,7 +164,9 @@ impl BookDir {
     /// here). The diagnostic says why an image cannot be used.
     pub fn load_image(&self, rel: &str, origin: &Location) -> Result<image::ImageInfo, Diagnostic> {
         let r = self.load_image_once(rel, origin);
-        if let Ok(mut log) = self.image_log.lock() {
+        if self.recording
+            && let Ok(mut log) = self.image_log.lock()
+        {
             log.push((rel.to_string(), origin.clone(), r.as_ref().map(|i| *i).map_err(|d| d.to_string())));
         }
         r

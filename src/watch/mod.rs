@@ -80,7 +80,7 @@ pub fn build(opts: &Options, warm: Option<&Caches>) -> Outcome {
 }
 
 fn run(opts: &Options, warm: Option<&Caches>, o: &mut Outcome) {
-    let dir = match crate::source::BookDir::open(&opts.book) {
+    let dir = match crate::source::BookDir::open_recording(&opts.book) {
         Ok(d) => d,
         Err(d) => {
             o.diagnostics.push(d);
