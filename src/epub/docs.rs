@@ -170,7 +170,7 @@ pub fn colophon(book: &Book, fonts: &FontSet, spec: &ColophonSpec) -> String {
         if let Some(r) = &m.rights {
             facts.push((tr(Key::Rights).into(), plain(r)));
         }
-        let mut types = plain(&fonts.licence_statement(tr(Key::And), tr(Key::LicenceUnstated)));
+        let mut types = plain(&fonts.licence_statement(book, tr(Key::And), tr(Key::LicenceUnstated)));
         if spec.licence_link {
             types.lit("; see the ").leaf("a", &[("href", "font-licences.xhtml")], "licence texts");
         }

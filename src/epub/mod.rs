@@ -268,34 +268,6 @@ fn add_chapters(ctx: &DocCtx, pkg: &mut Package) -> Option<String> {
     first_body
 }
 
-/// Which optional faces the text needs (bold, mono), from the model.
-fn faces_used(book: &Book) -> (bool, bool) {
-    use crate::model::{Block, Inline, walk_blocks, walk_inlines};
-    let (mut uses_bold, mut uses_mono) = (false, false);
-    for ch in book.chapters() {
-        // Titles and letter fields are inlines outside the blocks: seen as paragraphs of their own.
-        let mut fields = vec![ch.title.clone()];
-        if let Some(l) = &ch.letter {
-            fields.extend([l.dateline.clone(), l.salutation.clone(), l.closing.clone(), l.signature.clone(), l.source.clone()]);
-        }
-        let fields: Vec<Block> = fields.into_iter().map(|inlines| Block::Paragraph { inlines, pos: ch.pos, n: 0 }).collect();
-        for blocks in [&ch.blocks, &fields].into_iter().chain(ch.notes.iter().map(|n| &n.blocks)) {
-            walk_blocks(blocks, &mut |b| match b {
-                Block::Table { .. } | Block::Aside { .. } | Block::DefinitionList { .. } | Block::Details { .. } => uses_bold = true,
-                Block::CodeBlock { .. } => uses_mono = true,
-                _ => {}
-            });
-            walk_inlines(blocks, &mut |i| match i {
-                Inline::Strong(_) => uses_bold = true,
-                Inline::Code(_) | Inline::Math { .. } => uses_mono = true,
-                Inline::Span { kind: crate::model::SpanKind::Kbd | crate::model::SpanKind::Symbol, .. } => uses_mono = true,
-                _ => {}
-            });
-        }
-    }
-    (uses_bold, uses_mono)
-}
-
 /// The font licences page, the fonts (subset to the characters of every document) and the CSS.
 fn add_fonts_and_css(
     book: &Book,
@@ -304,7 +276,7 @@ fn add_fonts_and_css(
     edition: &Edition,
     pkg: &mut Package,
 ) -> Result<(), Diagnostic> {
-    let (uses_bold, uses_mono) = faces_used(book);
+    let (uses_bold, uses_mono) = crate::text::fonts::faces_used(book);
     // The font set holds only the fallbacks the book's text needs (see `text::coverage`).
     let fallbacks: Vec<Face> = fonts.fallbacks().map(|f| f.face).collect();
     let needed: Vec<&crate::text::fonts::Font> = fonts

@@ -102,9 +102,17 @@ impl FontSet {
 
     /// The families and the licence each is under, for a colophon: "EB Garamond & Source Code
     /// Pro (SIL Open Font License 1.1)"; a family whose licence is stated nowhere says so.
-    pub fn licence_statement(&self, and: &str, unstated: &str) -> String {
+    /// Only the faces the book's text uses are named (`faces_used`): a book without code does not
+    /// name the monospaced font it never prints.
+    pub fn licence_statement(&self, book: &crate::model::Book, and: &str, unstated: &str) -> String {
+        let (bold, mono) = faces_used(book);
         let mut by_licence: Vec<(String, Vec<&str>)> = Vec::new();
-        for f in &self.fonts {
+        let used = |f: &&Font| match f.face {
+            Face::Bold | Face::BoldItalic => bold,
+            Face::Mono => mono,
+            _ => true,
+        };
+        for f in self.fonts.iter().filter(used) {
             let lic = if f.licence_name.is_empty() { unstated.to_string() } else { f.licence_name.clone() };
             match by_licence.iter_mut().find(|(l, _)| *l == lic) {
                 Some((_, fams)) if !fams.contains(&f.family.as_str()) => fams.push(&f.family),
@@ -271,4 +279,33 @@ fn license_beside(dir: &BookDir, font: &str) -> String {
         }
     }
     String::new()
+}
+
+/// Which optional faces the text needs (bold, mono), from the model: the EPUB embeds and the
+/// colophons name only those.
+pub fn faces_used(book: &crate::model::Book) -> (bool, bool) {
+    use crate::model::{Block, Inline, walk_blocks, walk_inlines};
+    let (mut uses_bold, mut uses_mono) = (false, false);
+    for ch in book.chapters() {
+        // Titles and letter fields are inlines outside the blocks: seen as paragraphs of their own.
+        let mut fields = vec![ch.title.clone()];
+        if let Some(l) = &ch.letter {
+            fields.extend([l.dateline.clone(), l.salutation.clone(), l.closing.clone(), l.signature.clone(), l.source.clone()]);
+        }
+        let fields: Vec<Block> = fields.into_iter().map(|inlines| Block::Paragraph { inlines, pos: ch.pos, n: 0 }).collect();
+        for blocks in [&ch.blocks, &fields].into_iter().chain(ch.notes.iter().map(|n| &n.blocks)) {
+            walk_blocks(blocks, &mut |b| match b {
+                Block::Table { .. } | Block::Aside { .. } | Block::DefinitionList { .. } | Block::Details { .. } => uses_bold = true,
+                Block::CodeBlock { .. } => uses_mono = true,
+                _ => {}
+            });
+            walk_inlines(blocks, &mut |i| match i {
+                Inline::Strong(_) => uses_bold = true,
+                Inline::Code(_) | Inline::Math { .. } => uses_mono = true,
+                Inline::Span { kind: crate::model::SpanKind::Kbd | crate::model::SpanKind::Symbol, .. } => uses_mono = true,
+                _ => {}
+            });
+        }
+    }
+    (uses_bold, uses_mono)
 }

@@ -109,7 +109,7 @@ impl Flow<'_, '_> {
         facts.push(format!(
             "{} {}, quire {}.",
             self.tr(Key::SetIn),
-            fonts.licence_statement(self.tr(Key::And), self.tr(Key::LicenceUnstated)),
+            fonts.licence_statement(book, self.tr(Key::And), self.tr(Key::LicenceUnstated)),
             env!("CARGO_PKG_VERSION")
         ));
         let mut lines: Vec<VItem> = Vec::new();
