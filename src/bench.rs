@@ -94,6 +94,12 @@ pub fn measure(book: &Path) -> Result<String, String> {
     Ok(s)
 }
 
+/// The median of some measurements (the upper one of an even count).
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v.get(v.len() / 2).copied().unwrap_or(0.0)
+}
+
 fn field(line: &str, key: &str) -> f64 {
     line.split_whitespace().find_map(|kv| kv.strip_prefix(&format!("{key}=")).and_then(|v| v.parse().ok())).unwrap_or(0.0)
 }
@@ -118,11 +124,7 @@ pub fn run(book: &Path, sizes: &[usize], runs: usize, work: &Path) -> Result<Str
             }
             lines.push(String::from_utf8_lossy(&o.stdout).trim().to_string());
         }
-        let med = |key: &str| -> f64 {
-            let mut v: Vec<f64> = lines.iter().map(|l| field(l, key)).collect();
-            v.sort_by(|a, b| a.partial_cmp(b).unwrap());
-            v[v.len() / 2]
-        };
+        let med = |key: &str| -> f64 { median(lines.iter().map(|l| field(l, key)).collect()) };
         let total = med("total");
         let pages = med("pages");
         let _ = writeln!(
@@ -196,16 +198,12 @@ pub fn incremental(book: &Path, sizes: &[usize], runs: usize, work: &Path) -> Re
                 }
             }
         }
-        let med = |v: &mut Vec<f64>| {
-            v.sort_by(|a, b| a.partial_cmp(b).unwrap());
-            v[v.len() / 2]
-        };
         let _ = writeln!(
             out,
             "| {copies}× letters | {pages} | {cold:.1} | {:.1} | {:.1} | {:.0} |",
-            med(&mut full),
-            med(&mut preview),
-            med(&mut reused)
+            median(full),
+            median(preview),
+            median(reused)
         );
     }
     Ok(out)

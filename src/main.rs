@@ -341,11 +341,14 @@ fn summary(o: &quire::watch::Outcome) {
     };
 }
 
-fn watch(args: &BuildFlags) -> ExitCode {
-    let r = quire::watch::watch(&args.options(), |o| {
-        print_outcome(o, true);
-        summary(o);
-    });
+/// What `watch` and `serve` print after each build.
+fn after_build(o: &quire::watch::Outcome) {
+    print_outcome(o, true);
+    summary(o);
+}
+
+/// How a `watch` or `serve` loop ended.
+fn loop_ended(r: Result<(), quire::diag::Diagnostic>) -> ExitCode {
     match r {
         Ok(()) => ExitCode::SUCCESS,
         Err(d) => {
@@ -355,21 +358,11 @@ fn watch(args: &BuildFlags) -> ExitCode {
     }
 }
 
+fn watch(args: &BuildFlags) -> ExitCode {
+    loop_ended(quire::watch::watch(&args.options(), after_build))
+}
+
 fn serve(args: &BuildFlags, port: u16) -> ExitCode {
-    let r = quire::watch::serve::serve(
-        &args.options(),
-        port,
-        |addr| say!("serving the HTML edition at http://{addr}/ (Ctrl-C to stop)"),
-        |o| {
-            print_outcome(o, true);
-            summary(o);
-        },
-    );
-    match r {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(d) => {
-            report(&Diagnostics(vec![d]));
-            ExitCode::from(1)
-        }
-    }
+    let ready = |addr| say!("serving the HTML edition at http://{addr}/ (Ctrl-C to stop)");
+    loop_ended(quire::watch::serve::serve(&args.options(), port, ready, after_build))
 }

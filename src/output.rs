@@ -4,6 +4,7 @@
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::{BuildReport, Loaded, Rendered, Target, ids};
+use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -130,15 +131,14 @@ fn same_file(path: &Path, bytes: &[u8]) -> bool {
 }
 
 /// Whether output `top` in `dir` already holds exactly these bytes (for a directory: exactly
-/// these files, no others).
-fn unchanged(dir: &Path, top: &Top, files: &[(String, Vec<u8>)]) -> bool {
+/// these files, no others). `same` names the files whose bytes on disk are already the new ones.
+fn unchanged(dir: &Path, top: &Top, files: &[(String, Vec<u8>)], same: &BTreeSet<&str>) -> bool {
     let path = dir.join(&top.name);
-    let same = |name: &str, bytes: &[u8]| same_file(&dir.join(name), bytes);
     if !top.is_dir {
-        return files.iter().find(|(n, _)| *n == top.name).is_some_and(|(n, b)| same(n, b));
+        return same.contains(top.name.as_str());
     }
     let prefix = format!("{}/", top.name);
-    let ours: Vec<&(String, Vec<u8>)> = files.iter().filter(|(n, _)| n.starts_with(&prefix)).collect();
+    let ours: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).filter(|n| n.starts_with(&prefix)).collect();
     let mut on_disk = 0usize;
     let mut todo = vec![path];
     while let Some(d) = todo.pop() {
@@ -151,7 +151,7 @@ fn unchanged(dir: &Path, top: &Top, files: &[(String, Vec<u8>)]) -> bool {
             }
         }
     }
-    on_disk == ours.len() && ours.iter().all(|(n, b)| same(n, b))
+    on_disk == ours.len() && ours.iter().all(|n| same.contains(n))
 }
 
 /// What [`publish`] did with each output.
@@ -172,7 +172,9 @@ pub fn publish(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<Published, Dia
     let _lock = Lock::take(dir)?;
     remove_stale(dir);
     let stage = dir.join(format!(".quire-stage-{}", std::process::id()));
-    let (same, tops): (Vec<Top>, Vec<Top>) = top_level(files).into_iter().partition(|t| unchanged(dir, t, files));
+    // Each file on disk is compared with its new bytes once.
+    let same_bytes: BTreeSet<&str> = files.iter().filter(|(n, b)| same_file(&dir.join(n), b)).map(|(n, _)| n.as_str()).collect();
+    let (same, tops): (Vec<Top>, Vec<Top>) = top_level(files).into_iter().partition(|t| unchanged(dir, t, files, &same_bytes));
     let files: Vec<&(String, Vec<u8>)> =
         files.iter().filter(|(n, _)| !same.iter().any(|t| *n == t.name || n.starts_with(&format!("{}/", t.name)))).collect();
     let unchanged = "nothing in the output directory was changed";
@@ -199,7 +201,7 @@ pub fn publish(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<Published, Dia
             // A file of a directory output that already holds these bytes is linked into the
             // new directory, not written again (a one-page edit rewrites one page).
             let in_dir = name.contains('/');
-            if in_dir && same_file(&target, bytes) && std::fs::hard_link(&target, stage.join(name)).is_ok() {
+            if in_dir && same_bytes.contains(name.as_str()) && std::fs::hard_link(&target, stage.join(name)).is_ok() {
                 continue;
             }
             write_synced(&stage.join(name), bytes).map_err(|e| {

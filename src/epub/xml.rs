@@ -4,8 +4,9 @@
 //! text must be a `&'static str` too. No writer can put unescaped manuscript text into a
 //! document, because there is no function that would let it.
 
-/// Escapes text for XML content and attribute values; drops characters XML 1.0 forbids.
-fn esc_into(out: &mut String, s: &str) {
+/// Escapes text for XML content and attribute values; drops characters XML 1.0 forbids. The
+/// HTML edition and `quire serve` escape with it too.
+pub(crate) fn esc_into(out: &mut String, s: &str) {
     for c in s.chars() {
         match c {
             '&' => out.push_str("&amp;"),
@@ -17,6 +18,13 @@ fn esc_into(out: &mut String, s: &str) {
             c => out.push(c),
         }
     }
+}
+
+/// `s` escaped (see [`esc_into`]).
+pub(crate) fn escaped(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    esc_into(&mut out, s);
+    out
 }
 
 /// An attribute list: static names, values escaped when written.

@@ -6,6 +6,7 @@
 //! navigation is added before and after it. Text and attribute values are escaped on the way out.
 
 use super::Neighbours;
+use crate::epub::xml::esc_into;
 use roxmltree::{Node, NodeType};
 use std::collections::BTreeMap;
 
@@ -26,10 +27,8 @@ pub struct Page<'a> {
     pub lead: String,
 }
 
-/// The page's HTML, or the parser's message (the EPUB writer produced something not XML).
-pub fn page(xhtml: &str, p: &Page) -> Result<String, String> {
-    let opts = roxmltree::ParsingOptions { allow_dtd: true, ..Default::default() };
-    let doc = roxmltree::Document::parse_with_options(xhtml, opts).map_err(|e| e.to_string())?;
+/// The page's HTML for a parsed content document.
+pub fn page(doc: &roxmltree::Document, p: &Page) -> String {
     let root = doc.root_element();
     // Every page starts its headings at h1 (a chapter inside a part is h2 in the EPUB).
     let top = root.descendants().filter_map(|n| heading_level(n.tag_name().name())).min();
@@ -39,11 +38,11 @@ pub fn page(xhtml: &str, p: &Page) -> Result<String, String> {
         None => root.descendants().find(|n| n.has_tag_name("title")).and_then(|n| n.text()).map(str::to_string),
         Some(_) => None,
     };
-    let mut w = Writer { out: String::with_capacity(xhtml.len() + 1024), p, shift: top.unwrap_or(1) - 1, hidden_h1 };
+    let mut w = Writer { out: String::with_capacity(4096), p, shift: top.unwrap_or(1) - 1, hidden_h1 };
     w.out.push_str("<!DOCTYPE html>\n");
     w.element(root);
     w.out.push('\n');
-    Ok(w.out)
+    w.out
 }
 
 fn heading_level(name: &str) -> Option<u8> {
@@ -58,28 +57,6 @@ struct Writer<'a> {
     p: &'a Page<'a>,
     shift: u8,
     hidden_h1: Option<String>,
-}
-
-fn esc_text(out: &mut String, s: &str) {
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            c => out.push(c),
-        }
-    }
-}
-
-fn esc_attr(out: &mut String, s: &str) {
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            '<' => out.push_str("&lt;"),
-            c => out.push(c),
-        }
-    }
 }
 
 /// `base`'s directory joined with `rel`, `.` and `..` resolved.
@@ -146,7 +123,7 @@ impl Writer<'_> {
             self.out.push(' ');
             self.out.push_str(a.name());
             self.out.push_str("=\"");
-            esc_attr(&mut self.out, &value);
+            esc_into(&mut self.out, &value);
             self.out.push('"');
         }
         self.out.push('>');
@@ -186,7 +163,7 @@ impl Writer<'_> {
         for c in n.children() {
             match c.node_type() {
                 NodeType::Element => self.element(c),
-                NodeType::Text => esc_text(&mut self.out, c.text().unwrap_or_default()),
+                NodeType::Text => esc_into(&mut self.out, c.text().unwrap_or_default()),
                 _ => {}
             }
         }
@@ -204,18 +181,18 @@ impl Writer<'_> {
                         format!("{own} · {}", self.p.book_title)
                     };
                     self.out.push_str("<title>");
-                    esc_text(&mut self.out, &title);
+                    esc_into(&mut self.out, &title);
                     self.out.push_str("</title>");
                 }
                 NodeType::Element => self.element(c),
-                NodeType::Text => esc_text(&mut self.out, c.text().unwrap_or_default()),
+                NodeType::Text => esc_into(&mut self.out, c.text().unwrap_or_default()),
                 _ => {}
             }
         }
         let here = &self.p.pages[self.p.from];
         let css = relative(here, "css/site.css");
         self.out.push_str("<link rel=\"stylesheet\" href=\"");
-        esc_attr(&mut self.out, &css);
+        esc_into(&mut self.out, &css);
         self.out.push_str("\">\n");
     }
 
@@ -227,7 +204,7 @@ impl Writer<'_> {
         self.out.push_str(&self.p.lead);
         if let Some(t) = self.hidden_h1.take() {
             self.out.push_str("<h1 class=\"site-hidden\">");
-            esc_text(&mut self.out, &t);
+            esc_into(&mut self.out, &t);
             self.out.push_str("</h1>\n");
         }
         self.children(n);

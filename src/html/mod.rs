@@ -9,6 +9,7 @@ mod convert;
 
 use crate::diag::Diagnostic;
 use crate::epub::Package;
+use crate::epub::xml::esc_into;
 use crate::i18n::Key;
 use crate::model::Book;
 use convert::relative;
@@ -44,15 +45,18 @@ pub fn site(book: &Book, pkg: &Package) -> Result<Vec<(String, Vec<u8>)>, Diagno
     };
     // Reading order: the EPUB's spine, without the cover (it is on the index page).
     let order: Vec<usize> = pkg.spine.iter().filter(|d| d.linear && pkg.items[d.item].href != cover_doc).map(|d| d.item).collect();
-    let mut titles: BTreeMap<usize, String> = BTreeMap::new();
-    for &i in &order {
-        let text = String::from_utf8_lossy(&pkg.items[i].data);
-        titles.insert(i, doc_title(&text).map_err(|e| fail(&pkg.items[i].href, e))?);
+    // Every document parsed once: for its neighbours' titles and for its own page.
+    let opts = || roxmltree::ParsingOptions { allow_dtd: true, ..Default::default() };
+    let mut docs: BTreeMap<usize, roxmltree::Document> = BTreeMap::new();
+    for (i, it) in pkg.items.iter().enumerate().filter(|(i, it)| is_doc(*i) && it.href != cover_doc) {
+        let text = std::str::from_utf8(&it.data).map_err(|e| fail(&it.href, e.to_string()))?;
+        docs.insert(i, roxmltree::Document::parse_with_options(text, opts()).map_err(|e| fail(&it.href, e.to_string()))?);
     }
+    let title = |i: usize| docs[&i].descendants().find(|n| n.has_tag_name("title")).and_then(|n| n.text()).unwrap_or_default().to_string();
     let lang = book.meta.language.as_str();
     let tr = |k| crate::i18n::t(lang, k);
     let labels = [tr(Key::Contents), tr(Key::Previous), tr(Key::Next), tr(Key::BookNavigation)];
-    let link = |i: usize| (pages[&pkg.items[i].href].clone(), titles[&i].clone());
+    let link = |i: usize| (pages[&pkg.items[i].href].clone(), title(i));
     let cover = pkg.items.iter().find(|it| it.href.starts_with("images/cover."));
     let mut files = Vec::new();
     for (i, it) in pkg.items.iter().enumerate() {
@@ -74,31 +78,12 @@ pub fn site(book: &Book, pkg: &Package) -> Result<Vec<(String, Vec<u8>)>, Diagno
             _ => String::new(),
         };
         let spec = convert::Page { from: &it.href, pages: &pages, book_title: &book.meta.title, nav: &nav, lead };
-        let html = convert::page(&String::from_utf8_lossy(&it.data), &spec).map_err(|e| fail(&it.href, e))?;
+        let html = convert::page(&docs[&i], &spec);
         files.push((pages[&it.href].clone(), html.into_bytes()));
     }
     files.push(("css/site.css".to_string(), SITE_CSS.as_bytes().to_vec()));
     files.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(files)
-}
-
-/// A document's `<title>`.
-fn doc_title(xhtml: &str) -> Result<String, String> {
-    let opts = roxmltree::ParsingOptions { allow_dtd: true, ..Default::default() };
-    let doc = roxmltree::Document::parse_with_options(xhtml, opts).map_err(|e| e.to_string())?;
-    Ok(doc.descendants().find(|n| n.has_tag_name("title")).and_then(|n| n.text()).unwrap_or_default().to_string())
-}
-
-fn push_esc(out: &mut String, s: &str) {
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            c => out.push(c),
-        }
-    }
 }
 
 fn anchor(out: &mut String, href: &str, rel: Option<&str>, class: &str, text: &str) {
@@ -114,9 +99,9 @@ fn anchor(out: &mut String, href: &str, rel: Option<&str>, class: &str, text: &s
         out.push('"');
     }
     out.push_str(" href=\"");
-    push_esc(out, href);
+    esc_into(out, href);
     out.push_str("\">");
-    push_esc(out, text);
+    esc_into(out, text);
     out.push_str("</a>");
 }
 
@@ -124,14 +109,14 @@ fn anchor(out: &mut String, href: &str, rel: Option<&str>, class: &str, text: &s
 fn prev_next(out: &mut String, here: &str, nav: &Neighbours) {
     if let Some((href, title)) = &nav.prev {
         out.push_str("<span class=\"site-prev\"><span class=\"site-dir\">");
-        push_esc(out, nav.labels[1]);
+        esc_into(out, nav.labels[1]);
         out.push_str("</span> ");
         anchor(out, &relative(here, href), Some("prev"), "", &format!("‹ {title}"));
         out.push_str("</span>\n");
     }
     if let Some((href, title)) = &nav.next {
         out.push_str("<span class=\"site-next\"><span class=\"site-dir\">");
-        push_esc(out, nav.labels[2]);
+        esc_into(out, nav.labels[2]);
         out.push_str("</span> ");
         anchor(out, &relative(here, href), Some("next"), "", &format!("{title} ›"));
         out.push_str("</span>\n");
@@ -141,7 +126,7 @@ fn prev_next(out: &mut String, here: &str, nav: &Neighbours) {
 /// The navigation before a page's content: the book's title (home), contents, previous, next.
 fn nav_bar(here: &str, nav: &Neighbours, book_title: &str) -> String {
     let mut out = String::from("<header class=\"site-head\">\n<nav aria-label=\"");
-    push_esc(&mut out, nav.labels[3]);
+    esc_into(&mut out, nav.labels[3]);
     out.push_str("\">\n");
     let home = relative(here, "index.html");
     anchor(&mut out, &home, None, "site-title", book_title);
@@ -168,9 +153,9 @@ fn foot_links(here: &str, nav: &Neighbours) -> String {
 /// The cover on the index page.
 fn cover_figure(href: &str, alt: &str) -> String {
     let mut out = String::from("<p class=\"site-cover\"><img src=\"");
-    push_esc(&mut out, href);
+    esc_into(&mut out, href);
     out.push_str("\" alt=\"");
-    push_esc(&mut out, alt);
+    esc_into(&mut out, alt);
     out.push_str("\"></p>\n");
     out
 }

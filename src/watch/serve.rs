@@ -8,6 +8,7 @@
 use super::{Options, Outcome, watch};
 use crate::Target;
 use crate::diag::Diagnostic;
+use crate::epub::xml::escaped;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
@@ -187,20 +188,6 @@ fn respond(req: tiny_http::Request, shared: &Shared) {
     reply(req, 200, kind, bytes);
 }
 
-fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// The bar put into served pages: build number, outputs, diagnostics, and the reload script.
 fn live_bar(state: &State) -> String {
     let mut bar = String::from(
@@ -208,15 +195,15 @@ fn live_bar(state: &State) -> String {
     );
     bar.push_str(&format!("quire serve · build {}", state.generation));
     for f in state.files.iter().filter(|f| f.ends_with(".epub") || f.ends_with(".pdf")) {
-        bar.push_str(&format!(" · <a style=\"color: #0645ad\" href=\"/_quire/files/{0}\">{0}</a>", esc(f)));
+        bar.push_str(&format!(" · <a style=\"color: #0645ad\" href=\"/_quire/files/{0}\">{0}</a>", escaped(f)));
     }
     if let Some(why) = state.failure {
-        bar.push_str(&format!("<br><strong style=\"color: #8b0000\">{}; the last good build is shown.</strong>", esc(why)));
+        bar.push_str(&format!("<br><strong style=\"color: #8b0000\">{}; the last good build is shown.</strong>", escaped(why)));
     }
     if !state.diagnostics.is_empty() {
         bar.push_str(&format!(
             "<pre style=\"white-space: pre-wrap; overflow-wrap: anywhere; max-height: 40vh; overflow: auto; margin: 0.5em 0 0;\">{}</pre>",
-            esc(&state.diagnostics)
+            escaped(&state.diagnostics)
         ));
     }
     bar.push_str("</aside>\n");

@@ -133,3 +133,19 @@ pub fn png_file(width: u32, height: u32, colour: u8, interlace: u8, raw: &[u8]) 
     }
     out
 }
+
+/// Every file under `dir` (recursively), as (path relative to `dir`, bytes).
+pub fn files_under(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            if e.path().is_dir() {
+                todo.push(e.path());
+            } else {
+                out.insert(e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned(), std::fs::read(e.path()).unwrap());
+            }
+        }
+    }
+    out
+}

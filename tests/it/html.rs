@@ -34,22 +34,6 @@ pub(crate) fn build_site(book: &Path, name: &str) -> PathBuf {
         .expect("a <stem>-html directory")
 }
 
-/// Every file under `dir`, as (path relative to `dir`, bytes).
-fn site_files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut todo = vec![dir.to_path_buf()];
-    while let Some(d) = todo.pop() {
-        for e in std::fs::read_dir(&d).unwrap().flatten() {
-            if e.path().is_dir() {
-                todo.push(e.path());
-            } else {
-                out.insert(e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned(), std::fs::read(e.path()).unwrap());
-            }
-        }
-    }
-    out
-}
-
 fn fixtures() -> Vec<(&'static str, PathBuf)> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     vec![
@@ -69,7 +53,7 @@ fn the_html_edition_passes_the_w3c_checker_and_axe_core() {
     let mut css = Vec::new();
     for (name, dir) in fixtures() {
         let site = build_site(&dir, name);
-        for f in site_files(&site).keys() {
+        for f in files_under(&site).keys() {
             let p = site.join(f).to_string_lossy().into_owned();
             if f.ends_with(".html") {
                 pages.push(p);
@@ -119,7 +103,7 @@ fn has_event_handler(html: &str) -> bool {
 fn every_link_of_the_html_edition_resolves_and_nothing_runs_a_script() {
     for (name, dir) in fixtures() {
         let site = build_site(&dir, &format!("links-{name}"));
-        let files = site_files(&site);
+        let files = files_under(&site);
         let ids: BTreeMap<&str, BTreeSet<&str>> = files
             .iter()
             .filter(|(f, _)| f.ends_with(".html"))

@@ -3,7 +3,6 @@
 //! (answers on loopback only with the site's files; a page reloads itself after an edit).
 
 use crate::common::*;
-use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -20,22 +19,6 @@ fn copy_tree(from: &Path, to: &Path) {
             std::fs::copy(e.path(), target).unwrap();
         }
     }
-}
-
-/// Every file under `dir` (recursively) with its bytes.
-fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut todo = vec![dir.to_path_buf()];
-    while let Some(d) = todo.pop() {
-        for e in std::fs::read_dir(&d).unwrap().flatten() {
-            if e.path().is_dir() {
-                todo.push(e.path());
-            } else {
-                out.insert(e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned(), std::fs::read(e.path()).unwrap());
-            }
-        }
-    }
-    out
 }
 
 fn anthology_copy(name: &str) -> PathBuf {
@@ -113,7 +96,7 @@ fn a_warm_rebuild_writes_the_same_bytes_as_a_cold_build() {
         let _ = std::fs::remove_dir_all(&cold_out);
         let r = quire(&["build", "--quiet", "--format", "all", "--book", book.to_str().unwrap(), "--out", cold_out.to_str().unwrap()]);
         assert_eq!(r.code, 0, "{what}: {}", r.stderr);
-        let (w, c) = (tree(&warm_out), tree(&cold_out));
+        let (w, c) = (files_under(&warm_out), files_under(&cold_out));
         assert_eq!(w.keys().collect::<Vec<_>>(), c.keys().collect::<Vec<_>>(), "{what}: the same files");
         for (name, bytes) in &w {
             assert!(*bytes == c[name], "{what}: `{name}` differs between the warm and the cold build");
