@@ -44,7 +44,7 @@ fn typeset_warm(
     let ed = cite::Edition::new(&loaded.book, &loaded.config, None);
     let note = loaded.config.config.edition.as_ref().and_then(|e| e.teacher_note.as_deref()).unwrap_or("");
     let extras = layout::book::Extras {
-        colophon: colophon_facts(loaded, &ed),
+        colophon: colophon_pairs(loaded, &ed),
         cite: cite_page(loaded, &ed),
         section_break: loaded.config.section_break(),
         teacher_note: note.split("\n\n").map(|p| p.split_whitespace().collect::<Vec<_>>().join(" ")).filter(|p| !p.is_empty()).collect(),
@@ -63,7 +63,7 @@ fn typeset_warm(
 }
 
 /// The paragraphs of "How to cite this edition", when the book has that page.
-fn cite_page(loaded: &Loaded, ed: &cite::Edition) -> Vec<String> {
+fn cite_page(loaded: &Loaded, ed: &cite::Edition) -> Vec<Vec<crate::model::Inline>> {
     if loaded.config.citable().how_to_cite { ed.how_to_cite(&loaded.book) } else { Vec::new() }
 }
 
@@ -231,7 +231,20 @@ pub fn render_warm(
         };
         let (bytes, conf) =
             stats::time(stats::Stage::Pdf, || pdf::write(&loaded.book, &loaded.dir, fonts, lay, p)).map_err(|d| Diagnostics(vec![d]))?;
-        Ok((vec![(cfg.pdf_name(p), bytes)], Some((p.name.clone(), lay.report.clone(), conf))))
+        let mut report = lay.report.clone();
+        let mut out = vec![(cfg.pdf_name(p), bytes)];
+        if let Some(thickness) = p.pdf.wrap {
+            // The full cover of this printing: its spine from the page count just laid out.
+            let pages = lay.pages.len() + usize::from(p.pdf.cover);
+            let wrap = layout::wrap::cover_wrap(&loaded.book, &loaded.dir, fonts, p, pages, thickness);
+            let sheet =
+                config::PdfProfile { pdf: config::PdfOptions { bleed: 0.0, crop_marks: false, cover: false, ..p.pdf }, ..(*p).clone() };
+            let (bytes, _) = stats::time(stats::Stage::Pdf, || pdf::write(&loaded.book, &loaded.dir, fonts, &wrap, &sheet))
+                .map_err(|d| Diagnostics(vec![d]))?;
+            report.warnings.extend(wrap.report.warnings);
+            out.push((cfg.pdf_name(p).replace(".pdf", "-cover.pdf"), bytes));
+        }
+        Ok((out, Some((p.name.clone(), report, conf))))
     };
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     let mut report = BuildReport::default();

@@ -4,7 +4,7 @@
 
 use crate::config::BookConfig;
 use crate::layout::Layout;
-use crate::model::{Book, Chapter};
+use crate::model::{Book, Chapter, Inline, SpanKind, plain_text};
 use std::fmt::Write;
 
 /// A letter as a citable item of the edition.
@@ -94,16 +94,22 @@ impl Edition {
 
     /// The edition in a Chicago-like bibliography form (plain text).
     pub fn reference(&self) -> String {
-        let mut s = String::new();
+        plain_text(&self.reference_inlines())
+    }
+
+    /// The edition's reference with its title (and subtitle) marked as the title of a work,
+    /// which the PDF and the EPUB set in italics.
+    fn reference_inlines(&self) -> Vec<Inline> {
+        let mut before = String::new();
         if !self.editors.is_empty() {
             let (and, ed) = if self.language.split('-').next() == Some("de") { (" und ", "Hrsg.") } else { (" and ", "ed.") };
-            let _ = write!(s, "{}, {ed} ", self.editors.join(and));
+            let _ = write!(before, "{}, {ed} ", self.editors.join(and));
         }
-        let _ = write!(s, "{}", self.title);
+        let mut title = self.title.clone();
         if let Some(sub) = &self.subtitle {
-            let _ = write!(s, ": {sub}");
+            let _ = write!(title, ": {sub}");
         }
-        s.push('.');
+        let mut s = String::from(".");
         if let Some(e) = &self.edition {
             let _ = write!(s, " {e}");
             if let Some(v) = &self.version {
@@ -120,18 +126,18 @@ impl Edition {
             (None, true) => Ok(()),
         };
         let _ = write!(s, " {}.", self.identifier);
-        s
+        let mut out = vec![Inline::Text(before), work_title(&title), Inline::Text(s)];
+        out.retain(|i| !matches!(i, Inline::Text(t) if t.is_empty()));
+        out
     }
 
     /// Paragraphs of the "How to cite this edition" page: independent of the layout, so every
-    /// format prints the same text.
-    pub fn how_to_cite(&self, book: &Book) -> Vec<String> {
+    /// format prints the same text. Titles of works are marked (`SpanKind::Cite`).
+    pub fn how_to_cite(&self, book: &Book) -> Vec<Vec<Inline>> {
         let de = self.language.split('-').next() == Some("de");
-        let mut out = vec![if de {
-            format!("Zitieren Sie diese Ausgabe als: {}", self.reference())
-        } else {
-            format!("Cite this edition as: {}", self.reference())
-        }];
+        let mut first = vec![Inline::Text(if de { "Zitieren Sie diese Ausgabe als: " } else { "Cite this edition as: " }.into())];
+        first.extend(self.reference_inlines());
+        let mut out = vec![first];
         let example = book.chapters().find(|c| c.letter.is_some());
         if let Some(c) = example {
             let l = c.letter.as_ref().unwrap();
@@ -144,18 +150,20 @@ impl Edition {
             let date = l.date.map(|d| format!(", {}", d.long(&self.language))).unwrap_or_default();
             let n = count_paragraphs(c).clamp(1, 3);
             out.push(if de {
-                format!(
-                    "Zitieren Sie einen Brief mit Verfasser, Empfänger und Datum sowie der Absatznummer, die im PDF am Rand und im E-Book neben dem Text steht, zum Beispiel: {who}{date}, ¶ {n}, in {}. Die Absatznummern beginnen mit jedem Brief neu und sind in allen Formaten und Drucken dieser Ausgabe gleich.",
-                    self.title
-                )
+                vec![
+                    Inline::Text(format!("Zitieren Sie einen Brief mit Verfasser, Empfänger und Datum sowie der Absatznummer, die im PDF am Rand und im E-Book neben dem Text steht, zum Beispiel: {who}{date}, ¶ {n}, in ")),
+                    work_title(&self.title),
+                    Inline::Text(". Die Absatznummern beginnen mit jedem Brief neu und sind in allen Formaten und Drucken dieser Ausgabe gleich.".into()),
+                ]
             } else {
-                format!(
-                    "Cite a letter by its writer, addressee and date, with the paragraph number printed in the margin of the PDF and beside the text of the e-book, for example: {who}{date}, ¶ {n}, in {}. Paragraph numbers start again with each letter and do not change between the formats or the printings of this edition.",
-                    self.title
-                )
+                vec![
+                    Inline::Text(format!("Cite a letter by its writer, addressee and date, with the paragraph number printed in the margin of the PDF and beside the text of the e-book, for example: {who}{date}, ¶ {n}, in ")),
+                    work_title(&self.title),
+                    Inline::Text(". Paragraph numbers start again with each letter and do not change between the formats or the printings of this edition.".into()),
+                ]
             });
         }
-        out.push(if de {
+        out.push(vec![Inline::Text(if de {
             format!(
                 "Seitenzahlen beziehen sich auf {}, die Referenz-Druckausgabe; das E-Book markiert dieselben Seitenumbrüche, eine zitierte Seite ist in beiden dieselbe. Zitierdateien für Literaturverwaltungen (CITATION.cff, BibTeX, CSL-JSON, RIS) werden mit dieser Ausgabe veröffentlicht.",
                 self.print
@@ -165,7 +173,7 @@ impl Edition {
                 "Page numbers refer to {}, the reference print edition; the e-book marks the same page breaks, so a page cited from either is the same page. Citation files for reference managers (CITATION.cff, BibTeX, CSL-JSON, RIS) are published with this edition.",
                 self.print
             )
-        });
+        })]);
         out
     }
 
@@ -388,6 +396,11 @@ impl Edition {
             None => self.title.clone(),
         }
     }
+}
+
+/// A title of a work, marked as such (set in italics).
+fn work_title(t: &str) -> Inline {
+    Inline::Span { kind: SpanKind::Cite, children: vec![Inline::Text(t.to_string())] }
 }
 
 fn count_paragraphs(c: &Chapter) -> u32 {

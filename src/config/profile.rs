@@ -38,8 +38,11 @@ pub struct TypeSpec {
 /// What the pages carry and how they follow each other, besides the text.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Furniture {
-    /// Chapters, letters and parts open on rectos.
+    /// Parts, the contents and the pages quire adds open on rectos.
     pub recto_openings: bool,
+    /// Chapters and letters open on rectos too (else on the next page, either side — except
+    /// after a part's title page, whose verso stays blank).
+    pub recto_chapters: bool,
     /// Blank pages may be inserted (half-title verso, front matter padding).
     pub blank_pages: bool,
     /// Pad the page count to a multiple of this.
@@ -61,7 +64,12 @@ pub struct PdfOptions {
     pub outline_open: bool,
     /// The author's cover (`[metadata] cover`) as the PDF's first page.
     pub cover: bool,
+    /// A full print cover (`cover-wrap`): what each page adds to the spine, in points.
+    pub wrap: Option<f32>,
 }
+
+/// What one page adds to a book's spine by default: KDP's white paper, 0.002252 in.
+pub const PAGE_THICKNESS: f32 = 0.002252 * 72.0;
 
 /// A resolved PDF profile: every setting known, grouped as layout and the PDF writer use them.
 #[derive(Debug, Clone, PartialEq)]
@@ -84,13 +92,14 @@ impl PdfProfile {
             text,
             furniture: Furniture {
                 recto_openings: false,
+                recto_chapters: false,
                 blank_pages: true,
                 pad_to: 1,
                 line_numbers: 0,
                 teacher_page: false,
                 paragraph_numbers,
             },
-            pdf: PdfOptions { bleed: 0.0, crop_marks: false, link_color: false, outline_open: false, cover: false },
+            pdf: PdfOptions { bleed: 0.0, crop_marks: false, link_color: false, outline_open: false, cover: false, wrap: None },
         }
     }
 }
@@ -143,8 +152,20 @@ fn resolve(config: &Config, name: &Spanned<String>, p: &ProfileCfg, base: &PdfPr
         }
     }
     let f = &mut r.furniture;
-    (f.recto_openings, f.blank_pages, f.pad_to, f.line_numbers, f.teacher_page) =
-        (p.recto_openings, p.blank_pages, p.pad_to.clamp(1, 64), p.line_numbers, p.teacher_page);
+    (f.blank_pages, f.pad_to, f.line_numbers, f.teacher_page) = (p.blank_pages, p.pad_to.clamp(1, 64), p.line_numbers, p.teacher_page);
+    (f.recto_openings, f.recto_chapters) = match p.recto_openings.as_ref().map(|o| (o.get_ref(), o.span())) {
+        None => (false, false),
+        Some((super::schema::Openings::All(b), _)) => (*b, *b),
+        Some((super::schema::Openings::Named(n), _)) if n == "parts" => (true, false),
+        Some((super::schema::Openings::Named(n), span)) => {
+            e.push(
+                Diagnostic::error(format!("recto-openings = \"{}\" is not a choice", n.escape_debug()))
+                    .at(e.loc(span))
+                    .help("true (chapters and parts open on rectos), false, or \"parts\" (only parts; chapters on either side)"),
+            );
+            (false, false)
+        }
+    };
     (r.pdf.crop_marks, r.pdf.link_color, r.pdf.outline_open) = (p.crop_marks, p.link_color, p.outline_open);
     r.pdf.cover = p.cover.as_ref().is_some_and(|c| *c.get_ref());
     if let Some(c) = &p.cover
@@ -155,6 +176,28 @@ fn resolve(config: &Config, name: &Spanned<String>, p: &ProfileCfg, base: &PdfPr
             Diagnostic::error(format!("profile `{name}` asks for a cover page, but the book has no cover image"))
                 .at(e.loc(c.span()))
                 .help("set `cover = \"images/cover.jpg\"` in [metadata], or remove `cover` from the profile"),
+        );
+    }
+    if p.cover_wrap.as_ref().is_some_and(|c| *c.get_ref()) {
+        let mut t = PAGE_THICKNESS;
+        if let Some(v) = &p.page_thickness {
+            match parse_length(v.get_ref()) {
+                // 0.001–0.01 in: from thin bible paper to heavy art paper.
+                Ok(x) if (0.072..=0.72).contains(&x) => t = x,
+                Ok(_) => e.push(
+                    Diagnostic::error("page-thickness is outside 0.001–0.01 in")
+                        .at(e.loc(v.span()))
+                        .help("what one page adds to the spine: 0.002252in for KDP's white paper, 0.0025in for cream"),
+                ),
+                Err(msg) => e.push(Diagnostic::error(msg).at(e.loc(v.span())).help("write a length such as \"0.0572mm\"")),
+            }
+        }
+        r.pdf.wrap = Some(t);
+    } else if let Some(v) = &p.page_thickness {
+        e.push(
+            Diagnostic::error(format!("profile `{name}` gives a page-thickness but writes no cover"))
+                .at(e.loc(v.span()))
+                .help("add `cover-wrap = true` to the profile, or remove page-thickness"),
         );
     }
     let g = &r.page;

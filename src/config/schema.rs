@@ -89,9 +89,9 @@ pub struct ProfileCfg {
     pub margins: Option<Margins>,
     pub body_size: Option<Spanned<f32>>,
     pub leading: Option<Spanned<f32>>,
-    /// Chapters, letters and parts open on right-hand pages (a blank verso before if needed).
-    #[serde(default)]
-    pub recto_openings: bool,
+    /// Chapters, letters and parts open on right-hand pages (a blank verso before if needed);
+    /// `"parts"`: only parts and the pages quire adds, chapters on the next page of either side.
+    pub recto_openings: Option<Spanned<Openings>>,
     /// Whether blank pages may be inserted at all (half-title verso, front matter padding).
     #[serde(default = "yes")]
     pub blank_pages: bool,
@@ -117,6 +117,19 @@ pub struct ProfileCfg {
     pub teacher_page: bool,
     /// Print the author's cover (`[metadata] cover`) as the first page of this PDF.
     pub cover: Option<Spanned<bool>>,
+    /// Also write the full print cover for this printing: back, spine and front on one sheet
+    /// with bleed, the spine as wide as the page count and the paper make it.
+    pub cover_wrap: Option<Spanned<bool>>,
+    /// What each page adds to the spine's width (default 0.002252in, KDP's white paper).
+    pub page_thickness: Option<Spanned<String>>,
+}
+
+/// `recto-openings`: `true`, `false` or a name (`"parts"`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum Openings {
+    All(bool),
+    Named(String),
 }
 
 fn yes() -> bool {

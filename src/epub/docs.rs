@@ -3,7 +3,7 @@
 
 use super::xml::{Xml, xhtml_head};
 use crate::i18n::Key;
-use crate::model::Book;
+use crate::model::{Book, Inline};
 use crate::text::fonts::FontSet;
 use std::collections::BTreeMap;
 
@@ -78,7 +78,7 @@ pub fn part_page(book: &Book, pi: usize, id: &str, title: &str, markers: &Xml) -
     x.into_string()
 }
 
-pub fn cite_page(book: &Book, paras: &[String], markers: &Xml) -> String {
+pub fn cite_page(book: &Book, paras: &[Vec<Inline>], markers: &Xml) -> String {
     let m = &book.meta;
     let title = crate::i18n::t(&m.language, Key::HowToCite);
     let head = xhtml_head(&m.language, title, CSS);
@@ -93,9 +93,31 @@ pub fn cite_page(book: &Book, paras: &[String], markers: &Xml) -> String {
         x.append(markers);
         x.leaf("h1", &[("id", "how-to-cite-title")], title).nl();
         for p in paras {
-            x.leaf("p", &[], p).nl();
+            x.open("p", &[]);
+            prose(p, x);
+            x.close("p").nl();
         }
     })
+}
+
+/// Text quire writes itself: plain text, and titles of works as `<cite>`; anything else is
+/// written as its plain text.
+fn prose(inlines: &[Inline], x: &mut Xml) {
+    for i in inlines {
+        match i {
+            Inline::Text(t) => {
+                x.text(t);
+            }
+            Inline::Span { kind: crate::model::SpanKind::Cite, children } => {
+                x.open("cite", &[]);
+                prose(children, x);
+                x.close("cite");
+            }
+            other => {
+                x.text(&crate::model::plain_text(std::slice::from_ref(other)));
+            }
+        }
+    }
 }
 
 pub fn licence_page(book: &Book, licences: &BTreeMap<&str, &str>) -> String {

@@ -50,8 +50,8 @@ pub struct Edition<'a> {
     pub page_source: Option<String>,
     /// Extra colophon entries: (label, plain text).
     pub colophon: Vec<(String, String)>,
-    /// Paragraphs of the "How to cite this edition" page (plain text).
-    pub cite: Vec<String>,
+    /// Paragraphs of the "How to cite this edition" page; titles of works marked.
+    pub cite: Vec<Vec<crate::model::Inline>>,
     /// The author's stylesheet, appended after quire's.
     pub stylesheet: Option<&'a str>,
     /// Paragraphs separated by a blank line instead of an indent (`[typography] paragraph-style`).

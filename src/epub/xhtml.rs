@@ -327,9 +327,18 @@ impl ChapterWriter<'_> {
             _ => x.open(tag, &[]).nl(),
         };
         for item in items {
-            x.open("li", &[]);
             match (tight, item.as_slice()) {
                 (true, [Block::Paragraph { inlines, n, .. }, rest @ ..]) => {
+                    // A tight item's paragraph is the item itself: it carries the paragraph's id
+                    // and number, as the PDF's margin does.
+                    if *n > 0 {
+                        x.open("li", &[("id", &paragraph_id(&self.chapter.id, *n))]);
+                        if self.paragraph_numbers {
+                            x.leaf("span", &[("class", "pnum")], &n.to_string());
+                        }
+                    } else {
+                        x.open("li", &[]);
+                    }
                     self.paragraph_inlines(*n, inlines, x);
                     if !rest.is_empty() {
                         x.nl();
@@ -337,7 +346,7 @@ impl ChapterWriter<'_> {
                     }
                 }
                 _ => {
-                    x.nl();
+                    x.open("li", &[]).nl();
                     self.blocks(item, x);
                 }
             }

@@ -17,10 +17,10 @@ use std::collections::BTreeMap;
 /// "How to cite" page.
 #[derive(Debug, Clone, Default)]
 pub struct Extras {
-    /// Extra lines of the copyright/colophon page.
-    pub colophon: Vec<String>,
-    /// Paragraphs of the "How to cite this edition" page (none: no page).
-    pub cite: Vec<String>,
+    /// Facts of the edition for the copyright page: (label, value).
+    pub colophon: Vec<(String, String)>,
+    /// Paragraphs of the "How to cite this edition" page (none: no page); titles of works marked.
+    pub cite: Vec<Vec<crate::model::Inline>>,
     /// The author's paragraphs for the "About this edition" page (book.toml).
     pub teacher_note: Vec<String>,
     /// The text set between sections, or None for a short rule (`[typography] section-break`).

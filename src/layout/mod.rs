@@ -20,6 +20,7 @@ mod paginate;
 mod place;
 mod report;
 mod vlist;
+pub mod wrap;
 
 pub use engine::Warm;
 pub use geometry::Geometry;
@@ -76,7 +77,6 @@ pub enum Artifact {
     Footer,
     Layout,
     LineNumber,
-    ParagraphNumber,
 }
 
 #[derive(Debug, Clone)]
@@ -103,6 +103,14 @@ pub enum Placed {
         x1: f32,
         y: f32,
         width: f32,
+    },
+    /// A run turned a quarter clockwise about its baseline origin (x, y), reading downward (a
+    /// spine's title).
+    Turned {
+        x: f32,
+        y: f32,
+        run: Run,
+        content: Option<ContentId>,
     },
     /// A link annotation, tagged under the structure node `node`.
     Link {
@@ -152,6 +160,8 @@ pub struct LineStat {
     pub hyphenated: bool,
     pub overfull: bool,
     pub last_of_para: bool,
+    /// Set justified (ragged and centred lines count in the line and hyphen totals only).
+    pub justified: bool,
     /// Manuscript file and line of the paragraph.
     pub source: (String, u32),
     /// (paragraph serial, line index, lines in the paragraph).
@@ -195,7 +205,7 @@ impl Layout {
         for (i, p) in self.pages.iter().enumerate() {
             for it in &p.items {
                 match it {
-                    Placed::Text { x, y, run, .. } => {
+                    Placed::Text { x, y, run, .. } | Placed::Turned { x, y, run, .. } => {
                         let t = run.text.replace('\u{ad}', "-");
                         if !t.trim().is_empty() {
                             let _ = writeln!(s, "{}\t{}\t{:.1}\t{:.1}\t{}", i + 1, p.label.text(), y, x, t);

@@ -6,12 +6,12 @@ use super::engine::Engine;
 use super::flow::{Flowed, Sequence};
 use super::furniture;
 use super::geometry::Geometry;
-use super::paginate::{Paginator, Plan};
+use super::paginate::{Paginator, Plan, grid_up};
 use super::place::Placer;
 use super::vlist::{VItem, VLine};
 use super::*;
 use crate::diag::Diagnostic;
-use crate::model::pagemap::{PageMap, PageStart};
+use crate::model::pagemap::{DocId, PageMap, PageStart};
 use std::collections::BTreeMap;
 
 /// The placed pages with what placement found out.
@@ -46,6 +46,8 @@ struct PageCtx {
     left: f32,
     opening: bool,
     g: Geometry,
+    /// The height of the note lines at the page's foot.
+    notes_h: f32,
 }
 
 impl PageCtx {
@@ -59,9 +61,18 @@ pub(super) fn assemble(seqs: Vec<Sequence>, first_body: usize, book_title: &str,
     let mut out = Pages { pages: Vec::new(), anchors: BTreeMap::new(), report: Report::default(), map: PageMap::default() };
     let mut starts: Vec<PageStart> = Vec::new();
     let mut labels = Labels { roman: 0, arabic: 0 };
-    let paginator = Paginator { avail: g.block_height(), sep: g.text.leading, notes: &flowed.notes };
+    let paginator = Paginator { avail: g.block_height(), sep: g.text.leading, grid: g.text.leading, notes: &flowed.notes };
+    let mut prev_doc: Option<DocId> = None;
     for (si, mut seq) in seqs.into_iter().enumerate() {
-        let needs_recto = (si == first_body && g.furniture.blank_pages) || (seq.opens_recto && g.furniture.recto_openings);
+        // A chapter opens on a recto when chapters do, or right after a part's title page (whose
+        // verso stays blank).
+        let after_part = si > 0 && matches!(prev_doc, Some(DocId::Part(_)));
+        let recto_here = match seq.doc {
+            DocId::Chapter(_) => g.furniture.recto_chapters || after_part,
+            _ => true,
+        };
+        let needs_recto = (si == first_body && g.furniture.blank_pages) || (seq.opens_recto && g.furniture.recto_openings && recto_here);
+        prev_doc = Some(seq.doc.clone());
         if needs_recto && out.pages.len() % 2 == 1 {
             // A truly blank verso: no head, no folio. Before the body it ends the front matter.
             out.pages.push(PageOut { label: labels.next(si > first_body), items: Vec::new() });
@@ -84,11 +95,20 @@ pub(super) fn assemble(seqs: Vec<Sequence>, first_body: usize, book_title: &str,
             let index = out.pages.len();
             let mut page = PageOut { label: labels.next(si >= first_body), items: Vec::new() };
             starts.push(if pi == 0 { PageStart::Doc(seq.doc.clone()) } else { first_start(plan, &slots) });
-            let ctx = PageCtx { index, left: g.left(index), opening: pi == 0, g };
+            // Display pages (titles, part pages, dedications) are centred on the trimmed page, not on
+            // the text block, which sits toward the spine.
+            let left = if seq.plain { (g.page.width - g.measure()) / 2.0 } else { g.left(index) };
+            let ctx = PageCtx { index, left, opening: pi == 0, g, notes_h: notes_height(plan, flowed) };
             place_body(&mut page, plan, &mut slots, &ctx, &mut line_no, &mut out, eng);
             place_notes(&mut page, plan, flowed, &ctx, &mut out);
-            let facts =
-                furniture::PageFacts { index: ctx.index, opening: ctx.opening, plain: seq.plain, head: seq.head.as_deref(), book_title };
+            let facts = furniture::PageFacts {
+                index: ctx.index,
+                left: ctx.left,
+                opening: ctx.opening,
+                plain: seq.plain,
+                head: seq.head.as_deref(),
+                book_title,
+            };
             furniture::head_and_folio(&mut page, &facts, g, eng);
             out.pages.push(page);
         }
@@ -126,13 +146,24 @@ fn place_body(
     out: &mut Pages,
     eng: &mut Engine,
 ) {
+    let notes_h = ctx.notes_h;
     let g = ctx.g;
+    // Floats at the foot stand on the text block's last line, above the notes' rule and gap.
+    let bottom: f32 = plan.bottom.iter().filter_map(|&k| slots[k].as_ref()).map(VItem::height).sum();
+    let mut y = g.page.top + g.block_height() - bottom - if notes_h > 0.0 { notes_h + g.text.leading } else { 0.0 };
+    for &k in &plan.bottom {
+        if let Some(item) = slots[k].take() {
+            ctx.placer(page, out).place(item, &mut y);
+        }
+    }
     let mut y = g.page.top;
     for &k in &plan.floats {
         if let Some(item) = slots[k].take() {
             ctx.placer(page, out).place(item, &mut y);
         }
     }
+    // The text below top floats starts on the grid.
+    y = g.page.top + grid_up(y - g.page.top, g.text.leading);
     for item in &plan.repeat {
         ctx.placer(page, out).place(item.clone(), &mut y);
     }
@@ -145,18 +176,26 @@ fn place_body(
         };
         ctx.placer(page, out).place(item, &mut y);
         let baseline = top + leading * 0.78;
-        if let Some(pn) = para_number
-            && g.furniture.paragraph_numbers
-        {
-            furniture::paragraph_number(page, pn, ctx.left, baseline, g, eng);
+        let at = furniture::Margin { left: ctx.left, recto: ctx.index.is_multiple_of(2), baseline };
+        if let Some(pn) = para_number {
+            furniture::paragraph_number(page, pn, &at, g, eng);
         }
         if numbered && g.furniture.line_numbers > 0 {
             *line_no += 1;
             if line_no.is_multiple_of(g.furniture.line_numbers) {
-                furniture::line_number(page, *line_no, ctx.left, baseline, g, eng);
+                furniture::line_number(page, *line_no, &at, g, eng);
             }
         }
     }
+}
+
+/// The note lines' height at the page foot.
+fn notes_height(plan: &Plan, flowed: &Flowed) -> f32 {
+    plan.notes.iter().map(|(n, f, t)| note_lines(flowed, n, *f, *t).iter().map(VItem::height).sum::<f32>()).sum()
+}
+
+fn note_lines<'f>(flowed: &'f Flowed, n: &str, f: usize, t: usize) -> &'f [VItem] {
+    flowed.notes.get(n).map(|v| &v[f..t]).unwrap_or(&[])
 }
 
 fn place_notes(page: &mut PageOut, plan: &Plan, flowed: &Flowed, ctx: &PageCtx, out: &mut Pages) {
@@ -164,8 +203,8 @@ fn place_notes(page: &mut PageOut, plan: &Plan, flowed: &Flowed, ctx: &PageCtx, 
     if plan.notes.is_empty() {
         return;
     }
-    let lines = |n: &String, f: usize, t: usize| flowed.notes.get(n).map(|v| &v[f..t]).unwrap_or(&[]);
-    let nh: f32 = plan.notes.iter().map(|(n, f, t)| lines(n, *f, *t).iter().map(VItem::height).sum::<f32>()).sum();
+    let lines = |n: &String, f: usize, t: usize| note_lines(flowed, n, f, t);
+    let nh = ctx.notes_h;
     let mut ny = g.page.height - g.page.bottom - nh;
     page.items.push(Placed::Rule { x0: ctx.left, x1: ctx.left + 48.0, y: ny - g.text.leading * 0.45, width: 0.4 });
     let mut placer = ctx.placer(page, out);

@@ -1,7 +1,10 @@
 //! Pagination: a vertical list → page plans (which items, floats and note lines go on each
 //! page). Greedy fill with backtracking to the last allowed break; footnotes at the foot of the
-//! page of their reference, split across pages when they must be; figures that do not fit float
-//! to the top of the next page while the text flows past. Needs no fonts: heights only.
+//! page of their reference, split across pages when they must be. Figures are floats, never
+//! set between two lines of text: at the top of a page that has no text yet, else at the foot
+//! of the page where they are met when they fit there, else at the top of the next page while
+//! the text flows past. A sequence never ends on a page of floats alone: lines come over to
+//! keep them company. Needs no fonts: heights only.
 
 use super::vlist::{VItem, break_allowed_after};
 use std::collections::{BTreeMap, VecDeque};
@@ -9,7 +12,10 @@ use std::collections::{BTreeMap, VecDeque};
 /// Page plan: which items are on a page, and which lines of which notes stand at its foot.
 #[derive(Debug, Default)]
 pub(super) struct Plan {
+    /// Floats at the top of the page; the text starts on the grid line below them.
     pub floats: Vec<usize>,
+    /// Floats at the foot of the text block, above the notes.
+    pub bottom: Vec<usize>,
     /// A continued table's header lines, repeated at the top of the page (drawn as artifacts).
     pub repeat: Vec<VItem>,
     pub items: Vec<usize>,
@@ -29,7 +35,14 @@ pub(super) struct Paginated {
 pub(super) struct Paginator<'n> {
     pub avail: f32,
     pub sep: f32,
+    /// The body's leading: top floats take whole lines of it, so the text below stays on the grid.
+    pub grid: f32,
     pub notes: &'n BTreeMap<String, Vec<VItem>>,
+}
+
+/// `h` rounded up to whole lines of `grid`.
+pub(super) fn grid_up(h: f32, grid: f32) -> f32 {
+    if grid <= 0.0 { h } else { (h / grid - 0.01).ceil().max(0.0) * grid }
 }
 
 /// The page being filled.
@@ -62,11 +75,14 @@ impl Paginator<'_> {
                 let unplaced = items.len() - i + pending.len() + carry.len();
                 return Paginated { plans, unplaced };
             }
+            if i >= items.len() && carry.is_empty() && !pending.is_empty() {
+                self.company_for_floats(&mut plans, &mut i, &pending, items);
+            }
             let mut fill = self.start_page(&mut carry, &mut pending, items);
             self.fill_body(&mut fill, items, &mut i, &mut pending, !plans.is_empty());
             let mut plan = fill.plan;
             plan.notes = self.foot_notes(&plan, items, &mut carry);
-            if plan.items.is_empty() && plan.floats.is_empty() && plan.notes.is_empty() {
+            if plan.items.is_empty() && plan.floats.is_empty() && plan.bottom.is_empty() && plan.notes.is_empty() {
                 if i >= items.len() && pending.is_empty() {
                     break;
                 }
@@ -83,6 +99,35 @@ impl Paginator<'_> {
         Paginated { plans, unplaced: 0 }
     }
 
+    /// The sequence's text has ended with floats still waiting for a page: rather than a page
+    /// of floats alone, the last lines of the previous page (from its last allowed break, at
+    /// least two lines, never taking notes along) come over to stand below them.
+    fn company_for_floats(&self, plans: &mut [Plan], i: &mut usize, pending: &VecDeque<usize>, items: &[VItem]) {
+        let Some(prev) = plans.last_mut() else { return };
+        let floats_h = grid_up(pending.iter().map(|&f| items[f].height()).sum(), self.grid);
+        let has_notes = |k: usize| matches!(&items[k], VItem::Line(l) if !l.notes.is_empty());
+        let mut moved_h = 0.0;
+        let mut lines = 0;
+        for k in (1..prev.items.len()).rev() {
+            let at = prev.items[k];
+            if has_notes(at) || prev.bottom.iter().any(|&b| b > at) {
+                return;
+            }
+            moved_h += items[at].height();
+            lines += usize::from(matches!(items[at], VItem::Line(_)));
+            if floats_h + moved_h > self.avail + 0.01 {
+                return;
+            }
+            let before_has_text = prev.items[..k].iter().any(|&j| matches!(items[j], VItem::Line(_)));
+            if lines >= 2 && before_has_text && break_allowed_after(items, prev.items[k - 1]) {
+                *i = at;
+                prev.items.truncate(k);
+                // The notes of the lines that stay are unchanged (no moved line has one).
+                return;
+            }
+        }
+    }
+
     /// A new page: notes continued from the previous page, then the floats waiting for a page top.
     fn start_page(&self, carry: &mut Vec<(String, usize)>, pending: &mut VecDeque<usize>, items: &[VItem]) -> Fill {
         let mut fill = Fill { plan: Plan::default(), used: 0.0, notes_h: 0.0, on_page: Vec::new() };
@@ -92,17 +137,45 @@ impl Paginator<'_> {
             fill.plan.notes.push((id.clone(), from, usize::MAX));
             fill.on_page.push(id);
         }
+        let mut top = 0.0;
         while let Some(&f) = pending.front() {
             let h = items[f].height();
-            if fill.used + h + fill.notes_h <= self.avail || (fill.plan.items.is_empty() && fill.plan.floats.is_empty()) {
+            if grid_up(top + h, self.grid) + fill.notes_h <= self.avail + 0.01 || fill.plan.floats.is_empty() {
                 fill.plan.floats.push(f);
-                fill.used += h;
+                top += h;
                 pending.pop_front();
             } else {
                 break;
             }
         }
+        fill.used = grid_up(top, self.grid);
         fill
+    }
+
+    /// Places the float `i` on the page being filled: at its top while the page has no text
+    /// yet, else at its foot when it fits there, else it waits for the next page.
+    fn place_float(&self, fill: &mut Fill, items: &[VItem], i: usize, pending: &mut VecDeque<usize>) {
+        let h = items[i].height();
+        let no_text = fill.plan.items.iter().all(|&k| matches!(items[k], VItem::Space(_))) && fill.plan.bottom.is_empty();
+        if no_text && pending.is_empty() {
+            let top: f32 = fill.plan.floats.iter().map(|&f| items[f].height()).sum();
+            let used = grid_up(top + h, self.grid);
+            if used + fill.notes_h <= self.avail + 0.01 || fill.plan.floats.is_empty() {
+                // Space already on the page stood above the float: it goes.
+                fill.plan.items.clear();
+                fill.plan.floats.push(i);
+                fill.used = used;
+                return;
+            }
+        }
+        // At the foot: with at least half a line between the text and the figure.
+        let gap = if fill.plan.bottom.is_empty() { self.grid * 0.5 } else { 0.0 };
+        if pending.is_empty() && fill.used + gap + h + fill.notes_h <= self.avail + 0.01 {
+            fill.plan.bottom.push(i);
+            fill.used += gap + h;
+            return;
+        }
+        pending.push_back(i);
     }
 
     /// Height of the notes a line brings to the page: all of them, and only their first lines.
@@ -136,6 +209,15 @@ impl Paginator<'_> {
                 fill.plan.repeat = repeated_header(items, *i);
                 fill.used += fill.plan.repeat.iter().map(VItem::height).sum::<f32>();
             }
+            if it.is_float() {
+                // A float at the page's top may stand above lines that came before it in the text
+                // (see `company_for_floats`): met again here, it is already placed.
+                if !fill.plan.floats.contains(i) {
+                    self.place_float(fill, items, *i, pending);
+                }
+                *i += 1;
+                continue;
+            }
             let h = it.height();
             let (new_full, new_min) = self.new_notes(it, &fill.on_page);
             let fits_full = fill.used + h + fill.notes_h + new_full <= self.avail + 0.01;
@@ -168,9 +250,28 @@ impl Paginator<'_> {
                 k -= 1;
             }
             let content_before = !only_space(&plan.items[..k]);
+            if k > 0 && content_before && k < plan.items.len() && plan.bottom.iter().any(|&f| f >= plan.items[k]) {
+                // The break would carry a foot float's place in the text to the next page: the
+                // float waits for that page's top instead, and its room goes back to the text.
+                let back = plan.items[k];
+                let evicted: Vec<usize> = plan.bottom.iter().copied().filter(|&f| f >= back).collect();
+                plan.bottom.retain(|&f| f < back);
+                fill.used -= evicted.iter().map(|&f| items[f].height()).sum::<f32>();
+                if plan.bottom.is_empty() {
+                    fill.used -= self.grid * 0.5;
+                }
+                for f in evicted.into_iter().rev() {
+                    pending.push_front(f);
+                }
+                continue;
+            }
             if k > 0 && content_before && k < plan.items.len() {
                 *i = plan.items[k];
                 plan.items.truncate(k);
+                // Floats met after the break are met again on the next page.
+                let back = *i;
+                plan.bottom.retain(|&f| f < back);
+                pending.retain(|&f| f < back);
             } else if only_space(&plan.items) && plan.floats.is_empty() {
                 // Nothing fits on an empty page: place it anyway.
                 plan.items.push(*i);
@@ -183,7 +284,10 @@ impl Paginator<'_> {
     /// The note lines at the foot of the page, recomputed from the items actually on it;
     /// what does not fit is carried to the next page.
     fn foot_notes(&self, plan: &Plan, items: &[VItem], carry: &mut Vec<(String, usize)>) -> Vec<(String, usize, usize)> {
-        let body: f32 = plan.floats.iter().chain(plan.items.iter()).map(|&k| items[k].height()).sum();
+        let top = grid_up(plan.floats.iter().map(|&k| items[k].height()).sum(), self.grid);
+        let bottom: f32 =
+            plan.bottom.iter().map(|&k| items[k].height()).sum::<f32>() + if plan.bottom.is_empty() { 0.0 } else { self.grid * 0.5 };
+        let body: f32 = top + bottom + plan.items.iter().map(|&k| items[k].height()).sum::<f32>();
         let mut refs: Vec<String> = plan.notes.iter().filter(|(_, from, _)| *from > 0).map(|(n, _, _)| n.clone()).collect();
         let carried: Vec<(String, usize, usize)> = plan.notes.iter().filter(|(_, from, _)| *from > 0).cloned().collect();
         for &k in &plan.items {
@@ -278,7 +382,7 @@ mod tests {
 
     /// A text block of exactly ten 14 pt lines; notes as given. No fonts needed.
     fn paginate(notes: &BTreeMap<String, Vec<VItem>>, items: &[VItem]) -> Vec<Plan> {
-        let p = Paginator { avail: 140.0, sep: 14.0, notes };
+        let p = Paginator { avail: 140.0, sep: 14.0, grid: 14.0, notes };
         let out = p.paginate(items);
         assert_eq!(out.unplaced, 0);
         out.plans
@@ -350,18 +454,74 @@ mod tests {
         }
     }
 
-    #[test]
-    fn a_figure_that_does_not_fit_floats_to_the_next_page_and_text_flows_past() {
-        {
-            let notes = BTreeMap::new();
-            let fig =
-                VItem::Figure(Box::new(VFigure { path: String::new(), w: 100.0, h: 70.0, content: 0, caption: vec![], anchors: vec![] }));
-            let mut items: Vec<VItem> = (0..7).map(|_| line(false, &[])).collect();
-            items.push(fig);
-            items.extend((0..3).map(|_| line(false, &[])));
-            let plans = paginate(&notes, &items);
-            assert_eq!(plans[0].items, vec![0, 1, 2, 3, 4, 5, 6, 8, 9, 10], "text flows past the figure");
-            assert_eq!(plans[1].floats, vec![7], "the figure heads the next page");
+    fn figure(h: f32) -> VItem {
+        VItem::Figure(Box::new(VFigure { path: String::new(), w: 100.0, h, content: 0, caption: vec![], anchors: vec![], float: true }))
+    }
+
+    /// No page holds a float between two lines of text: floats are only at a page's top or foot.
+    fn floats_out_of_the_text(plans: &[Plan], items: &[VItem]) {
+        for p in plans {
+            assert!(p.items.iter().all(|&k| !items[k].is_float()), "a figure set between lines: {:?}", p.items);
         }
+    }
+
+    #[test]
+    fn a_figure_that_does_not_fit_waits_for_the_next_page_top_and_text_flows_past() {
+        let notes = BTreeMap::new();
+        let mut items: Vec<VItem> = (0..7).map(|_| line(false, &[])).collect();
+        items.push(figure(70.0)); // 84 pt with its margins: six lines
+        items.extend((0..6).map(|_| line(false, &[])));
+        let plans = paginate(&notes, &items);
+        assert_eq!(plans[0].items, vec![0, 1, 2, 3, 4, 5, 6, 8, 9, 10], "text flows past the figure");
+        assert_eq!(plans[1].floats, vec![7], "the figure heads the next page");
+        assert_eq!(plans[1].items, vec![11, 12, 13], "the text below it, four lines of room left");
+        floats_out_of_the_text(&plans, &items);
+    }
+
+    #[test]
+    fn a_figure_that_fits_stands_at_the_foot_of_its_page_not_between_lines() {
+        let notes = BTreeMap::new();
+        let mut items: Vec<VItem> = (0..2).map(|_| line(false, &[])).collect();
+        items.push(figure(40.0));
+        items.extend((0..3).map(|_| line(false, &[])));
+        let plans = paginate(&notes, &items);
+        assert_eq!(plans.len(), 1);
+        assert_eq!(plans[0].bottom, vec![2]);
+        assert_eq!(plans[0].items, vec![0, 1, 3, 4, 5]);
+    }
+
+    #[test]
+    fn a_figure_never_stands_alone_on_the_last_page_of_a_sequence() {
+        let notes = BTreeMap::new();
+        let mut items: Vec<VItem> = (0..7).map(|_| line(false, &[])).collect();
+        items.push(figure(70.0));
+        items.extend((0..3).map(|_| line(false, &[])));
+        let plans = paginate(&notes, &items);
+        assert_eq!(plans.len(), 2);
+        assert_eq!(plans[1].floats, vec![7]);
+        assert_eq!(plans[1].items, vec![9, 10], "two lines come over to stand below the figure");
+        assert_eq!(plans[0].items, vec![0, 1, 2, 3, 4, 5, 6, 8]);
+        floats_out_of_the_text(&plans, &items);
+    }
+
+    #[test]
+    fn a_foot_figure_whose_place_in_the_text_moves_on_waits_for_the_next_page() {
+        let notes = BTreeMap::new();
+        // Four free lines, then a line kept with the two after the figure (a letter's end).
+        let mut items: Vec<VItem> = (0..4).map(|_| line(false, &[])).collect();
+        items.push(line(true, &[]));
+        items.push(figure(40.0));
+        items.push(line(true, &[]));
+        items.extend((0..6).map(|_| line(false, &[])));
+        let plans = paginate(&notes, &items);
+        floats_out_of_the_text(&plans, &items);
+        let placed: Vec<usize> = plans.iter().flat_map(|p| p.floats.iter().chain(&p.bottom)).copied().collect();
+        assert_eq!(placed, vec![5], "the figure is placed once");
+        // The kept lines 4 and 6 stand on one page, and the figure is not on an earlier page.
+        let page_of = |k: usize| plans.iter().position(|p| p.items.contains(&k) || p.floats.contains(&k) || p.bottom.contains(&k)).unwrap();
+        assert_eq!(page_of(4), page_of(6));
+        assert!(page_of(5) >= page_of(4));
+        assert_eq!(plans[0].items.len(), 10, "the first page is full: the figure's room went back to the text");
+        assert_eq!(plans[1].floats, vec![5], "the figure heads the next page");
     }
 }

@@ -33,6 +33,18 @@ pub(crate) fn fit_text(sh: &mut Shaper, text: &str, st: Style, max: f32) -> Stri
 }
 
 pub(crate) fn push_text(page: &mut PageOut, sh: &mut Shaper, text: &str, st: Style, x: f32, y: f32, artifact: Artifact) {
+    push_run(page, sh, text, st, (x, y), (None, Some(artifact)));
+}
+
+/// Shapes `text` and places it with its baseline at `(x, y)`: tagged as `content`, or an artifact.
+pub(crate) fn push_run(
+    page: &mut PageOut,
+    sh: &mut Shaper,
+    text: &str,
+    st: Style,
+    (x, y): (f32, f32),
+    (content, artifact): (Option<ContentId>, Option<Artifact>),
+) {
     let g = sh.shape(st.face, st.feats(), text);
     let scale = st.size / sh.units_per_em(st.face);
     let glyphs: Vec<PGlyph> = g
@@ -54,8 +66,8 @@ pub(crate) fn push_text(page: &mut PageOut, sh: &mut Shaper, text: &str, st: Sty
         x,
         y,
         run: Run { x: 0.0, style: st, link: None, glyphs, text: text.to_string(), expand: 1.0, object: None },
-        content: None,
-        artifact: Some(artifact),
+        content,
+        artifact,
     });
 }
 

@@ -26,7 +26,7 @@ impl Report {
 
     /// The one-line summary printed by `quire build`.
     pub fn summary(&self) -> String {
-        let just: Vec<&LineStat> = self.lines.iter().filter(|l| !l.last_of_para && l.spaces > 0).collect();
+        let just: Vec<&LineStat> = self.lines.iter().filter(|l| l.justified && !l.last_of_para && l.spaces > 0).collect();
         let n = just.len().max(1) as f32;
         let gt15 = just.iter().filter(|l| l.space_ratio > 1.5).count();
         let gt2 = just.iter().filter(|l| l.space_ratio > 2.0).count();
@@ -56,20 +56,16 @@ impl Report {
         )
     }
 
-    /// TeX-log-like details: overfull and very loose lines mapped to the manuscript.
+    /// TeX-log-like details: overfull and very loose lines mapped to the manuscript (or to the
+    /// page quire generated).
     pub fn details(&self) -> Vec<String> {
         let mut out = Vec::new();
         for l in &self.lines {
+            let at = if l.source.1 == 0 { l.source.0.clone() } else { format!("{}:{}", l.source.0, l.source.1) };
             if l.overfull {
-                out.push(format!("{}:{}: overfull line on page {}", l.source.0, l.source.1, l.page + 1));
-            } else if !l.last_of_para && l.spaces > 0 && l.space_ratio > 2.0 {
-                out.push(format!(
-                    "{}:{}: very loose line (spaces {:.2}× normal) on page {}",
-                    l.source.0,
-                    l.source.1,
-                    l.space_ratio,
-                    l.page + 1
-                ));
+                out.push(format!("{at}: overfull line on page {}", l.page + 1));
+            } else if l.justified && !l.last_of_para && l.spaces > 0 && l.space_ratio > 2.0 {
+                out.push(format!("{at}: very loose line (spaces {:.2}× normal) on page {}", l.space_ratio, l.page + 1));
             }
         }
         for (p, f, line) in &self.widows {

@@ -34,8 +34,9 @@ pub(crate) struct VLine {
     pub(crate) heading: bool,
     /// Counts for line numbering (body text lines).
     pub(crate) numbered: bool,
-    /// The paragraph number printed in the margin of this (first) line.
-    pub(crate) para_number: Option<u32>,
+    /// The paragraph number printed in the margin of this (first) line, and its content (a
+    /// `Lbl` of the paragraph: real text, not an artifact).
+    pub(crate) para_number: Option<(u32, ContentId)>,
     /// Characters of the paragraph's manuscript text before this line.
     pub(crate) offset: Option<usize>,
     /// The paragraph this line belongs to: (chapter id, paragraph number).
@@ -53,6 +54,9 @@ pub(crate) struct VFigure {
     pub(crate) content: ContentId,
     pub(crate) caption: Vec<VLine>,
     pub(crate) anchors: Vec<String>,
+    /// A float: set at the top or foot of a page, out of the text's flow (false on display
+    /// pages, where the figure stands centred where it is).
+    pub(crate) float: bool,
 }
 
 impl VItem {
@@ -64,6 +68,10 @@ impl VItem {
             VItem::Rule { height, .. } => *height,
         }
     }
+    /// A figure set out of the text's flow, at a page's top or foot.
+    pub(crate) fn is_float(&self) -> bool {
+        matches!(self, VItem::Figure(f) if f.float)
+    }
     pub(crate) fn keep(&self) -> bool {
         match self {
             VItem::Line(l) => l.keep_with_next,
@@ -73,10 +81,11 @@ impl VItem {
 }
 
 /// Whether a page may end after item `j`: not after a line kept with the next, nor after the
-/// space or rule that follows such a line (a table's header rule stays with its header).
+/// space or rule that follows such a line (a table's header rule stays with its header). Floats
+/// stand outside the flow: a line before one stays kept with the line after it.
 pub(crate) fn break_allowed_after(items: &[VItem], j: usize) -> bool {
     let mut k = j;
-    while k > 0 && matches!(items[k], VItem::Space(_) | VItem::Rule { .. }) {
+    while k > 0 && (matches!(items[k], VItem::Space(_) | VItem::Rule { .. }) || items[k].is_float()) {
         k -= 1;
     }
     !items[k].keep()

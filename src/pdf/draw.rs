@@ -90,7 +90,6 @@ pub(super) fn text(
                 Artifact::Footer => ArtifactType::Footer,
                 Artifact::Layout => ArtifactType::Layout,
                 Artifact::LineNumber => ArtifactType::LineNumber,
-                Artifact::ParagraphNumber => ArtifactType::Layout,
             },
             None,
         )),

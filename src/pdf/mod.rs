@@ -78,7 +78,37 @@ impl Writer<'_> {
 
     fn dest(&self, anchor: &str) -> Option<XyzDestination> {
         let shift = usize::from(self.profile.pdf.cover);
-        self.layout.anchors.get(anchor).map(|(p, y)| XyzDestination::new(*p + shift, Point::from_xy(0.0, (*y - 4.0).max(0.0))))
+        self.layout.anchors.get(anchor).map(|(p, y)| {
+            let (ox, oy) = Sheet::of(self.layout, self.profile, *p).origin;
+            XyzDestination::new(*p + shift, Point::from_xy(ox, (oy + *y - 4.0).max(0.0)))
+        })
+    }
+}
+
+/// A printed sheet around one trimmed page: the bleed on the three sides that are cut — never
+/// on the spine side (a 6 × 9 in book with 1/8 in bleed has 6.125 × 9.25 in pages, as KDP and
+/// IngramSpark ask) — and room for crop marks around that.
+struct Sheet {
+    /// The media box's size.
+    size: (f32, f32),
+    /// Where the trimmed page's top-left corner stands on the sheet.
+    origin: (f32, f32),
+    /// The bleed box: (x, y, width, height).
+    bleed: (f32, f32, f32, f32),
+}
+
+impl Sheet {
+    /// The sheet of layout page `index` (index 0 is a recto: its spine is on the left).
+    fn of(layout: &Layout, profile: &PdfProfile, index: usize) -> Sheet {
+        let slug = if profile.pdf.crop_marks { 30.0 } else { 0.0 };
+        let b = profile.pdf.bleed;
+        let recto = index.is_multiple_of(2);
+        let (w, h) = (layout.width, layout.height);
+        Sheet {
+            size: (w + b + 2.0 * slug, h + 2.0 * b + 2.0 * slug),
+            origin: (slug + if recto { 0.0 } else { b }, slug + b),
+            bleed: (slug, slug, w + b, h + 2.0 * b),
+        }
     }
 }
 
@@ -108,8 +138,8 @@ fn write_with(book: &Book, dir: &BookDir, fonts: &FontSet, layout: &Layout, prof
         (Some(path), true) => Some(draw::cover_page(&mut w, &mut doc, path)?),
         _ => None,
     };
-    for page in &layout.pages {
-        write_page(&mut w, &mut doc, page)?;
+    for (i, page) in layout.pages.iter().enumerate() {
+        write_page(&mut w, &mut doc, i, page)?;
     }
     set_outline(&w, &mut doc);
     set_metadata(book, &mut doc);
@@ -132,28 +162,25 @@ fn write_with(book: &Book, dir: &BookDir, fonts: &FontSet, layout: &Layout, prof
 }
 
 /// One page: its boxes and label, crop marks, the placed items, then its link annotations.
-fn write_page(w: &mut Writer, doc: &mut Document, page: &crate::layout::PageOut) -> Result<(), Diagnostic> {
+fn write_page(w: &mut Writer, doc: &mut Document, index: usize, page: &crate::layout::PageOut) -> Result<(), Diagnostic> {
     let (layout, profile) = (w.layout, w.profile);
     let label = match page.label {
         Label::Roman(n) => PageLabel::new(Some(NumberingStyle::LowerRoman), None, NonZeroU32::new(n as u32)),
         Label::Arabic(n) => PageLabel::new(Some(NumberingStyle::Arabic), None, NonZeroU32::new(n as u32)),
     };
     // The trimmed page sits inside the bleed, and crop marks (if any) outside that.
-    let slug = if profile.pdf.crop_marks { 30.0 } else { 0.0 };
-    let off = profile.pdf.bleed + slug;
-    let (mw, mh) = (layout.width + 2.0 * off, layout.height + 2.0 * off);
+    let sheet = Sheet::of(layout, profile, index);
+    let (mw, mh) = sheet.size;
     let Some(size) = Size::from_wh(mw, mh) else {
         return Err(Diagnostic::error(format!("the page size {mw} × {mh} pt is not usable"))
             .help("give the profile a positive page size in book.toml"));
     };
     let mut settings = PageSettings::new(size).with_page_label(label);
-    if off > 0.0 {
-        settings = settings.with_trim_box(Rect::from_xywh(off, off, layout.width, layout.height)).with_bleed_box(Rect::from_xywh(
-            off - profile.pdf.bleed,
-            off - profile.pdf.bleed,
-            layout.width + 2.0 * profile.pdf.bleed,
-            layout.height + 2.0 * profile.pdf.bleed,
-        ));
+    let (ox, oy) = sheet.origin;
+    if (mw, mh) != (layout.width, layout.height) {
+        let (bx, by, bw, bh) = sheet.bleed;
+        settings =
+            settings.with_trim_box(Rect::from_xywh(ox, oy, layout.width, layout.height)).with_bleed_box(Rect::from_xywh(bx, by, bw, bh));
     }
     let mut p = doc.start_page_with(settings);
     let mut links: Vec<(Rect, Link, usize)> = Vec::new();
@@ -161,12 +188,19 @@ fn write_page(w: &mut Writer, doc: &mut Document, page: &crate::layout::PageOut)
     {
         let mut surface = p.surface();
         if profile.pdf.crop_marks {
-            crop_marks(&mut surface, off, layout.width, layout.height, profile.pdf.bleed);
+            crop_marks(&mut surface, &sheet, layout.width, layout.height);
         }
-        surface.push_transform(&krilla::geom::Transform::from_translate(off, off));
+        surface.push_transform(&krilla::geom::Transform::from_translate(ox, oy));
         for item in &page.items {
             match item {
                 Placed::Text { x, y, run, content, artifact } => draw::text(w, &mut surface, (x, y), run, content, artifact),
+                Placed::Turned { x, y, run, content } => {
+                    // A quarter turn clockwise: the baseline runs down the page, the letters' tops
+                    // face right (a spine read from top to bottom).
+                    surface.push_transform(&krilla::geom::Transform::from_row(0.0, 1.0, -1.0, 0.0, *x, *y));
+                    draw::text(w, &mut surface, (&0.0, &0.0), run, content, &None);
+                    surface.pop();
+                }
                 Placed::Image { x, y, w: wd, h, path, content } => {
                     // The surface must be finished even when an image fails: report after.
                     if let Err(d) = draw::image(w, &mut surface, (x, y, wd, h), path, *content) {
@@ -185,7 +219,7 @@ fn write_page(w: &mut Writer, doc: &mut Document, page: &crate::layout::PageOut)
         surface.finish();
     }
     for (rect, target, node) in links {
-        let rect = Rect::from_xywh(rect.left() + off, rect.top() + off, rect.width(), rect.height()).unwrap_or(rect);
+        let rect = Rect::from_xywh(rect.left() + ox, rect.top() + oy, rect.width(), rect.height()).unwrap_or(rect);
         let t = match &target {
             Link::Url(u) => krilla::annotation::Target::Action(krilla::action::Action::Link(krilla::action::LinkAction::new(u.clone()))),
             Link::Anchor(a) => match w.dest(a) {
@@ -258,20 +292,27 @@ fn set_metadata(book: &Book, doc: &mut Document) {
 }
 
 /// Crop marks at the corners of the trimmed page, outside the bleed.
-fn crop_marks(surface: &mut krilla::surface::Surface, off: f32, w: f32, h: f32, bleed: f32) {
+fn crop_marks(surface: &mut krilla::surface::Surface, sheet: &Sheet, w: f32, h: f32) {
     let _ = surface.start_tagged(ContentTag::Artifact(krilla::tagging::Artifact::new(ArtifactType::Layout, None)));
     surface.set_fill(None);
     surface.set_stroke(Some(Stroke { width: 0.25, ..Stroke::default() }));
-    let gap = bleed + 3.0;
+    let (ox, oy) = sheet.origin;
+    let (bx, by, bw, bh) = sheet.bleed;
+    // Each mark starts 3 pt outside the bleed on its side (the spine side has none) and is 18 pt long.
     let len = 18.0;
-    for (x, y) in [(off, off), (off + w, off), (off, off + h), (off + w, off + h)] {
-        let sx = if x > off { 1.0 } else { -1.0 };
-        let sy = if y > off { 1.0 } else { -1.0 };
+    let (left, right) = (ox - bx + 3.0, bx + bw - (ox + w) + 3.0);
+    let (top, bottom) = (oy - by + 3.0, by + bh - (oy + h) + 3.0);
+    for (x, y, gx, gy, sx, sy) in [
+        (ox, oy, left, top, -1.0, -1.0),
+        (ox + w, oy, right, top, 1.0, -1.0),
+        (ox, oy + h, left, bottom, -1.0, 1.0),
+        (ox + w, oy + h, right, bottom, 1.0, 1.0),
+    ] {
         let mut pb = PathBuilder::new();
-        pb.move_to(x + sx * gap, y);
-        pb.line_to(x + sx * (gap + len), y);
-        pb.move_to(x, y + sy * gap);
-        pb.line_to(x, y + sy * (gap + len));
+        pb.move_to(x + sx * gx, y);
+        pb.line_to(x + sx * (gx + len), y);
+        pb.move_to(x, y + sy * gy);
+        pb.line_to(x, y + sy * (gy + len));
         if let Some(path) = pb.finish() {
             surface.draw_path(&path);
         }

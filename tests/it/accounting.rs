@@ -244,6 +244,12 @@ fn text_words(text: &str, vocabulary: &BTreeSet<String>) -> Bag {
     // (first half, divided by a soft hyphen, lines looked at since)
     let mut carry: Option<(String, bool, usize)> = None;
     for line in text.lines() {
+        // A line number in the outer margin follows a recto's line: after a divided word's
+        // first half it is not part of the text.
+        let line = match line.trim_end().rsplit_once(' ') {
+            Some((head, n)) if n.chars().all(|c| c.is_ascii_digit()) && head.trim_end().ends_with(['\u{ad}', '-']) => head,
+            _ => line,
+        };
         let trimmed = line.trim_end();
         let mut toks: Vec<String> = tokens(line).collect();
         if let Some((head, soft, seen)) = carry.take() {
@@ -306,6 +312,9 @@ pub(crate) fn account(book_dir: &Path) {
             Some("pdf") => {
                 let q = Command::new("qpdf").args(["--check", f.to_str().unwrap()]).output().unwrap();
                 assert!(q.status.success(), "{}: qpdf --check: {}", f.display(), String::from_utf8_lossy(&q.stdout));
+                if f.to_string_lossy().ends_with("-cover.pdf") {
+                    continue; // the print cover holds the description, not the manuscript
+                }
                 (&words.visible, pdf_words(f, &vocabulary))
             }
             _ => continue,

@@ -205,7 +205,7 @@ fn kitchen_sink_fixture_renders_every_block() {
         "<blockquote>\n<p id=\"blocks-p2\">A block quote.</p>\n<blockquote>",
         "<ol>",
         "<ul>",
-        "<li>nested unordered</li>",
+        ">nested unordered</li>",
         "<pre><code class=\"language-rust\">",
         "<span class=\"hl-s\">&quot;&lt;code&gt; &amp; ",
         "<span class=\"hl-k\">fn</span>",
@@ -260,7 +260,7 @@ fn german_fixture_has_german_language_and_dates() {
     // The words quire adds are German too.
     assert!(docs["EPUB/nav.xhtml"].contains("<h1 id=\"toc-title\">Inhalt</h1>"));
     assert!(docs["EPUB/text/colophon.xhtml"].contains("<h1 id=\"colophon-title\">Impressum</h1>"));
-    assert!(docs["EPUB/text/how-to-cite.xhtml"].contains("Zitieren Sie diese Ausgabe als: Erika Musterfrau, Hrsg. Briefe."));
+    assert!(docs["EPUB/text/how-to-cite.xhtml"].contains("Zitieren Sie diese Ausgabe als: Erika Musterfrau, Hrsg. <cite>Briefe</cite>."));
     assert!(brief.contains("<span class=\"label\">Quelle:</span>"));
 }
 

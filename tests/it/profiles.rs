@@ -18,7 +18,12 @@ fn out(cmd: &str, args: &[&str]) -> String {
 }
 
 fn boxes(pdf: &str) -> (String, String, String) {
-    let info = out("pdfinfo", &["-box", "-f", "1", "-l", "1", pdf]);
+    boxes_of(pdf, 1)
+}
+
+fn boxes_of(pdf: &str, page: usize) -> (String, String, String) {
+    let n = page.to_string();
+    let info = out("pdfinfo", &["-box", "-f", &n, "-l", &n, pdf]);
     let get = |k: &str| {
         info.lines()
             .find(|l| l.contains(k))
@@ -35,7 +40,7 @@ fn every_profile_builds_with_the_right_pages() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     let expect = [
         ("screen", "0.00 0.00 419.53 595.28", "0.00 0.00 419.53 595.28"),
-        ("trade", "0.00 0.00 449.01 665.01", "8.50 8.50 440.50 656.50"),
+        ("trade", "0.00 0.00 440.50 665.01", "0.00 8.50 432.00 656.50"),
         ("classroom-letter", "0.00 0.00 612.00 792.00", "0.00 0.00 612.00 792.00"),
         ("classroom-a4", "0.00 0.00 595.28 841.89", "0.00 0.00 595.28 841.89"),
     ];
@@ -48,7 +53,10 @@ fn every_profile_builds_with_the_right_pages() {
         assert_eq!(m, media, "{name} MediaBox");
         assert_eq!(t, trim, "{name} TrimBox");
         if name == "trade" {
-            assert_eq!(b, "0.00 0.00 449.01 665.01", "trade BleedBox is 3 mm around the trim");
+            // Bleed on the three cut sides, none at the spine: a recto's is right, top and bottom;
+            // a verso's left, top and bottom.
+            assert_eq!(b, "0.00 0.00 440.50 665.01", "trade BleedBox is 3 mm beyond the cut sides");
+            assert_eq!(boxes_of(p, 2), ("0.00 0.00 440.50 665.01".into(), "8.50 8.50 440.50 656.50".into(), b.clone()), "a verso");
         }
         let summary =
             r.stderr.lines().find(|l| l.starts_with(&format!("layout[{name}]:"))).unwrap_or_else(|| panic!("no report for {name}"));
@@ -131,9 +139,9 @@ fn crop_marks_enlarge_the_media_box_beyond_the_bleed() {
     let r = quire(&["build", "--format", "pdf", "--book", dir.to_str().unwrap(), "--out", o.to_str().unwrap()]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let (m, t, b) = boxes(o.join("a-book-print.pdf").to_str().unwrap());
-    assert_eq!(t, "38.50 38.50 470.50 686.50", "trim inside bleed and slug");
-    assert_eq!(b, "30.00 30.00 479.01 695.01");
-    assert_eq!(m, "0.00 0.00 509.01 725.01");
+    assert_eq!(t, "30.00 38.50 462.00 686.50", "trim inside bleed and slug; a recto has no bleed at the spine");
+    assert_eq!(b, "30.00 30.00 470.50 695.01");
+    assert_eq!(m, "0.00 0.00 500.50 725.01");
 }
 
 #[test]
@@ -150,4 +158,199 @@ fn unknown_profile_is_an_error() {
         temp_dir("noprof").to_str().unwrap(),
     ]);
     assert_error(&r, &["no PDF profile `poster`", "classroom-a4, classroom-letter, screen, trade"]);
+}
+
+/// Tagged text runs of a page at the body size: (baseline, text).
+fn body_lines(p: &quire::layout::PageOut, body: f32) -> Vec<(f32, String)> {
+    p.items
+        .iter()
+        .filter_map(|it| match it {
+            Placed::Text { y, run, artifact: None, .. } if (run.style.size - body).abs() < 0.01 => Some((*y, run.text.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn figures_stand_at_a_page_top_or_foot_and_letter_ends_keep_together() {
+    let loaded = quire::load(&repo()).unwrap();
+    for profile in ["screen", "trade", "classroom-letter", "classroom-a4"] {
+        let l = layout_of(profile);
+        let body = loaded.config.profiles.iter().find(|p| p.name == profile).unwrap().text.body;
+        let mut figures = 0;
+        let mut sources = 0;
+        for (i, p) in l.pages.iter().enumerate() {
+            let text = body_lines(p, body);
+            for it in &p.items {
+                if let Placed::Image { y, h, .. } = it {
+                    figures += 1;
+                    assert!(!text.is_empty(), "{profile} page {i}: a figure alone on a page");
+                    let above = text.iter().any(|(b, _)| b < y);
+                    let below = text.iter().any(|(b, _)| *b > y + h);
+                    assert!(!(above && below), "{profile} page {i}: a figure between two lines of text");
+                }
+            }
+            // A letter's end: the rule, the source note, the signature and lines of the letter on one page.
+            let Some(source_y) = p.items.iter().find_map(|it| match it {
+                Placed::Text { y, run, artifact: None, .. } if run.style.smcp && run.text.starts_with("Source:") => Some(*y),
+                _ => None,
+            }) else {
+                continue;
+            };
+            sources += 1;
+            let rule = p.items.iter().any(|it| matches!(it, Placed::Rule { y, .. } if *y < source_y && source_y - *y < 30.0));
+            assert!(rule, "{profile} page {i}: the source note's rule is not on its page");
+            let signature = text.iter().find(|(_, t)| t == "John F. Kennedy").map(|(y, _)| *y);
+            let signature = signature.unwrap_or_else(|| panic!("{profile} page {i}: the source note without the signature"));
+            let lines_before =
+                text.iter().filter(|(y, _)| *y < signature).map(|(y, _)| (y * 10.0) as i64).collect::<std::collections::BTreeSet<_>>();
+            assert!(lines_before.len() >= 2, "{profile} page {i}: the signature without the letter's last lines");
+        }
+        assert_eq!(figures, 3, "{profile}: this book's three figures");
+        assert_eq!(sources, 3, "{profile}: three letters end with a source note");
+    }
+}
+
+#[test]
+fn the_layout_report_covers_the_pages_quire_generates_and_the_notes() {
+    let l = layout_of("classroom-letter");
+    let pages_of = |pred: &dyn Fn(&quire::layout::LineStat) -> bool| -> std::collections::BTreeSet<usize> {
+        l.report.lines.iter().filter(|s| pred(s)).map(|s| s.page).collect()
+    };
+    let generated = pages_of(&|s| s.source.1 == 0 && s.source.0 == "(generated page)");
+    for anchor in ["how-to-cite", "about-this-edition"] {
+        let page = l.anchors[anchor].0;
+        assert!(generated.contains(&page), "{anchor} (page index {page}) is not in the report: {generated:?}");
+    }
+    // The copyright page's facts, set ragged, count as lines but not as justified lines.
+    assert!(l.report.lines.iter().any(|s| s.source.0 == "(generated page)" && !s.justified));
+    // Footnotes are in the report with their manuscript line.
+    let note_pages = pages_of(&|s| s.source.0.ends_with("note-on-the-text.md") && s.justified);
+    assert!(!note_pages.is_empty());
+    // And no justified line of any page is set with spaces above twice their width.
+    let loose: Vec<_> = l.report.lines.iter().filter(|s| s.justified && !s.last_of_para && s.spaces > 0 && s.space_ratio > 2.0).collect();
+    assert!(loose.is_empty(), "{loose:?}");
+}
+
+/// The structure nodes' kinds by content id (which node each tagged run belongs to).
+fn kinds_of_contents(l: &quire::layout::Layout) -> std::collections::BTreeMap<usize, quire::layout::SKind> {
+    let mut out = std::collections::BTreeMap::new();
+    for n in &l.nodes {
+        for c in &n.children {
+            if let quire::layout::SChild::Content(c) = c {
+                out.insert(*c, n.kind.clone());
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn marginal_numbers_line_numbers_outside_paragraph_numbers_labels_as_in_the_epub() {
+    let toml = format!(
+        "{MINIMAL_TOML}[edition]\nparagraph-numbers = true\n[profiles.class]\npage-size = \"A5\"\nline-numbers = 5\nmargins = {{ top = \"15mm\", bottom = \"15mm\", inner = \"20mm\", outer = \"30mm\" }}\n"
+    );
+    let mut text = String::from("# Numbers\n\n");
+    for i in 0..12 {
+        text.push_str(&format!("Paragraph {i} of the chapter, long enough to be set on a few lines of the page so that lines are numbered in the margin as a reader expects them to be.\n\n"));
+        if i % 4 == 1 {
+            text.push_str("> A quoted paragraph, which carries a number too.\n\n1. A list item's paragraph.\n2. Another item.\n\n");
+        }
+    }
+    let dir = book("marginal", &[("book.toml", toml.as_bytes()), ("ch1.md", text.as_bytes())]);
+    let o = dir.join("out");
+    let r = quire(&["build", "--book", dir.to_str().unwrap(), "--out", o.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let loaded = quire::load(&dir).unwrap();
+    let fonts = loaded.fonts.clone();
+    let p = loaded.config.profiles.iter().find(|p| p.name == "class").unwrap().clone();
+    let l = quire::typeset_profile(&loaded, &fonts, &p).unwrap();
+    let kinds = kinds_of_contents(&l);
+    let (w, measure) = (l.width, p.page.width - p.page.inner - p.page.outer);
+    let mut pdf_numbers = Vec::new();
+    let mut line_numbers = 0;
+    for (i, page) in l.pages.iter().enumerate() {
+        let recto = i % 2 == 0;
+        let left = if recto { p.page.inner } else { p.page.outer };
+        // Where both numbers stand on one line (versos), two clear ems at least between them.
+        let mut marks: Vec<(f32, f32, f32, char)> = Vec::new();
+        for it in &page.items {
+            match it {
+                Placed::Text { x, y, run, artifact: Some(Artifact::LineNumber), .. } => marks.push((*y, *x, *x + run.width(), 'l')),
+                Placed::Text { x, y, run, content: Some(c), .. } if matches!(kinds.get(c), Some(quire::layout::SKind::Lbl)) => {
+                    marks.push((*y, *x, *x + run.width(), 'p'))
+                }
+                _ => {}
+            }
+        }
+        for a in marks.iter().filter(|m| m.3 == 'l') {
+            for b in marks.iter().filter(|m| m.3 == 'p' && (m.0 - a.0).abs() < 0.1 && m.2 < left) {
+                assert!(
+                    a.2 + 2.0 * p.text.body <= b.1 || b.2 + 2.0 * p.text.body <= a.1,
+                    "page {i}: line number and ¶ number side by side"
+                );
+            }
+        }
+        for it in &page.items {
+            match it {
+                Placed::Text { x, run, artifact: Some(Artifact::LineNumber), .. } => {
+                    line_numbers += 1;
+                    let outer = if recto { *x > left + measure } else { *x + run.width() < left };
+                    assert!(outer, "page {i}: line number {} at x {x} is not in the outer margin", run.text);
+                }
+                Placed::Text { x, run, content: Some(c), .. }
+                    if matches!(kinds.get(c), Some(quire::layout::SKind::Lbl)) && run.text.parse::<u32>().is_ok() =>
+                {
+                    pdf_numbers.push(run.text.clone());
+                    assert!(*x + run.width() < left, "page {i}: ¶ {} at x {x} is not in the left margin", run.text);
+                    assert!(*x > 0.0 && *x < w);
+                }
+                _ => {}
+            }
+        }
+    }
+    assert!(line_numbers >= 8, "lines numbered: {line_numbers}");
+    // The same paragraphs carry the same numbers in the EPUB: quotations and list items included.
+    let (_, docs, _) = unzip(&o.join("a-book.epub"));
+    let ch = String::from_utf8_lossy(&docs["EPUB/text/ch1.xhtml"]).to_string();
+    let epub_numbers: Vec<String> = ch.split("<span class=\"pnum\">").skip(1).map(|s| s[..s.find('<').unwrap()].to_string()).collect();
+    assert_eq!(pdf_numbers, epub_numbers);
+    assert_eq!(epub_numbers.len(), 12 + 3 * 3, "quotations and list items are numbered: {epub_numbers:?}");
+}
+
+#[test]
+fn a_cover_wrap_has_back_spine_and_front_with_the_spine_from_the_page_count() {
+    let toml = "[metadata]\ntitle = \"A Book of Spines\"\ncreators = [{ name = \"Ann Author\", role = \"author\" }]\ndescription = \"A short description for the back cover.\"\n[contents]\nchapters = [\"ch1.md\"]\n[profiles.print]\npage-size = \"6x9in\"\nbleed = \"0.125in\"\ncover-wrap = true\npage-thickness = \"0.01in\"\n";
+    let mut text = String::from("# One\n\n");
+    for i in 0..400 {
+        text.push_str(&format!("Paragraph {i} with enough words to fill a few lines of the page, so that the book grows to many pages and its spine grows wide enough to carry its title.\n\n"));
+    }
+    let dir = book("wrap", &[("book.toml", toml.as_bytes()), ("ch1.md", text.as_bytes())]);
+    let o = dir.join("out");
+    let r = quire(&["build", "--format", "pdf", "--book", dir.to_str().unwrap(), "--out", o.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let interior = o.join("a-book-of-spines-print.pdf");
+    let cover = o.join("a-book-of-spines-print-cover.pdf");
+    let pages: f32 = out("pdfinfo", &[interior.to_str().unwrap()])
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:").map(|n| n.trim().parse().unwrap()))
+        .unwrap();
+    assert!(pages > 20.0);
+    let q = Command::new("qpdf").args(["--check", cover.to_str().unwrap()]).status().unwrap();
+    assert!(q.success());
+    let (media, _, _) = boxes(cover.to_str().unwrap());
+    // Two 6 × 9 in covers, the spine (pages × 0.01 in), 1/8 in bleed all round.
+    let want_w = 2.0 * 432.0 + pages * 0.72 + 18.0;
+    let got: Vec<f32> = media.split_whitespace().map(|v| v.parse().unwrap()).collect();
+    assert!((got[2] - want_w).abs() < 0.02 && (got[3] - 666.0).abs() < 0.02, "MediaBox {media}, want {want_w} × 666");
+    let t = out("pdftotext", &[cover.to_str().unwrap(), "-"]);
+    for needle in ["A short description for the back cover.", "A Book of Spines · Ann Author", "Ann Author"] {
+        assert!(t.contains(needle), "the cover lacks {needle}: {t}");
+    }
+    // A description longer than the back can hold is reported, not cut silently.
+    let long = toml.replace("A short description for the back cover.", &"A description far too long for any back cover. ".repeat(400));
+    std::fs::write(dir.join("book.toml"), long).unwrap();
+    let r = quire(&["build", "--format", "pdf", "--book", dir.to_str().unwrap(), "--out", o.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("the description does not fit on the back cover"), "{}", r.stderr);
 }

@@ -51,8 +51,13 @@ impl Flow<'_, '_> {
                     }
                 },
                 Block::Figure(fig) => {
-                    if let Some(v) = self.figure(fig, f.ch, f.parent, f.width) {
+                    // On a text page the figure floats to a page's top or foot: the paragraph
+                    // after it continues the text and keeps its indent.
+                    if let Some(v) = self.figure(fig, f.ch, f.parent, f.width, !f.centred) {
                         items.push(VItem::Figure(Box::new(v)));
+                    }
+                    if !f.centred {
+                        continue;
                     }
                 }
                 Block::Aside { kind, blocks, pos } => self.aside(&f, *kind, blocks, *pos, items),
@@ -68,6 +73,11 @@ impl Flow<'_, '_> {
     fn paragraph(&mut self, f: &Frame, inlines: &[Inline], pos: crate::model::Pos, n: u32, first: bool) -> Vec<VItem> {
         let g = self.g;
         let p = self.node(f.parent, SKind::P);
+        // The paragraph's number, printed in the margin, is its label: the first thing in it.
+        let label = (n > 0 && g.furniture.paragraph_numbers).then(|| {
+            let l = self.node(p, SKind::Lbl);
+            self.content(l)
+        });
         let mut spans = Vec::new();
         let size = if f.x > 0.0 { g.text.body * 0.95 } else { g.text.body };
         self.spans(inlines, Style::text(Face::Regular, size), Some(f.ch), &mut spans);
@@ -78,7 +88,7 @@ impl Flow<'_, '_> {
             ParaLook { width: f.width, indent, align, leading: g.text.leading, x: f.x },
             p,
             Some((&f.ch.file, pos.line)),
-            f.x == 0.0,
+            true,
         );
         if let Some(VItem::Line(l)) = v.first_mut() {
             l.anchors.extend(crate::model::inline_anchors(inlines));
@@ -89,7 +99,7 @@ impl Flow<'_, '_> {
                 l.numbered = true;
                 if first_line && n > 0 {
                     l.anchors.push(crate::model::paragraph_id(&f.ch.id, n));
-                    l.para_number = Some(n);
+                    l.para_number = label.map(|c| (n, c));
                     first_line = false;
                 }
                 if n > 0 {

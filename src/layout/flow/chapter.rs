@@ -73,7 +73,7 @@ impl Flow<'_, '_> {
         }
     }
 
-    /// Closing and signature (kept with the letter's last lines), then the source note.
+    /// Closing and signature, then the source note: kept with the letter's last lines as one unit.
     fn letter_end(&mut self, ch: &Chapter, l: &crate::model::Letter, sect: usize, items: &mut Vec<VItem>) {
         let g = self.g;
         if !l.closing.is_empty() || !l.signature.is_empty() {
@@ -97,7 +97,12 @@ impl Flow<'_, '_> {
                     Some((&ch.file, ch.pos.line)),
                     false,
                 );
-                keep_all(&mut v);
+                // Every line kept with the next: the closing's last line with the signature.
+                for it in &mut v {
+                    if let VItem::Line(l) = it {
+                        l.keep_with_next = true;
+                    }
+                }
                 items.extend(v);
             }
             if let Some(VItem::Line(last)) = items.iter_mut().rev().find(|i| matches!(i, VItem::Line(_))) {
@@ -105,6 +110,11 @@ impl Flow<'_, '_> {
             }
         }
         if !l.source.is_empty() {
+            // The rule and the source note end the letter: never a page of their own, never
+            // the rule left behind.
+            if let Some(VItem::Line(last)) = items.iter_mut().rev().find(|i| matches!(i, VItem::Line(_))) {
+                last.keep_with_next = true;
+            }
             items.push(VItem::Space(g.text.leading));
             items.push(VItem::Rule { width: 36.0, height: g.text.leading * 0.5, left: true });
             let p = self.node(sect, SKind::P);
@@ -174,7 +184,7 @@ impl Flow<'_, '_> {
                     },
                     p,
                     Some((&ch.file, pos.line)),
-                    false,
+                    true,
                 );
                 if firstp && let Some(VItem::Line(first)) = v.first_mut() {
                     let back = Link::Anchor(crate::model::anchors::note_ref_id(&note.id, 1));

@@ -3,7 +3,7 @@
 use super::*;
 
 impl Flow<'_, '_> {
-    pub(super) fn figure(&mut self, f: &Figure, ch: &Chapter, parent: usize, width: f32) -> Option<VFigure> {
+    pub(super) fn figure(&mut self, f: &Figure, ch: &Chapter, parent: usize, width: f32, float: bool) -> Option<VFigure> {
         let g = self.g;
         let node = self.node(parent, SKind::Figure(f.alt.clone()));
         let content = self.content(node);
@@ -31,25 +31,21 @@ impl Flow<'_, '_> {
         if !f.caption.is_empty() || !f.credit.is_empty() {
             let cap = self.node(node, SKind::Caption);
             let small = Style::text(Face::Regular, g.text.body * 0.82);
-            let mut spans = Vec::new();
-            self.spans(&f.caption, small, Some(ch), &mut spans);
-            if !f.credit.is_empty() {
-                spans.push(Span { text: " ".into(), style: small, link: None, note: None, model_offset: None, object: None });
-                self.spans(&f.credit, Style { smcp: true, ..small }, Some(ch), &mut spans);
-            }
-            let v = self.para_lines(
-                spans,
-                ParaLook { width, indent: 0.0, align: Align::Center, leading: g.text.leading * 0.82, x: 0.0 },
-                cap,
-                Some((&ch.file, f.pos.line)),
-                false,
-            );
-            for it in v {
-                if let VItem::Line(l) = it {
-                    caption.push(l);
+            // The caption, then the credit on a line of its own, both centred and balanced.
+            let look = ParaLook { width, indent: 0.0, align: Align::Center, leading: g.text.leading * 0.82, x: 0.0 };
+            for (inl, smcp) in [(&f.caption, false), (&f.credit, true)] {
+                if inl.is_empty() {
+                    continue;
+                }
+                let mut spans = Vec::new();
+                self.spans(inl, Style { smcp, ..small }, Some(ch), &mut spans);
+                for it in self.para_lines(spans, look, cap, Some((&ch.file, f.pos.line)), false) {
+                    if let VItem::Line(l) = it {
+                        caption.push(l);
+                    }
                 }
             }
         }
-        Some(VFigure { path: f.image.clone(), w, h, content, caption, anchors: vec![f.id.clone()] })
+        Some(VFigure { path: f.image.clone(), w, h, content, caption, anchors: vec![f.id.clone()], float })
     }
 }

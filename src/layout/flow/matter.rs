@@ -6,9 +6,8 @@ use super::*;
 use crate::model::pagemap::DocId;
 use std::collections::BTreeMap;
 
-fn span(text: String, style: Style) -> Vec<Span> {
-    vec![Span { text, style, link: None, note: None, model_offset: None, object: None }]
-}
+/// The "file" of the lines quire writes itself, in the layout report (line 0: no manuscript line).
+pub(in crate::layout) const GENERATED: &str = "(generated page)";
 
 impl Flow<'_, '_> {
     pub(super) fn tr(&self, k: Key) -> &'static str {
@@ -89,35 +88,47 @@ impl Flow<'_, '_> {
         let g = self.g;
         let m = &book.meta;
         let cp = self.node(0, SKind::Div);
-        let small = Style::new(Face::Regular, g.text.body * 0.8);
-        let mut facts: Vec<String> = Vec::new();
-        facts.push(format!("{}{}", m.title, m.subtitle.as_deref().map(|x| format!(": {x}")).unwrap_or_default()));
+        let small = Style::text(Face::Regular, g.text.body * 0.8);
+        let text = |t: String| Inline::Text(t);
+        let labelled = |k: &str, v: String| vec![Inline::SmallCaps(vec![text(k.to_string())]), text(format!("\u{2002}{v}"))];
+        // Groups of facts, a line apart: the work, its publication, its rights, the edition's
+        // sources and checks, the printing. Labels in small capitals, the title in italics.
+        let mut work = vec![vec![Inline::Emph(vec![text(format!(
+            "{}{}",
+            m.title,
+            m.subtitle.as_deref().map(|x| format!(": {x}")).unwrap_or_default()
+        ))])]];
         if let Some(e) = &m.edition {
-            facts.push(e.clone());
+            work.push(vec![text(e.clone())]);
         }
+        let mut publication = Vec::new();
         if let Some(d) = m.date {
-            facts.push(format!("{} {}", self.tr(Key::Published), d.long(&m.language)));
+            publication.push(labelled(self.tr(Key::Published), d.long(&m.language)));
         }
         if let Some(p) = &m.publisher {
-            facts.push(format!("{}: {p}", self.tr(Key::Publisher)));
+            publication.push(labelled(self.tr(Key::Publisher), p.clone()));
         }
-        facts.push(format!("{}: {}", self.tr(Key::Identifier), m.identifier));
-        if let Some(r) = &m.rights {
-            facts.push(r.clone());
-        }
-        facts.extend(extras.colophon.iter().cloned());
-        facts.push(format!(
+        publication.push(labelled(self.tr(Key::Identifier), m.identifier.clone()));
+        let rights: Vec<Vec<Inline>> = m.rights.iter().map(|r| vec![text(r.clone())]).collect();
+        let edition: Vec<Vec<Inline>> = extras.colophon.iter().map(|(k, v)| labelled(k, v.clone())).collect();
+        let printing = vec![vec![text(format!(
             "{} {}, quire {}.",
             self.tr(Key::SetIn),
             fonts.licence_statement(book, self.tr(Key::And), self.tr(Key::LicenceUnstated)),
             env!("CARGO_PKG_VERSION")
-        ));
+        ))]];
         let mut lines: Vec<VItem> = Vec::new();
-        for f in facts {
-            let p = self.node(cp, SKind::P);
-            let spec = ParaLook { width: g.measure(), indent: 0.0, align: Align::Ragged, leading: g.text.leading * 0.8, x: 0.0 };
-            lines.extend(self.para_lines(span(f, small), spec, p, None, false));
-            lines.push(VItem::Space(g.text.leading * 0.4));
+        for group in [work, publication, rights, edition, printing].into_iter().filter(|g| !g.is_empty()) {
+            if !lines.is_empty() {
+                lines.push(VItem::Space(g.text.leading * 0.8));
+            }
+            for f in group {
+                let p = self.node(cp, SKind::P);
+                let spec = ParaLook { width: g.measure(), indent: 0.0, align: Align::Ragged, leading: g.text.leading * 0.8, x: 0.0 };
+                let mut spans = Vec::new();
+                self.spans(&f, small, None, &mut spans);
+                lines.extend(self.para_lines(spans, spec, p, Some((GENERATED, 0)), true));
+            }
         }
         let total: f32 = lines.iter().map(VItem::height).sum();
         let mut v = vec![VItem::Space((g.block_height() - total - 1.0).max(0.0))];
@@ -234,7 +245,7 @@ impl Flow<'_, '_> {
     }
 
     /// "How to cite this edition".
-    pub(in crate::layout) fn how_to_cite(&mut self, paras: &[String], outline: &mut Vec<OutlineItem>, seqs: &mut Vec<Sequence>) {
+    pub(in crate::layout) fn how_to_cite(&mut self, paras: &[Vec<Inline>], outline: &mut Vec<OutlineItem>, seqs: &mut Vec<Sequence>) {
         let g = self.g;
         let title = self.tr(Key::HowToCite);
         outline.push(OutlineItem { title: title.into(), level: 0, anchor: "how-to-cite".into() });
@@ -249,7 +260,9 @@ impl Flow<'_, '_> {
                 leading: g.text.leading,
                 x: 0.0,
             };
-            v.extend(self.para_lines(span(p.clone(), Style::new(Face::Regular, g.text.body)), spec, n, None, false));
+            let mut spans = Vec::new();
+            self.spans(p, Style::text(Face::Regular, g.text.body), None, &mut spans);
+            v.extend(self.para_lines(spans, spec, n, Some((GENERATED, 0)), true));
         }
         seqs.push(Sequence { items: v, head: Some(title.into()), plain: false, opens_recto: true, doc: DocId::HowToCite });
     }
@@ -295,7 +308,7 @@ impl Flow<'_, '_> {
         let every = g.furniture.line_numbers;
         if every > 0 {
             let which = if every == 1 { "Every line".to_string() } else { format!("Every {} line", crate::i18n::ordinal_en(every)) };
-            paras.push(format!("{which} of the text is numbered in the left margin; the count starts again with each chapter, so a passage can be found by its chapter and line."));
+            paras.push(format!("{which} of the text is numbered in the outer margin; the count starts again with each chapter, so a passage can be found by its chapter and line."));
         }
         if g.page.outer >= 2.0 * g.page.inner {
             paras.push("The wide outer margin is left free for notes.".into());
@@ -318,8 +331,8 @@ impl Flow<'_, '_> {
                 vec![Span { text: p, style: st, link: None, note: None, model_offset: None, object: None }],
                 ParaLook { width: g.measure(), indent, align: Align::Justify, leading: g.text.leading, x: 0.0 },
                 n,
-                None,
-                false,
+                Some((GENERATED, 0)),
+                true,
             ));
         }
         v

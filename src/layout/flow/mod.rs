@@ -251,6 +251,7 @@ impl<'a, 'e> Flow<'a, 'e> {
             hyphenated: line.hyphenated,
             overfull: line.overfull,
             last_of_para: line.last,
+            justified: o.look.align == Align::Justify,
             source: source.map(|(f, l)| (f.to_string(), l)).unwrap_or_default(),
             para: (serial, li, n),
         });

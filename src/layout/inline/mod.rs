@@ -165,7 +165,23 @@ pub fn set_paragraph(spec: &ParaSpec, shaper: &mut Shaper, hyph: &Hyph, problems
     let background = if ragged { 4.0 * body } else { 0.0 };
     let expansion = if ragged { 0.0 } else { EXPANSION };
     let t1 = std::time::Instant::now();
-    let (breaks, _pass) = break_paragraph(&prepared.elems, &|_| spec.width, background, 1.5 * body, spec.hyphenate, expansion);
+    let (mut breaks, pass) = break_paragraph(&prepared.elems, &|_| spec.width, background, 1.5 * body, spec.hyphenate, expansion);
+    if spec.align == Align::Center && breaks.len() > 1 {
+        // Centred lines (titles, headings, captions) are balanced: broken at the narrowest
+        // measure that needs no more lines, so no line is much longer than the others and the
+        // last is never a lone word. The lines stay centred on the full measure.
+        let (mut lo, mut hi) = (spec.width / breaks.len() as f32 * 0.8, spec.width);
+        for _ in 0..12 {
+            let mid = (lo + hi) / 2.0;
+            let (b, p) = break_paragraph(&prepared.elems, &|_| mid, background, 1.5 * body, spec.hyphenate, expansion);
+            if b.len() == breaks.len() && p <= pass && !b.iter().any(|x| x.overfull) {
+                breaks = b;
+                hi = mid;
+            } else {
+                lo = mid;
+            }
+        }
+    }
     let t2 = std::time::Instant::now();
     crate::stats::add(crate::stats::Stage::Shaping, t1 - t0);
     crate::stats::add(crate::stats::Stage::LineBreaking, t2 - t1);
@@ -194,6 +210,10 @@ mod tests {
     }
 
     fn para(text: &str, width: f32) -> Vec<SetLine> {
+        para_aligned(text, width, Align::Justify)
+    }
+
+    fn para_aligned(text: &str, width: f32, align: Align) -> Vec<SetLine> {
         let f = fonts();
         let mut sh = Shaper::new(&f);
         let hy = Hyph::new("en", 8);
@@ -208,11 +228,28 @@ mod tests {
             }],
             width,
             indent: 0.0,
-            align: Align::Justify,
-            hyphenate: true,
+            align,
+            hyphenate: align == Align::Justify,
         };
         let mut pr = Problems { missing: vec![] };
         set_paragraph(&spec, &mut sh, &hy, &mut pr)
+    }
+
+    #[test]
+    fn centred_lines_are_balanced_on_the_measure() {
+        // At 200 pt this title needs two lines; filling the first leaves a lone last word.
+        let text = "Letter From President Kennedy to Chairman Khrushchov";
+        let lines = para_aligned(text, 200.0, Align::Center);
+        assert_eq!(lines.len(), 2);
+        let widths: Vec<f32> = lines.iter().map(|l| l.runs.iter().map(Run::width).sum::<f32>()).collect();
+        let words_last = lines[1].runs.iter().map(|r| r.text.clone()).collect::<String>().split_whitespace().count();
+        assert!(words_last >= 2, "the last line is not a lone word");
+        assert!((widths[0] - widths[1]).abs() < widths[0] * 0.5, "lines of like length: {widths:?}");
+        // Both centred on the full measure.
+        for (l, w) in lines.iter().zip(&widths) {
+            let x0 = l.runs[0].x;
+            assert!((x0 + w / 2.0 - 100.0).abs() < 1.0, "line centred at {}", x0 + w / 2.0);
+        }
     }
 
     #[test]
