@@ -125,11 +125,29 @@ pub struct ProfileCfg {
 }
 
 /// `recto-openings`: `true`, `false` or a name (`"parts"`).
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone)]
 pub enum Openings {
     All(bool),
     Named(String),
+}
+
+impl<'de> Deserialize<'de> for Openings {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = Openings;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("true, false or \"parts\"")
+            }
+            fn visit_bool<E>(self, b: bool) -> Result<Openings, E> {
+                Ok(Openings::All(b))
+            }
+            fn visit_str<E>(self, s: &str) -> Result<Openings, E> {
+                Ok(Openings::Named(s.to_string()))
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 fn yes() -> bool {

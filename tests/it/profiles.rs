@@ -90,22 +90,41 @@ fn layout_of(profile: &str) -> quire::layout::Layout {
 }
 
 #[test]
-fn trade_opens_on_rectos_with_blank_versos_and_pads_to_four() {
+fn trade_opens_parts_on_rectos_chapters_on_either_side_and_pads_to_four() {
     let l = layout_of("trade");
     assert_eq!(l.pages.len() % 4, 0, "page count {} is a multiple of 4", l.pages.len());
     let loaded = quire::load(&repo()).unwrap();
-    let mut ids: Vec<String> = loaded.book.chapters().map(|c| c.id.clone()).collect();
-    ids.extend(loaded.book.parts.iter().filter(|p| p.title.is_some()).map(|p| p.id.clone()));
-    for id in ids {
-        let (page, _) = l.anchors[&id];
-        assert_eq!(page % 2, 0, "{id} opens on page index {page}, a verso");
+    // recto-openings = "parts": parts on rectos, and the chapter right after a part's title page.
+    let mut verso_chapters = 0;
+    for part in loaded.book.parts.iter().filter(|p| p.title.is_some()) {
+        assert_eq!(l.anchors[&part.id].0 % 2, 0, "{} opens on a verso", part.id);
+        let first = &part.chapters[0].id;
+        assert_eq!(l.anchors[first].0, l.anchors[&part.id].0 + 2, "{first} follows its part's title page and blank verso");
+        verso_chapters += part.chapters.iter().filter(|c| l.anchors[&c.id].0 % 2 == 1).count();
     }
-    // At least one blank verso was needed, and blank pages are truly blank.
+    assert!(verso_chapters > 0, "some chapter opens on a verso, saving a blank page");
+    // Blank pages are truly blank.
     let blanks: Vec<usize> = (0..l.pages.len()).filter(|&i| l.pages[i].items.is_empty()).collect();
     assert!(!blanks.is_empty());
-    for b in blanks {
-        assert!(l.pages[b].items.is_empty());
+}
+
+#[test]
+fn recto_openings_true_opens_every_chapter_on_a_recto() {
+    let toml =
+        "[metadata]\ntitle = \"A Book\"\n[contents]\nchapters = [\"a.md\", \"b.md\", \"c.md\"]\n[profiles.print]\nrecto-openings = true\n";
+    let short = b"# Short\n\nOne paragraph.\n";
+    let dir = book("rectos", &[("book.toml", toml.as_bytes()), ("a.md", short), ("b.md", short), ("c.md", short)]);
+    let loaded = quire::load(&dir).unwrap();
+    let fonts = loaded.fonts.clone();
+    let l = quire::typeset_profile(&loaded, &fonts, &loaded.config.profiles[0]).unwrap();
+    for ch in loaded.book.chapters() {
+        assert_eq!(l.anchors[&ch.id].0 % 2, 0, "{} opens on a verso", ch.id);
     }
+    // A choice quire does not know is an error at its place in book.toml.
+    let bad = toml.replace("recto-openings = true", "recto-openings = \"sometimes\"");
+    std::fs::write(dir.join("book.toml"), bad).unwrap();
+    let r = quire(&["check", "--book", dir.to_str().unwrap()]);
+    assert_error(&r, &["book.toml:6:18", "recto-openings = \"sometimes\" is not a choice", "\"parts\""]);
 }
 
 #[test]
