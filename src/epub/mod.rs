@@ -230,7 +230,8 @@ impl DocCtx<'_> {
             Matter::Body => "bodymatter",
             Matter::Back => "backmatter",
         };
-        let mut x = xhtml_head(lang, &ch.title_text(), "../css/book.css");
+        // The document title as the contents give it (a letter with its number: two letters may share a title).
+        let mut x = xhtml_head(lang, &ch.label(), "../css/book.css");
         x.open("body", &[("epub:type", body_type)]).nl().append(&w.body()).close("body").nl().close("html").nl();
         x.into_string()
     }

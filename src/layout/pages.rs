@@ -78,7 +78,12 @@ pub(super) fn assemble(seqs: Vec<Sequence>, first_body: usize, book_title: &str,
             out.pages.push(PageOut { label: labels.next(si > first_body), items: Vec::new() });
             starts.push(PageStart::Follow);
         }
-        let paginated = paginator.paginate(&seq.items);
+        let paginated = if g.furniture.blank_pages {
+            // Printed as spreads: facing pages end on the same line.
+            paginator.paginate_facing(&seq.items, out.pages.len().is_multiple_of(2))
+        } else {
+            paginator.paginate(&seq.items)
+        };
         if paginated.unplaced > 0 {
             out.report.warnings.push(
                 Diagnostic::warning(format!(
@@ -148,9 +153,24 @@ fn place_body(
 ) {
     let notes_h = ctx.notes_h;
     let g = ctx.g;
-    // Floats at the foot stand on the text block's last line, above the notes' rule and gap.
+    // Floats at the foot: above the notes' rule and gap; on a page without notes, the last
+    // float's last line (its caption's, else the picture's foot) on the text block's last
+    // baseline, where the facing page's text ends.
     let bottom: f32 = plan.bottom.iter().filter_map(|&k| slots[k].as_ref()).map(VItem::height).sum();
     let mut y = g.page.top + g.block_height() - bottom - if notes_h > 0.0 { notes_h + g.text.leading } else { 0.0 };
+    if notes_h == 0.0
+        && let Some(VItem::Figure(f)) = plan.bottom.last().and_then(|&k| slots[k].as_ref())
+    {
+        let lead = g.text.leading;
+        let last_baseline = g.page.top + ((g.block_height() + 0.01) / lead).floor() * lead - 0.22 * lead;
+        // From the float's top to its last line: see `Placer::place`.
+        let end = match f.caption.last() {
+            Some(l) => f.h + 8.0 + f.caption.iter().map(|c| c.leading).sum::<f32>() - 0.22 * l.leading,
+            None => f.h + 4.0,
+        };
+        let last_height = VItem::Figure(f.clone()).height();
+        y = last_baseline - end - (bottom - last_height);
+    }
     for &k in &plan.bottom {
         if let Some(item) = slots[k].take() {
             ctx.placer(page, out).place(item, &mut y);

@@ -41,13 +41,15 @@ pub(super) struct Paginator<'n> {
 }
 
 /// `h` rounded up to whole lines of `grid`.
-pub(super) fn grid_up(h: f32, grid: f32) -> f32 {
+pub(in crate::layout) fn grid_up(h: f32, grid: f32) -> f32 {
     if grid <= 0.0 { h } else { (h / grid - 0.01).ceil().max(0.0) * grid }
 }
 
 /// The page being filled.
 struct Fill {
     plan: Plan,
+    /// The height this page may fill (less than the text block when it faces a shorter page).
+    avail: f32,
     used: f32,
     notes_h: f32,
     on_page: Vec<String>,
@@ -64,6 +66,11 @@ impl Paginator<'_> {
 
     /// Breaks a sequence into pages (indices into `items`).
     pub fn paginate(&self, items: &[VItem]) -> Paginated {
+        self.paginate_limited(items, &BTreeMap::new())
+    }
+
+    /// Breaks a sequence into pages, page `k` filling at most `limits[k]` points where given.
+    pub fn paginate_limited(&self, items: &[VItem], limits: &BTreeMap<usize, f32>) -> Paginated {
         let mut plans: Vec<Plan> = Vec::new();
         let mut pending: VecDeque<usize> = VecDeque::new();
         let mut carry: Vec<(String, usize)> = Vec::new();
@@ -78,10 +85,11 @@ impl Paginator<'_> {
             if i >= items.len() && carry.is_empty() && !pending.is_empty() {
                 self.company_for_floats(&mut plans, &mut i, &pending, items);
             }
-            let mut fill = self.start_page(&mut carry, &mut pending, items);
+            let avail = limits.get(&plans.len()).copied().unwrap_or(self.avail);
+            let mut fill = self.start_page(&mut carry, &mut pending, items, avail);
             self.fill_body(&mut fill, items, &mut i, &mut pending, !plans.is_empty());
             let mut plan = fill.plan;
-            plan.notes = self.foot_notes(&plan, items, &mut carry);
+            plan.notes = self.foot_notes(&plan, items, &mut carry, fill.avail);
             if plan.items.is_empty() && plan.floats.is_empty() && plan.bottom.is_empty() && plan.notes.is_empty() {
                 if i >= items.len() && pending.is_empty() {
                     break;
@@ -97,6 +105,55 @@ impl Paginator<'_> {
             plans.push(plan);
         }
         Paginated { plans, unplaced: 0 }
+    }
+
+    /// Breaks a sequence into pages so that facing pages end on the same line: where a page
+    /// ends short (a widow, an orphan or a heading kept with what follows pushed lines on), the
+    /// page facing it is shortened to match, and the text after flows on. `first_recto`: the
+    /// sequence's first page is a right-hand page. Pages with footnotes (which end at the foot)
+    /// and a sequence's last page (which ends where the text does) are left as they are; each
+    /// spread is tried once, so this ends.
+    pub fn paginate_facing(&self, items: &[VItem], first_recto: bool) -> Paginated {
+        let mut limits: BTreeMap<usize, f32> = BTreeMap::new();
+        let mut out = self.paginate_limited(items, &limits);
+        let mut tried = std::collections::BTreeSet::new();
+        // A cap on repaginations for very long sequences (each is linear in the sequence).
+        for _ in 0..64 {
+            let uneven = |plans: &[Plan], k: usize| {
+                (self.text_fill(&plans[k], items) - self.text_fill(&plans[k + 1], items)).abs() >= self.grid * 0.5
+            };
+            let plans = &out.plans;
+            let spread = (0..plans.len().saturating_sub(2)).find(|&k| {
+                let verso = (k % 2 == 0) != first_recto;
+                verso && !tried.contains(&k) && plans[k].notes.is_empty() && plans[k + 1].notes.is_empty() && uneven(plans, k)
+            });
+            let Some(k) = spread else { break };
+            tried.insert(k);
+            let (a, b) = (self.text_fill(&plans[k], items), self.text_fill(&plans[k + 1], items));
+            let (long, short) = if a > b { (k, b) } else { (k + 1, a) };
+            let before = limits.insert(long, short + 0.01);
+            let again = self.paginate_limited(items, &limits);
+            // Kept only when the spread now ends on one line (a keep may push the long page's
+            // break further up than its facing page's); else the pages stay as they were.
+            if again.unplaced == 0 && again.plans.len() > k + 1 && !uneven(&again.plans, k) {
+                out = again;
+            } else {
+                match before {
+                    Some(v) => limits.insert(long, v),
+                    None => limits.remove(&long),
+                };
+            }
+        }
+        out
+    }
+
+    /// The height a page's text takes: its floats and lines, without space after its last line.
+    fn text_fill(&self, plan: &Plan, items: &[VItem]) -> f32 {
+        let top = grid_up(plan.floats.iter().map(|&k| items[k].height()).sum(), self.grid);
+        let bottom: f32 =
+            plan.bottom.iter().map(|&k| items[k].height()).sum::<f32>() + if plan.bottom.is_empty() { 0.0 } else { self.grid * 0.5 };
+        let last = plan.items.iter().rposition(|&k| !matches!(items[k], VItem::Space(_))).map_or(0, |p| p + 1);
+        top + bottom + plan.items[..last].iter().map(|&k| items[k].height()).sum::<f32>()
     }
 
     /// The sequence's text has ended with floats still waiting for a page: rather than a page
@@ -129,8 +186,8 @@ impl Paginator<'_> {
     }
 
     /// A new page: notes continued from the previous page, then the floats waiting for a page top.
-    fn start_page(&self, carry: &mut Vec<(String, usize)>, pending: &mut VecDeque<usize>, items: &[VItem]) -> Fill {
-        let mut fill = Fill { plan: Plan::default(), used: 0.0, notes_h: 0.0, on_page: Vec::new() };
+    fn start_page(&self, carry: &mut Vec<(String, usize)>, pending: &mut VecDeque<usize>, items: &[VItem], avail: f32) -> Fill {
+        let mut fill = Fill { plan: Plan::default(), avail, used: 0.0, notes_h: 0.0, on_page: Vec::new() };
         for (id, from) in carry.drain(..) {
             let h = self.note_height(&id, from);
             fill.notes_h += h + if fill.on_page.is_empty() { self.sep } else { 0.0 };
@@ -140,7 +197,7 @@ impl Paginator<'_> {
         let mut top = 0.0;
         while let Some(&f) = pending.front() {
             let h = items[f].height();
-            if grid_up(top + h, self.grid) + fill.notes_h <= self.avail + 0.01 || fill.plan.floats.is_empty() {
+            if grid_up(top + h, self.grid) + fill.notes_h <= fill.avail + 0.01 || fill.plan.floats.is_empty() {
                 fill.plan.floats.push(f);
                 top += h;
                 pending.pop_front();
@@ -160,7 +217,7 @@ impl Paginator<'_> {
         if no_text && pending.is_empty() {
             let top: f32 = fill.plan.floats.iter().map(|&f| items[f].height()).sum();
             let used = grid_up(top + h, self.grid);
-            if used + fill.notes_h <= self.avail + 0.01 || fill.plan.floats.is_empty() {
+            if used + fill.notes_h <= fill.avail + 0.01 || fill.plan.floats.is_empty() {
                 // Space already on the page stood above the float: it goes.
                 fill.plan.items.clear();
                 fill.plan.floats.push(i);
@@ -170,7 +227,7 @@ impl Paginator<'_> {
         }
         // At the foot: with at least half a line between the text and the figure.
         let gap = if fill.plan.bottom.is_empty() { self.grid * 0.5 } else { 0.0 };
-        if pending.is_empty() && fill.used + gap + h + fill.notes_h <= self.avail + 0.01 {
+        if pending.is_empty() && fill.used + gap + h + fill.notes_h <= fill.avail + 0.01 {
             fill.plan.bottom.push(i);
             fill.used += gap + h;
             return;
@@ -220,8 +277,8 @@ impl Paginator<'_> {
             }
             let h = it.height();
             let (new_full, new_min) = self.new_notes(it, &fill.on_page);
-            let fits_full = fill.used + h + fill.notes_h + new_full <= self.avail + 0.01;
-            let fits_min = fill.used + h + fill.notes_h + new_min <= self.avail + 0.01;
+            let fits_full = fill.used + h + fill.notes_h + new_full <= fill.avail + 0.01;
+            let fits_min = fill.used + h + fill.notes_h + new_min <= fill.avail + 0.01;
             if fits_full || fits_min {
                 fill.plan.items.push(*i);
                 fill.used += h;
@@ -283,7 +340,7 @@ impl Paginator<'_> {
 
     /// The note lines at the foot of the page, recomputed from the items actually on it;
     /// what does not fit is carried to the next page.
-    fn foot_notes(&self, plan: &Plan, items: &[VItem], carry: &mut Vec<(String, usize)>) -> Vec<(String, usize, usize)> {
+    fn foot_notes(&self, plan: &Plan, items: &[VItem], carry: &mut Vec<(String, usize)>, avail: f32) -> Vec<(String, usize, usize)> {
         let top = grid_up(plan.floats.iter().map(|&k| items[k].height()).sum(), self.grid);
         let bottom: f32 =
             plan.bottom.iter().map(|&k| items[k].height()).sum::<f32>() + if plan.bottom.is_empty() { 0.0 } else { self.grid * 0.5 };
@@ -299,7 +356,7 @@ impl Paginator<'_> {
                 }
             }
         }
-        let mut room = self.avail - body - self.sep;
+        let mut room = avail - body - self.sep;
         let mut notes = Vec::new();
         for n in refs {
             let from = carried.iter().find(|(c, _, _)| *c == n).map(|(_, f, _)| *f).unwrap_or(0);
@@ -452,6 +509,29 @@ mod tests {
             let total: usize = plans.iter().flat_map(|p| p.notes.iter()).filter(|n| n.0 == "n2").map(|n| n.2 - n.1).sum();
             assert_eq!(total, 6, "every line of the long note is printed once");
         }
+    }
+
+    #[test]
+    fn facing_pages_end_on_the_same_line() {
+        let notes = BTreeMap::new();
+        // Page 0 (a recto) full; on page 1 (a verso) a paragraph's widow control ends the page a
+        // line short; page 2 faces it.
+        let mut items: Vec<VItem> = (0..17).map(|_| line(false, &[])).collect();
+        items.extend(para(4));
+        items.extend((0..20).map(|_| line(false, &[])));
+        let p = Paginator { avail: 140.0, sep: 14.0, grid: 14.0, notes: &notes };
+        let greedy = p.paginate(&items).plans;
+        assert_eq!((lines_on(&greedy[1]), lines_on(&greedy[2])), (9, 10), "the greedy break leaves the spread uneven");
+        let facing = p.paginate_facing(&items, true).plans;
+        assert_eq!(lines_on(&facing[1]), lines_on(&facing[2]), "the spread's pages end on one line");
+        assert_eq!(lines_on(&facing[1]), 9);
+        let total: usize = facing.iter().map(lines_on).sum();
+        assert_eq!(total, items.len(), "every line is placed once");
+        // Starting on a verso, pages 0 and 1 face each other: shortening page 0 would only move
+        // the uneven break to page 1 (its orphan control), so the pages stay as set.
+        let facing = p.paginate_facing(&items, false).plans;
+        let greedy_lines: Vec<usize> = greedy.iter().map(lines_on).collect();
+        assert_eq!(facing.iter().map(lines_on).collect::<Vec<_>>(), greedy_lines);
     }
 
     fn figure(h: f32) -> VItem {

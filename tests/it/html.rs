@@ -156,6 +156,9 @@ fn paragraphs_and_pages_of_the_reference_edition_are_linkable() {
     // Navigation: home, contents, previous and next in reading order.
     assert!(letter.contains("href=\"../index.html#toc\""));
     assert!(letter.contains("rel=\"prev\" href=\"part-2.html\"") && letter.contains("rel=\"next\" href=\"doc-19.html\""), "{letter}");
+    // Neighbours are named as the contents name them: two letters with one title differ by number.
+    let telegram = std::fs::read_to_string(site.join("text/doc-19.html")).unwrap();
+    assert!(telegram.contains("‹ 7. Letter From") && telegram.contains("22. Letter From"), "{telegram}");
     let index = std::fs::read_to_string(site.join("index.html")).unwrap();
     for ch in ["note-on-the-text", "essay-end", "correspondence", "doc-7", "doc-19", "doc-22", "how-to-cite", "colophon"] {
         assert!(index.contains(&format!("href=\"text/{ch}.html\"")), "the contents link {ch}");

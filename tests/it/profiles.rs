@@ -373,3 +373,85 @@ fn a_cover_wrap_has_back_spine_and_front_with_the_spine_from_the_page_count() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stderr.contains("the description does not fit on the back cover"), "{}", r.stderr);
 }
+
+#[test]
+fn display_pages_stand_on_the_page_axis_and_chapter_heads_on_their_folio_axis() {
+    // classroom-letter: 0.9 in inner and 2.4 in outer margins put the text block 54 pt off centre.
+    let l = layout_of("classroom-letter");
+    let loaded = quire::load(&repo()).unwrap();
+    let p = loaded.config.profiles.iter().find(|p| p.name == "classroom-letter").unwrap();
+    let measure = p.page.width - p.page.inner - p.page.outer;
+    let centres = |page: usize, pred: &dyn Fn(&Option<Artifact>) -> bool| -> Vec<f32> {
+        l.pages[page]
+            .items
+            .iter()
+            .filter_map(|it| match it {
+                Placed::Text { x, run, artifact, .. } if pred(artifact) && !run.text.trim().is_empty() => Some(x + run.width() / 2.0),
+                _ => None,
+            })
+            .collect()
+    };
+    // Title page and part title pages: every line centred on the trimmed page, rectos and versos alike.
+    let mut display = vec![l.anchors["title-page"].0];
+    display.extend(loaded.book.parts.iter().filter(|p| p.title.is_some()).map(|p| l.anchors[&p.id].0));
+    for page in display {
+        for c in centres(page, &|a| a.is_none()) {
+            assert!((c - l.width / 2.0).abs() < 1.5, "page {page}: a display line centred at {c}, the page's centre is {}", l.width / 2.0);
+        }
+    }
+    // A chapter's opening page: its title lines and the drop folio on the text block's axis.
+    for ch in loaded.book.chapters() {
+        let page = l.anchors[&ch.id].0;
+        let left = if page.is_multiple_of(2) { p.page.inner } else { p.page.outer };
+        let axis = left + measure / 2.0;
+        let folio = centres(page, &|a| matches!(a, Some(Artifact::Footer)));
+        assert_eq!(folio.len(), 1, "{}: one drop folio", ch.id);
+        assert!((folio[0] - axis).abs() < 1.0, "{}: the folio is centred at {}, the text block at {axis}", ch.id, folio[0]);
+    }
+}
+
+#[test]
+fn the_letters_lines_stand_on_the_page_grid_and_foot_figures_end_on_its_last_line() {
+    // Titles, letter heads and figures at a page's top take whole lines of the grid, so every
+    // line of a letter's text stands on it — on the opening page as on the others — and facing
+    // pages can end on one line; a figure at a page's foot ends on the grid's last line.
+    let loaded = quire::load(&repo()).unwrap();
+    let mut checked = 0;
+    for profile in ["trade", "classroom-letter", "classroom-a4"] {
+        let l = layout_of(profile);
+        let p = loaded.config.profiles.iter().find(|p| p.name == profile).unwrap();
+        let (top, lead, body) = (p.page.top, p.text.leading, p.text.body);
+        let on_grid = |y: f32| {
+            let n = (y - top - 0.78 * lead) / lead;
+            (n - n.round()).abs() < 0.01
+        };
+        let last_line = top + ((p.page.height - p.page.top - p.page.bottom + 0.01) / lead).floor() * lead - 0.22 * lead;
+        let letters: Vec<&quire::model::Chapter> = loaded.book.chapters().filter(|c| c.letter.is_some()).collect();
+        for ch in letters {
+            let first = l.anchors[&ch.id].0;
+            let end = (first + 1..l.pages.len())
+                .find(|&i| matches!(l.map.starts[i], quire::model::pagemap::PageStart::Doc(_)))
+                .unwrap_or(l.pages.len());
+            for page in first..end {
+                let mut image = false;
+                let mut lowest = f32::MIN;
+                for it in &l.pages[page].items {
+                    match it {
+                        Placed::Text { y, run, artifact: None, .. } if (run.style.size - body).abs() < 0.01 => {
+                            assert!(on_grid(*y), "{profile} page {}: `{}` at {y} is off the grid", page + 1, run.text);
+                            checked += 1;
+                        }
+                        Placed::Image { .. } => image = true,
+                        Placed::Text { y, artifact: None, .. } => lowest = lowest.max(*y),
+                        _ => {}
+                    }
+                }
+                // A figure at the foot: its caption's last line on the grid's last line.
+                if image && (lowest - last_line).abs() > 0.5 && lowest > last_line - 2.0 * lead {
+                    panic!("{profile} page {}: the foot figure's caption ends at {lowest}, the grid's last line is {last_line}", page + 1);
+                }
+            }
+        }
+    }
+    assert!(checked > 300, "lines checked: {checked}");
+}

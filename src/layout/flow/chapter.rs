@@ -33,6 +33,15 @@ impl Flow<'_, '_> {
             items.extend(head);
             items.push(VItem::Space(g.text.leading * 1.5));
         }
+        // What follows the title begins on the page's grid of lines, whatever the title took, so
+        // the opening page's lines stand where its facing page's do.
+        if !display {
+            let so_far: f32 = items.iter().map(VItem::height).sum();
+            let pad = crate::layout::paginate::grid_up(so_far, g.text.leading) - so_far;
+            if pad > 0.01 {
+                items.push(VItem::Space(pad));
+            }
+        }
         if let Some(l) = &ch.letter {
             self.letter_head(ch, l, sect, &mut items);
         }
@@ -56,7 +65,8 @@ impl Flow<'_, '_> {
             let mut v = self.simple_lines(&l.dateline, Style::text(Face::Italic, g.text.body), Align::Right, g.text.leading, p, Some(ch));
             keep_all(&mut v);
             items.extend(v);
-            items.push(VItem::Space(g.text.leading * 0.5));
+            // A whole line between the dateline and the salutation: the text stays on the grid.
+            items.push(VItem::Space(g.text.leading));
         }
         if !l.salutation.is_empty() {
             let p = self.node(sect, SKind::P);
@@ -77,7 +87,8 @@ impl Flow<'_, '_> {
     fn letter_end(&mut self, ch: &Chapter, l: &crate::model::Letter, sect: usize, items: &mut Vec<VItem>) {
         let g = self.g;
         if !l.closing.is_empty() || !l.signature.is_empty() {
-            items.push(VItem::Space(g.text.leading * 0.5));
+            // A whole line before the closing: it stands on the grid, as the text does.
+            items.push(VItem::Space(g.text.leading));
             // The closing stays with the last lines of the letter and with the signature.
             if let Some(VItem::Line(last)) = items.iter_mut().rev().find(|i| matches!(i, VItem::Line(_))) {
                 last.keep_with_next = true;
