@@ -90,14 +90,19 @@ impl Sheet<'_, '_> {
         };
         let mut problems = Problems { missing: Vec::new() };
         let lines = set_paragraph(&spec, &mut self.eng.shaper, &self.eng.hyph, &mut problems);
-        let node = self.node(kind);
         let mut y = top;
         let (mut set, total) = (0, lines.len());
+        // The structure element only when a line of it is set (no empty elements in the tags).
+        let mut node = None;
         for line in lines {
             if y + leading > limit + 0.01 {
                 break;
             }
-            let c = self.content(node);
+            let n = match node {
+                Some(n) => n,
+                None => *node.insert(self.node(kind.clone())),
+            };
+            let c = self.content(n);
             for run in line.runs {
                 self.page.items.push(Placed::Text { x: x + run.x, y: y + leading * 0.78, run, content: Some(c), artifact: None });
             }
@@ -199,7 +204,8 @@ pub fn cover_wrap(book: &Book, dir: &BookDir, fonts: &FontSet, profile: &PdfProf
     }
     // The back: the description above the barcode's area.
     if let Some(d) = &m.description {
-        let (bw, bh, bm) = BARCODE;
+        // The text stops above the barcode's area (which spans the lower right of the back).
+        let (_, bh, bm) = BARCODE;
         let limit = b + h - bm - bh - body;
         let mut y = b + inset;
         let mut lost = 0;
@@ -215,7 +221,6 @@ pub fn cover_wrap(book: &Book, dir: &BookDir, fonts: &FontSet, profile: &PdfProf
             lost += total - set;
             y = end + profile.text.leading * 0.5;
         }
-        let _ = bw;
         if lost > 0 {
             warnings.push(
                 Diagnostic::warning(format!(
@@ -226,7 +231,6 @@ pub fn cover_wrap(book: &Book, dir: &BookDir, fonts: &FontSet, profile: &PdfProf
             );
         }
     }
-    let _ = sw;
     let report = Report { warnings, ..Report::default() };
     Layout {
         width: sw,

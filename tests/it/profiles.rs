@@ -367,11 +367,17 @@ fn a_cover_wrap_has_back_spine_and_front_with_the_spine_from_the_page_count() {
         assert!(t.contains(needle), "the cover lacks {needle}: {t}");
     }
     // A description longer than the back can hold is reported, not cut silently.
-    let long = toml.replace("A short description for the back cover.", &"A description far too long for any back cover. ".repeat(400));
+    // (Ten paragraphs: those past the back's room leave no empty structure element behind.)
+    let paragraphs = format!("{}\\n\\n", "A description far too long for any back cover. ".repeat(40)).repeat(10);
+    let long = toml.replace("A short description for the back cover.", &paragraphs);
     std::fs::write(dir.join("book.toml"), long).unwrap();
     let r = quire(&["build", "--format", "pdf", "--book", dir.to_str().unwrap(), "--out", o.to_str().unwrap()]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stderr.contains("the description does not fit on the back cover"), "{}", r.stderr);
+    let loaded = quire::load(&dir).unwrap();
+    let p = &loaded.config.profiles[0];
+    let wrap = quire::layout::wrap::cover_wrap(&loaded.book, &loaded.dir, &loaded.fonts, p, 40, 0.72);
+    assert!(wrap.nodes.iter().skip(1).all(|n| !n.children.is_empty()), "an empty structure element in the cover's tags");
 }
 
 #[test]
