@@ -237,8 +237,10 @@ pub fn render_warm(
             // The full cover of this printing: its spine from the page count just laid out.
             let pages = lay.pages.len() + usize::from(p.pdf.cover);
             let wrap = layout::wrap::cover_wrap(&loaded.book, &loaded.dir, fonts, p, pages, thickness);
-            let sheet =
-                config::PdfProfile { pdf: config::PdfOptions { bleed: 0.0, crop_marks: false, cover: false, ..p.pdf }, ..(*p).clone() };
+            // The sheet holds its bleed: the PDF's TrimBox marks the cut inside it.
+            let bled = layout::wrap::WrapGeometry::new(p, pages, thickness).bleed;
+            let pdf = config::PdfOptions { bleed: 0.0, crop_marks: false, cover: false, bled, ..p.pdf };
+            let sheet = config::PdfProfile { pdf, ..(*p).clone() };
             let (bytes, _) = stats::time(stats::Stage::Pdf, || pdf::write(&loaded.book, &loaded.dir, fonts, &wrap, &sheet))
                 .map_err(|d| Diagnostics(vec![d]))?;
             report.warnings.extend(wrap.report.warnings);

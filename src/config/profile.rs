@@ -66,6 +66,9 @@ pub struct PdfOptions {
     pub cover: bool,
     /// A full print cover (`cover-wrap`): what each page adds to the spine, in points.
     pub wrap: Option<f32>,
+    /// The layout's pages already hold this much bleed on every side (a cover wrap's sheet):
+    /// the PDF's TrimBox is inset by it and its BleedBox is the whole page.
+    pub bled: f32,
 }
 
 /// What one page adds to a book's spine by default: KDP's white paper, 0.002252 in.
@@ -99,7 +102,7 @@ impl PdfProfile {
                 teacher_page: false,
                 paragraph_numbers,
             },
-            pdf: PdfOptions { bleed: 0.0, crop_marks: false, link_color: false, outline_open: false, cover: false, wrap: None },
+            pdf: PdfOptions { bleed: 0.0, crop_marks: false, link_color: false, outline_open: false, cover: false, wrap: None, bled: 0.0 },
         }
     }
 }

@@ -95,19 +95,28 @@ struct Sheet {
     origin: (f32, f32),
     /// The bleed box: (x, y, width, height).
     bleed: (f32, f32, f32, f32),
+    /// The trim box: (x, y, width, height).
+    trim: (f32, f32, f32, f32),
 }
 
 impl Sheet {
     /// The sheet of layout page `index` (index 0 is a recto: its spine is on the left).
     fn of(layout: &Layout, profile: &PdfProfile, index: usize) -> Sheet {
+        let (w, h) = (layout.width, layout.height);
+        let bled = profile.pdf.bled;
+        if bled > 0.0 {
+            // A cover wrap: the page is the sheet, bleed included all round.
+            return Sheet { size: (w, h), origin: (0.0, 0.0), bleed: (0.0, 0.0, w, h), trim: (bled, bled, w - 2.0 * bled, h - 2.0 * bled) };
+        }
         let slug = if profile.pdf.crop_marks { 30.0 } else { 0.0 };
         let b = profile.pdf.bleed;
         let recto = index.is_multiple_of(2);
-        let (w, h) = (layout.width, layout.height);
+        let origin = (slug + if recto { 0.0 } else { b }, slug + b);
         Sheet {
             size: (w + b + 2.0 * slug, h + 2.0 * b + 2.0 * slug),
-            origin: (slug + if recto { 0.0 } else { b }, slug + b),
+            origin,
             bleed: (slug, slug, w + b, h + 2.0 * b),
+            trim: (origin.0, origin.1, w, h),
         }
     }
 }
@@ -177,10 +186,9 @@ fn write_page(w: &mut Writer, doc: &mut Document, index: usize, page: &crate::la
     };
     let mut settings = PageSettings::new(size).with_page_label(label);
     let (ox, oy) = sheet.origin;
-    if (mw, mh) != (layout.width, layout.height) {
-        let (bx, by, bw, bh) = sheet.bleed;
-        settings =
-            settings.with_trim_box(Rect::from_xywh(ox, oy, layout.width, layout.height)).with_bleed_box(Rect::from_xywh(bx, by, bw, bh));
+    if sheet.trim != (0.0, 0.0, mw, mh) {
+        let ((bx, by, bw, bh), (tx, ty, tw, th)) = (sheet.bleed, sheet.trim);
+        settings = settings.with_trim_box(Rect::from_xywh(tx, ty, tw, th)).with_bleed_box(Rect::from_xywh(bx, by, bw, bh));
     }
     let mut p = doc.start_page_with(settings);
     let mut links: Vec<(Rect, Link, usize)> = Vec::new();

@@ -357,7 +357,11 @@ fn a_cover_wrap_has_back_spine_and_front_with_the_spine_from_the_page_count() {
     assert!(pages > 20.0);
     let q = Command::new("qpdf").args(["--check", cover.to_str().unwrap()]).status().unwrap();
     assert!(q.success());
-    let (media, _, _) = boxes(cover.to_str().unwrap());
+    let (media, trim, bleed) = boxes(cover.to_str().unwrap());
+    // The cut inside the sheet's 1/8 in bleed; the bleed box is the sheet.
+    assert_eq!(bleed, media);
+    let t: Vec<f32> = trim.split_whitespace().map(|v| v.parse().unwrap()).collect();
+    assert!((t[0] - 9.0).abs() < 0.02 && (t[1] - 9.0).abs() < 0.02, "TrimBox {trim}");
     // Two 6 × 9 in covers, the spine (pages × 0.01 in), 1/8 in bleed all round.
     let want_w = 2.0 * 432.0 + pages * 0.72 + 18.0;
     let got: Vec<f32> = media.split_whitespace().map(|v| v.parse().unwrap()).collect();
