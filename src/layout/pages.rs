@@ -159,7 +159,7 @@ fn place_body(
     let bottom: f32 = plan.bottom.iter().filter_map(|&k| slots[k].as_ref()).map(VItem::height).sum();
     let mut y = g.page.top + g.block_height() - bottom - if notes_h > 0.0 { notes_h + g.text.leading } else { 0.0 };
     if notes_h == 0.0
-        && let Some(VItem::Figure(f)) = plan.bottom.last().and_then(|&k| slots[k].as_ref())
+        && let Some(last @ VItem::Figure(f)) = plan.bottom.last().and_then(|&k| slots[k].as_ref())
     {
         let lead = g.text.leading;
         let last_baseline = g.page.top + ((g.block_height() + 0.01) / lead).floor() * lead - 0.22 * lead;
@@ -168,8 +168,7 @@ fn place_body(
             Some(l) => f.h + 8.0 + f.caption.iter().map(|c| c.leading).sum::<f32>() - 0.22 * l.leading,
             None => f.h + 4.0,
         };
-        let last_height = VItem::Figure(f.clone()).height();
-        y = last_baseline - end - (bottom - last_height);
+        y = last_baseline - end - (bottom - last.height());
     }
     for &k in &plan.bottom {
         if let Some(item) = slots[k].take() {

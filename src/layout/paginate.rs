@@ -147,13 +147,18 @@ impl Paginator<'_> {
         out
     }
 
+    /// The height a page's floats take: those at the top in whole lines, those at the foot
+    /// with the half line above them.
+    fn floats_height(&self, plan: &Plan, items: &[VItem]) -> f32 {
+        let top = grid_up(plan.floats.iter().map(|&k| items[k].height()).sum(), self.grid);
+        let gap = if plan.bottom.is_empty() { 0.0 } else { self.grid * 0.5 };
+        top + gap + plan.bottom.iter().map(|&k| items[k].height()).sum::<f32>()
+    }
+
     /// The height a page's text takes: its floats and lines, without space after its last line.
     fn text_fill(&self, plan: &Plan, items: &[VItem]) -> f32 {
-        let top = grid_up(plan.floats.iter().map(|&k| items[k].height()).sum(), self.grid);
-        let bottom: f32 =
-            plan.bottom.iter().map(|&k| items[k].height()).sum::<f32>() + if plan.bottom.is_empty() { 0.0 } else { self.grid * 0.5 };
         let last = plan.items.iter().rposition(|&k| !matches!(items[k], VItem::Space(_))).map_or(0, |p| p + 1);
-        top + bottom + plan.items[..last].iter().map(|&k| items[k].height()).sum::<f32>()
+        self.floats_height(plan, items) + plan.items[..last].iter().map(|&k| items[k].height()).sum::<f32>()
     }
 
     /// The sequence's text has ended with floats still waiting for a page: rather than a page
@@ -341,10 +346,7 @@ impl Paginator<'_> {
     /// The note lines at the foot of the page, recomputed from the items actually on it;
     /// what does not fit is carried to the next page.
     fn foot_notes(&self, plan: &Plan, items: &[VItem], carry: &mut Vec<(String, usize)>, avail: f32) -> Vec<(String, usize, usize)> {
-        let top = grid_up(plan.floats.iter().map(|&k| items[k].height()).sum(), self.grid);
-        let bottom: f32 =
-            plan.bottom.iter().map(|&k| items[k].height()).sum::<f32>() + if plan.bottom.is_empty() { 0.0 } else { self.grid * 0.5 };
-        let body: f32 = top + bottom + plan.items.iter().map(|&k| items[k].height()).sum::<f32>();
+        let body: f32 = self.floats_height(plan, items) + plan.items.iter().map(|&k| items[k].height()).sum::<f32>();
         let mut refs: Vec<String> = plan.notes.iter().filter(|(_, from, _)| *from > 0).map(|(n, _, _)| n.clone()).collect();
         let carried: Vec<(String, usize, usize)> = plan.notes.iter().filter(|(_, from, _)| *from > 0).cloned().collect();
         for &k in &plan.items {
@@ -545,12 +547,18 @@ mod tests {
         }
     }
 
+    /// `before` free lines, a figure `h` points high, `after` free lines.
+    fn lines_around_figure(before: usize, h: f32, after: usize) -> Vec<VItem> {
+        let mut items: Vec<VItem> = (0..before).map(|_| line(false, &[])).collect();
+        items.push(figure(h));
+        items.extend((0..after).map(|_| line(false, &[])));
+        items
+    }
+
     #[test]
     fn a_figure_that_does_not_fit_waits_for_the_next_page_top_and_text_flows_past() {
         let notes = BTreeMap::new();
-        let mut items: Vec<VItem> = (0..7).map(|_| line(false, &[])).collect();
-        items.push(figure(70.0)); // 84 pt with its margins: six lines
-        items.extend((0..6).map(|_| line(false, &[])));
+        let items = lines_around_figure(7, 70.0, 6); // the figure: 84 pt with its margins, six lines
         let plans = paginate(&notes, &items);
         assert_eq!(plans[0].items, vec![0, 1, 2, 3, 4, 5, 6, 8, 9, 10], "text flows past the figure");
         assert_eq!(plans[1].floats, vec![7], "the figure heads the next page");
@@ -561,9 +569,7 @@ mod tests {
     #[test]
     fn a_figure_that_fits_stands_at_the_foot_of_its_page_not_between_lines() {
         let notes = BTreeMap::new();
-        let mut items: Vec<VItem> = (0..2).map(|_| line(false, &[])).collect();
-        items.push(figure(40.0));
-        items.extend((0..3).map(|_| line(false, &[])));
+        let items = lines_around_figure(2, 40.0, 3);
         let plans = paginate(&notes, &items);
         assert_eq!(plans.len(), 1);
         assert_eq!(plans[0].bottom, vec![2]);
@@ -573,9 +579,7 @@ mod tests {
     #[test]
     fn a_figure_never_stands_alone_on_the_last_page_of_a_sequence() {
         let notes = BTreeMap::new();
-        let mut items: Vec<VItem> = (0..7).map(|_| line(false, &[])).collect();
-        items.push(figure(70.0));
-        items.extend((0..3).map(|_| line(false, &[])));
+        let items = lines_around_figure(7, 70.0, 3);
         let plans = paginate(&notes, &items);
         assert_eq!(plans.len(), 2);
         assert_eq!(plans[1].floats, vec![7]);
