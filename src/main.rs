@@ -148,7 +148,23 @@ fn fail(msg: &str) -> ExitCode {
     ExitCode::from(1)
 }
 
+/// glibc's malloc raises its mmap threshold each time a large block is freed, after which large
+/// buffers come from the heap, which then cannot return memory: a PDF of 8,787 pages peaked at
+/// 4.0 GB resident for 1.4 GB of live data (and ×3.9 memory for ×2 pages). A fixed threshold
+/// keeps large buffers in their own mappings: 1.5 GB, linear (BENCHMARKS.md, 2026-12-03).
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn fix_malloc_threshold() {
+    // SAFETY: mallopt only sets an allocator parameter; it is called before any thread starts.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 128 * 1024);
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn fix_malloc_threshold() {}
+
 fn main() -> ExitCode {
+    fix_malloc_threshold();
     let cli = Cli::parse();
     match cli.command {
         Command::Init { dir, title, author } => {
