@@ -32,6 +32,8 @@ pub struct Markers {
     pub starts: BTreeMap<String, Vec<String>>,
     /// (chapter id, paragraph number) → (character offset, label).
     pub paras: BTreeMap<(String, u32), Vec<(usize, String)>>,
+    /// (chapter id, sub-heading id) → labels before that heading.
+    pub heads: BTreeMap<(String, String), Vec<String>>,
     /// Labels in page order with the document each marker is in.
     pub list: Vec<(String, String)>,
 }
@@ -48,6 +50,12 @@ impl Markers {
                     for l in pending.drain(..).chain(std::iter::once(label.clone())) {
                         m.list.push((l.clone(), doc.clone()));
                         m.starts.entry(doc.clone()).or_default().push(l);
+                    }
+                }
+                PageStart::Heading { chapter, id } => {
+                    for l in pending.drain(..).chain(std::iter::once(label.clone())) {
+                        m.list.push((l.clone(), chapter.clone()));
+                        m.heads.entry((chapter.clone(), id.clone())).or_default().push(l);
                     }
                 }
                 PageStart::Paragraph { chapter, n, offset } => {
@@ -73,6 +81,12 @@ impl Markers {
             super::xhtml::page_marker(&mut x, l);
         }
         x
+    }
+
+    /// The markers before a chapter's sub-headings: heading id → labels.
+    pub fn before_headings(&self, id: &str) -> BTreeMap<String, Vec<String>> {
+        let key = |h: &str| (id.to_string(), h.to_string());
+        self.heads.range(key("")..).take_while(|((c, _), _)| c == id).map(|((_, h), v)| (h.clone(), v.clone())).collect()
     }
 
     /// The markers inside a chapter's paragraphs: paragraph number → (offset, label).

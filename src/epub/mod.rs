@@ -222,6 +222,7 @@ impl DocCtx<'_> {
             paragraph_numbers: self.edition.paragraph_numbers,
             language: lang.to_string(),
             marks: self.markers.in_chapter(&ch.id),
+            head_marks: self.markers.before_headings(&ch.id),
             start_marks: self.markers.starts.get(&ch.id).cloned().unwrap_or_default(),
             state: Default::default(),
         };

@@ -26,6 +26,7 @@ fn toc_label(ch: &Chapter, x: &mut Xml) {
         paragraph_numbers: false,
         language: String::new(),
         marks: Default::default(),
+        head_marks: Default::default(),
         start_marks: Vec::new(),
         state: Default::default(),
     };

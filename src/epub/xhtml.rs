@@ -21,6 +21,8 @@ pub struct ChapterWriter<'a> {
     /// Page-break markers of the reference print edition inside this chapter's paragraphs:
     /// paragraph number → (character offset, page label), in order.
     pub marks: BTreeMap<u32, Vec<(usize, String)>>,
+    /// Page-break markers before sub-headings: heading id → page labels.
+    pub head_marks: BTreeMap<String, Vec<String>>,
     /// Page-break markers at the chapter's start.
     pub start_marks: Vec<String>,
     /// While a paragraph is written: characters of its text so far, and its markers to come.
@@ -232,6 +234,9 @@ impl ChapterWriter<'_> {
             }
             Block::Heading { level, id, inlines, .. } => {
                 let h = heading_tag(self.level + (*level).max(2) - 1);
+                for l in self.head_marks.get(id).into_iter().flatten() {
+                    page_marker(x, l);
+                }
                 x.wrap(h, &[("id", id)], |x| self.inlines(inlines, x)).nl();
             }
             Block::BlockQuote { blocks, .. } => {

@@ -134,6 +134,9 @@ fn first_start(plan: &Plan, slots: &[Option<VItem>]) -> PageStart {
     plan.items
         .iter()
         .find_map(|&k| match &slots[k] {
+            Some(VItem::Line(VLine { heading: true, mark: Some((c, 0)), anchors, .. })) => {
+                anchors.last().map(|id| PageStart::Heading { chapter: c.clone(), id: id.clone() })
+            }
             Some(VItem::Line(VLine { mark: Some((c, n)), offset: Some(o), .. })) => {
                 Some(PageStart::Paragraph { chapter: c.clone(), n: *n, offset: *o })
             }
@@ -189,6 +192,10 @@ fn place_body(
     for &k in &plan.items {
         let top = y;
         let Some(item) = slots[k].take() else { continue };
+        if let VItem::Grid = item {
+            y = g.page.top + grid_up(y - g.page.top, g.text.leading);
+            continue;
+        }
         let (para_number, numbered, leading) = match &item {
             VItem::Line(l) => (l.para_number, l.numbered, l.leading),
             _ => (None, false, 0.0),

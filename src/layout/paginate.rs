@@ -51,6 +51,9 @@ struct Fill {
     /// The height this page may fill (less than the text block when it faces a shorter page).
     avail: f32,
     used: f32,
+    /// Where the text has come to from the text block's top (top floats, a repeated header,
+    /// the items): what a [`VItem::Grid`] rounds up.
+    text: f32,
     notes_h: f32,
     on_page: Vec<String>,
 }
@@ -157,8 +160,22 @@ impl Paginator<'_> {
 
     /// The height a page's text takes: its floats and lines, without space after its last line.
     fn text_fill(&self, plan: &Plan, items: &[VItem]) -> f32 {
-        let last = plan.items.iter().rposition(|&k| !matches!(items[k], VItem::Space(_))).map_or(0, |p| p + 1);
-        self.floats_height(plan, items) + plan.items[..last].iter().map(|&k| items[k].height()).sum::<f32>()
+        let last = plan.items.iter().rposition(|&k| !items[k].is_blank()).map_or(0, |p| p + 1);
+        self.body_height(plan, items, last)
+    }
+
+    /// The height of a page's floats and its first `upto` items, with its repeated header and
+    /// each [`VItem::Grid`] resolved where it stands (as `fill_body` and placement do).
+    fn body_height(&self, plan: &Plan, items: &[VItem], upto: usize) -> f32 {
+        let top = grid_up(plan.floats.iter().map(|&k| items[k].height()).sum(), self.grid);
+        let mut y = top + plan.repeat.iter().map(VItem::height).sum::<f32>();
+        for &k in &plan.items[..upto] {
+            y = match &items[k] {
+                VItem::Grid => grid_up(y, self.grid),
+                it => y + it.height(),
+            };
+        }
+        self.floats_height(plan, items) - top + y
     }
 
     /// The sequence's text has ended with floats still waiting for a page: rather than a page
@@ -192,7 +209,7 @@ impl Paginator<'_> {
 
     /// A new page: notes continued from the previous page, then the floats waiting for a page top.
     fn start_page(&self, carry: &mut Vec<(String, usize)>, pending: &mut VecDeque<usize>, items: &[VItem], avail: f32) -> Fill {
-        let mut fill = Fill { plan: Plan::default(), avail, used: 0.0, notes_h: 0.0, on_page: Vec::new() };
+        let mut fill = Fill { plan: Plan::default(), avail, used: 0.0, text: 0.0, notes_h: 0.0, on_page: Vec::new() };
         for (id, from) in carry.drain(..) {
             let h = self.note_height(&id, from);
             fill.notes_h += h + if fill.on_page.is_empty() { self.sep } else { 0.0 };
@@ -211,6 +228,7 @@ impl Paginator<'_> {
             }
         }
         fill.used = grid_up(top, self.grid);
+        fill.text = fill.used;
         fill
     }
 
@@ -218,7 +236,7 @@ impl Paginator<'_> {
     /// yet, else at its foot when it fits there, else it waits for the next page.
     fn place_float(&self, fill: &mut Fill, items: &[VItem], i: usize, pending: &mut VecDeque<usize>) {
         let h = items[i].height();
-        let no_text = fill.plan.items.iter().all(|&k| matches!(items[k], VItem::Space(_))) && fill.plan.bottom.is_empty();
+        let no_text = fill.plan.items.iter().all(|&k| items[k].is_blank()) && fill.plan.bottom.is_empty();
         if no_text && pending.is_empty() {
             let top: f32 = fill.plan.floats.iter().map(|&f| items[f].height()).sum();
             let used = grid_up(top + h, self.grid);
@@ -227,6 +245,7 @@ impl Paginator<'_> {
                 fill.plan.items.clear();
                 fill.plan.floats.push(i);
                 fill.used = used;
+                fill.text = used;
                 return;
             }
         }
@@ -259,17 +278,19 @@ impl Paginator<'_> {
 
     /// Adds items to the page until one does not fit; then backs up to the last allowed break.
     fn fill_body(&self, fill: &mut Fill, items: &[VItem], i: &mut usize, pending: &mut VecDeque<usize>, continuation: bool) {
-        let only_space = |v: &[usize]| v.iter().all(|&k| matches!(items[k], VItem::Space(_)));
+        let only_space = |v: &[usize]| v.iter().all(|&k| items[k].is_blank());
         while *i < items.len() {
             let it = &items[*i];
-            if matches!(it, VItem::Space(_)) && fill.plan.items.is_empty() && fill.plan.floats.is_empty() && continuation {
+            if it.is_blank() && fill.plan.items.is_empty() && fill.plan.floats.is_empty() && continuation {
                 // Space at the top of a continuation page is discarded.
                 *i += 1;
                 continue;
             }
             if fill.plan.items.is_empty() && fill.plan.repeat.is_empty() {
                 fill.plan.repeat = repeated_header(items, *i);
-                fill.used += fill.plan.repeat.iter().map(VItem::height).sum::<f32>();
+                let h = fill.plan.repeat.iter().map(VItem::height).sum::<f32>();
+                fill.used += h;
+                fill.text += h;
             }
             if it.is_float() {
                 // A float at the page's top may stand above lines that came before it in the text
@@ -280,13 +301,17 @@ impl Paginator<'_> {
                 *i += 1;
                 continue;
             }
-            let h = it.height();
+            let h = match it {
+                VItem::Grid => grid_up(fill.text, self.grid) - fill.text,
+                _ => it.height(),
+            };
             let (new_full, new_min) = self.new_notes(it, &fill.on_page);
             let fits_full = fill.used + h + fill.notes_h + new_full <= fill.avail + 0.01;
             let fits_min = fill.used + h + fill.notes_h + new_min <= fill.avail + 0.01;
             if fits_full || fits_min {
                 fill.plan.items.push(*i);
                 fill.used += h;
+                fill.text += h;
                 if let VItem::Line(l) = it {
                     for n in &l.notes {
                         if !fill.on_page.contains(n) {
@@ -346,7 +371,7 @@ impl Paginator<'_> {
     /// The note lines at the foot of the page, recomputed from the items actually on it;
     /// what does not fit is carried to the next page.
     fn foot_notes(&self, plan: &Plan, items: &[VItem], carry: &mut Vec<(String, usize)>, avail: f32) -> Vec<(String, usize, usize)> {
-        let body: f32 = self.floats_height(plan, items) + plan.items.iter().map(|&k| items[k].height()).sum::<f32>();
+        let body = self.body_height(plan, items, plan.items.len());
         let mut refs: Vec<String> = plan.notes.iter().filter(|(_, from, _)| *from > 0).map(|(n, _, _)| n.clone()).collect();
         let carried: Vec<(String, usize, usize)> = plan.notes.iter().filter(|(_, from, _)| *from > 0).cloned().collect();
         for &k in &plan.items {
@@ -449,6 +474,23 @@ mod tests {
 
     fn lines_on(plan: &Plan) -> usize {
         plan.items.len()
+    }
+
+    #[test]
+    fn a_grid_item_brings_the_text_back_to_the_grid() {
+        // A line, half a line of space, back to the grid: the lines after stand at 28, 42, …
+        // so a 150 pt page holds eight more (to 140), not nine (to 147 without the grid).
+        let notes = BTreeMap::new();
+        let p = Paginator { avail: 150.0, sep: 14.0, grid: 14.0, notes: &notes };
+        let mut items = vec![line(false, &[]), VItem::Space(7.0), VItem::Grid];
+        items.extend((0..12).map(|_| line(false, &[])));
+        let plans = p.paginate(&items).plans;
+        assert_eq!(plans[0].items.len(), 3 + 8);
+        assert!((p.text_fill(&plans[0], &items) - 140.0).abs() < 0.01);
+        // Already on the grid: no space at all.
+        let items = [line(false, &[]), VItem::Grid, line(false, &[])];
+        let plans = p.paginate(&items).plans;
+        assert!((p.text_fill(&plans[0], &items) - 28.0).abs() < 0.01);
     }
 
     #[test]

@@ -87,6 +87,8 @@ impl Placer<'_> {
     pub(crate) fn place(&mut self, it: VItem, y: &mut f32) {
         match it {
             VItem::Space(h) => *y += h,
+            // Resolved by the caller, who knows where the page's grid starts.
+            VItem::Grid => {}
             VItem::Rule { width, height, left: at_left } => {
                 let x0 = if at_left { self.left } else { self.left + (self.measure - width) / 2.0 };
                 self.page.items.push(Placed::Rule { x0, x1: x0 + width, y: *y + height / 2.0, width: 0.4 });

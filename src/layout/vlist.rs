@@ -11,6 +11,10 @@ use super::{ContentId, LineStat};
 pub(crate) enum VItem {
     Line(VLine),
     Space(f32),
+    /// The next line returns to the page's grid of body lines: as much space as that takes
+    /// (none when it already stands on it). Put after a block whose height is not whole lines
+    /// of the body's leading, or that a page break may have split.
+    Grid,
     Figure(Box<VFigure>),
     /// A horizontal rule, centred in the measure or (`left`) at its left edge.
     Rule {
@@ -64,9 +68,15 @@ impl VItem {
         match self {
             VItem::Line(l) => l.leading,
             VItem::Space(h) => *h,
+            // Known only where the item stands on its page (see `Paginator` and `place_body`).
+            VItem::Grid => 0.0,
             VItem::Figure(f) => f.h + 8.0 + f.caption.iter().map(|l| l.leading).sum::<f32>() + 6.0,
             VItem::Rule { height, .. } => *height,
         }
+    }
+    /// Space, fixed or up to the grid: nothing to see.
+    pub(crate) fn is_blank(&self) -> bool {
+        matches!(self, VItem::Space(_) | VItem::Grid)
     }
     /// A figure set out of the text's flow, at a page's top or foot.
     pub(crate) fn is_float(&self) -> bool {
@@ -85,7 +95,7 @@ impl VItem {
 /// stand outside the flow: a line before one stays kept with the line after it.
 pub(crate) fn break_allowed_after(items: &[VItem], j: usize) -> bool {
     let mut k = j;
-    while k > 0 && (matches!(items[k], VItem::Space(_) | VItem::Rule { .. }) || items[k].is_float()) {
+    while k > 0 && (matches!(items[k], VItem::Space(_) | VItem::Grid | VItem::Rule { .. }) || items[k].is_float()) {
         k -= 1;
     }
     !items[k].keep()

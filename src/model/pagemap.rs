@@ -26,6 +26,8 @@ pub enum PageStart {
     Doc(DocId),
     /// Inside paragraph `n` of `chapter`, before the word at character `offset` of its text.
     Paragraph { chapter: String, n: u32, offset: usize },
+    /// Before the sub-heading `id` of `chapter`.
+    Heading { chapter: String, id: String },
     /// A page with no text of its own (blank, a figure or notes only): its marker goes just
     /// before the next page's.
     Follow,

@@ -16,6 +16,39 @@ pub(super) struct Frame<'c> {
 }
 
 impl Flow<'_, '_> {
+    /// A chapter's blocks on the page's grid: every block that is not a paragraph of body
+    /// lines (a sub-head, quotation, list, code, table, rule…) takes whole lines of the body's
+    /// leading — what it lacks shared out as space above and below it — and is followed by a
+    /// [`VItem::Grid`], so the text after it is back on the grid even when a page break split
+    /// the block or took the space above it.
+    pub(super) fn body_blocks(&mut self, blocks: &[Block], f: Frame, items: &mut Vec<VItem>) {
+        let lead = self.g.text.leading;
+        let mut first = true;
+        for b in blocks {
+            let start = items.len();
+            self.blocks(std::slice::from_ref(b), f, items, &mut first);
+            if matches!(b, Block::Paragraph { .. }) || items.len() == start || items[start..].iter().all(VItem::is_float) {
+                continue;
+            }
+            let h: f32 = items[start..].iter().filter(|i| !i.is_float()).map(VItem::height).sum();
+            let extra = crate::layout::paginate::grid_up(h, lead) - h;
+            if extra > 0.01 {
+                match &mut items[start] {
+                    VItem::Space(above) => {
+                        *above += extra / 2.0;
+                        items.push(VItem::Space(extra / 2.0));
+                    }
+                    // (only the block's own items move)
+                    _ => {
+                        items.insert(start, VItem::Space(extra / 2.0));
+                        items.push(VItem::Space(extra / 2.0));
+                    }
+                }
+            }
+            items.push(VItem::Grid);
+        }
+    }
+
     /// Sets `blocks`; `first` says whether the next paragraph opens a section (no indent).
     pub(super) fn blocks(&mut self, blocks: &[Block], f: Frame, items: &mut Vec<VItem>, first: &mut bool) {
         let g = self.g;
@@ -133,6 +166,10 @@ impl Flow<'_, '_> {
             false,
         );
         mark_heading(&mut v, id);
+        // A page that begins here has its marker before the heading (no paragraph number: 0).
+        if let Some(VItem::Line(l)) = v.iter_mut().find(|i| matches!(i, VItem::Line(_))) {
+            l.mark = Some((f.ch.id.clone(), 0));
+        }
         items.extend(v);
         items.push(VItem::Space(g.text.leading * 0.5));
     }

@@ -46,7 +46,11 @@ impl Flow<'_, '_> {
             self.letter_head(ch, l, sect, &mut items);
         }
         let frame = blocks::Frame { ch, parent: sect, level, width: g.measure(), x: 0.0, centred: display };
-        self.blocks(&ch.blocks, frame, &mut items, &mut true);
+        if display {
+            self.blocks(&ch.blocks, frame, &mut items, &mut true);
+        } else {
+            self.body_blocks(&ch.blocks, frame, &mut items);
+        }
         if let Some(l) = &ch.letter {
             self.letter_end(ch, l, sect, &mut items);
         }
