@@ -29,6 +29,18 @@ pub struct ChapterWriter<'a> {
     pub state: std::cell::RefCell<(usize, Vec<(usize, String)>)>,
 }
 
+/// Text with the fractions written with a fraction slash in `<span class="frac">` (set as
+/// fractions by the stylesheet, as the PDF sets them).
+fn text_with_fractions(x: &mut Xml, t: &str) {
+    let mut at = 0;
+    for r in crate::text::fractions(t) {
+        x.text(&t[at..r.start]);
+        x.leaf("span", &[("class", "frac")], &t[r.clone()]);
+        at = r.end;
+    }
+    x.text(&t[at..]);
+}
+
 /// A page-break marker of the reference print edition.
 pub fn page_marker(x: &mut Xml, label: &str) {
     let id = format!("page-{label}");
@@ -497,7 +509,7 @@ impl ChapterWriter<'_> {
         let len = t.chars().count();
         st.0 += len;
         if st.1.is_empty() {
-            x.text(t);
+            text_with_fractions(x, t);
             return;
         }
         let chars: Vec<char> = t.chars().collect();
@@ -525,12 +537,12 @@ impl ChapterWriter<'_> {
             }
             let (_, label) = st.1.remove(0);
             let piece: String = chars[written..local].iter().collect();
-            x.text(&piece);
+            text_with_fractions(x, &piece);
             page_marker(x, &label);
             written = local;
         }
         let piece: String = chars[written..].iter().collect();
-        x.text(&piece);
+        text_with_fractions(x, &piece);
     }
 
     fn wrap(&self, tag: &'static str, attrs: &super::xml::Attrs, c: &[Inline], x: &mut Xml) {

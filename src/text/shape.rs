@@ -304,6 +304,8 @@ impl<'a> Shaper<'a> {
         buf.guess_segment_properties();
         let (script, dir) = (buf.script(), buf.direction());
         let rb = self.faces.iter().find(|(f, _)| *f == face).map(|(_, rb)| rb).unwrap_or(&self.faces[0].1);
+        // Digits around a fraction slash (U+2044) become numerator and denominator by
+        // themselves: the shaper applies `numr`/`dnom` there (as HarfBuzz does).
         let plan = self
             .plans
             .entry((face, smcp, script, dir as u8, lang.map(str::to_string)))

@@ -202,6 +202,9 @@ fn kitchen_sink_fixture_renders_every_block() {
         "—",
         "…",
         "<br/>",
+        // A fraction (fraction slash) set as one; a date with solidi left as written.
+        "<span class=\"frac\">1⁄2</span>, is set",
+        "written with solidi, 7/16/1961, is not",
         "<blockquote>\n<p id=\"blocks-p2\">A block quote.</p>\n<blockquote>",
         "<ol>",
         "<ul>",

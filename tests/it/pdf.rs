@@ -344,3 +344,40 @@ fn a_short_title_is_the_running_head() {
     assert!(all.matches("The Short Head").count() >= 2, "{all}");
     assert!(!all.contains('…'), "{all}");
 }
+
+#[test]
+fn a_fraction_slash_sets_a_fraction_and_the_text_still_reads_as_written() {
+    // `1⁄2` is set with the font's numerator and denominator glyphs, not the figures of running
+    // text; the PDF's text is still "1⁄2". A date with solidi is untouched.
+    let root = repo().join("tests/fixtures/books/kitchen-sink");
+    let loaded = quire::load(&root).unwrap_or_else(|d| panic!("{d:?}"));
+    let p = loaded.config.profiles[0].clone();
+    let l = quire::typeset_profile(&loaded, &loaded.fonts.clone(), &p).unwrap();
+    let mut shaper = quire::text::shape::Shaper::new(&loaded.fonts);
+    let face = quire::text::fonts::Face::Regular;
+    let plain = |s: &mut quire::text::shape::Shaper, t: &str, onum: bool| {
+        s.shape(face, quire::text::shape::Feats { smcp: false, onum }, t).iter().map(|g| g.id).collect::<Vec<_>>()
+    };
+    let mut found = 0;
+    for page in &l.pages {
+        for it in &page.items {
+            let quire::layout::Placed::Text { run, .. } = it else { continue };
+            if let Some(at) = run.text.find("1\u{2044}2") {
+                let ids: Vec<u16> = run.glyphs.iter().filter(|g| g.range.start >= at && g.range.end <= at + 5).map(|g| g.id).collect();
+                assert!(!ids.is_empty());
+                for onum in [false, true] {
+                    let figures = [plain(&mut shaper, "1", onum)[0], plain(&mut shaper, "2", onum)[0]];
+                    assert!(!ids.contains(&figures[0]) && !ids.contains(&figures[1]), "the fraction is set in text figures: {ids:?}");
+                }
+                found += 1;
+            }
+            if let Some(at) = run.text.find("7/16") {
+                let ids: Vec<u16> = run.glyphs.iter().filter(|g| g.range.start == at).map(|g| g.id).collect();
+                assert_eq!(ids, plain(&mut shaper, "7", true), "the date's figures are running text's");
+            }
+        }
+    }
+    assert_eq!(found, 1);
+    let (pdf, _) = build_pdf(&root, &temp_dir("frac"));
+    assert!(text_of(&pdf, None).contains("1\u{2044}2"), "the fraction's text");
+}
