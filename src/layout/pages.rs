@@ -159,6 +159,12 @@ fn place_body(
     // Floats at the foot: above the notes' rule and gap; on a page without notes, the last
     // float's last line (its caption's, else the picture's foot) on the text block's last
     // baseline, where the facing page's text ends.
+    // A float scaled to stay on this page (see `Plan::scaled`): its picture drawn smaller.
+    for (&k, &s) in &plan.scaled {
+        if let Some(VItem::Figure(f)) = slots[k].as_mut() {
+            (f.w, f.h) = (f.w * s, f.h * s);
+        }
+    }
     let bottom: f32 = plan.bottom.iter().filter_map(|&k| slots[k].as_ref()).map(VItem::height).sum();
     let mut y = g.page.top + g.block_height() - bottom - if notes_h > 0.0 { notes_h + g.text.leading } else { 0.0 };
     if notes_h == 0.0

@@ -21,6 +21,20 @@ pub(super) struct Plan {
     pub items: Vec<usize>,
     /// (note id, first line, end line).
     pub notes: Vec<(String, usize, usize)>,
+    /// Floats at the foot drawn smaller (their picture scaled by the factor) to stand on the
+    /// page of their place in the text rather than leave it half empty (`company_for_floats`).
+    pub scaled: BTreeMap<usize, f32>,
+}
+
+/// How far a float's picture may be scaled down to stay on its page.
+const MIN_FLOAT_SCALE: f32 = 0.7;
+
+/// The height of float `k` on a page whose plan is `plan` (its picture scaled there or not).
+fn float_height(plan: &Plan, items: &[VItem], k: usize) -> f32 {
+    match (&items[k], plan.scaled.get(&k)) {
+        (VItem::Figure(f), Some(s)) => items[k].height() - f.h * (1.0 - s),
+        _ => items[k].height(),
+    }
 }
 
 /// The plans of one sequence; `unplaced` counts items the loop guard gave up on (never expected:
@@ -86,7 +100,7 @@ impl Paginator<'_> {
                 return Paginated { plans, unplaced };
             }
             if i >= items.len() && carry.is_empty() && !pending.is_empty() {
-                self.company_for_floats(&mut plans, &mut i, &pending, items);
+                self.company_for_floats(&mut plans, &mut i, &mut pending, items);
             }
             let avail = limits.get(&plans.len()).copied().unwrap_or(self.avail);
             let mut fill = self.start_page(&mut carry, &mut pending, items, avail);
@@ -155,7 +169,7 @@ impl Paginator<'_> {
     fn floats_height(&self, plan: &Plan, items: &[VItem]) -> f32 {
         let top = grid_up(plan.floats.iter().map(|&k| items[k].height()).sum(), self.grid);
         let gap = if plan.bottom.is_empty() { 0.0 } else { self.grid * 0.5 };
-        top + gap + plan.bottom.iter().map(|&k| items[k].height()).sum::<f32>()
+        top + gap + plan.bottom.iter().map(|&k| float_height(plan, items, k)).sum::<f32>()
     }
 
     /// The height a page's text takes: its floats and lines, without space after its last line.
@@ -181,8 +195,11 @@ impl Paginator<'_> {
     /// The sequence's text has ended with floats still waiting for a page: rather than a page
     /// of floats alone, the last lines of the previous page (from its last allowed break, at
     /// least two lines, never taking notes along) come over to stand below them.
-    fn company_for_floats(&self, plans: &mut [Plan], i: &mut usize, pending: &VecDeque<usize>, items: &[VItem]) {
+    fn company_for_floats(&self, plans: &mut [Plan], i: &mut usize, pending: &mut VecDeque<usize>, items: &[VItem]) {
         let Some(prev) = plans.last_mut() else { return };
+        if self.shrink_onto(prev, pending, items) {
+            return;
+        }
         let floats_h = grid_up(pending.iter().map(|&f| items[f].height()).sum(), self.grid);
         let has_notes = |k: usize| matches!(&items[k], VItem::Line(l) if !l.notes.is_empty());
         let mut moved_h = 0.0;
@@ -201,10 +218,50 @@ impl Paginator<'_> {
             if lines >= 2 && before_has_text && break_allowed_after(items, prev.items[k - 1]) {
                 *i = at;
                 prev.items.truncate(k);
-                // The notes of the lines that stay are unchanged (no moved line has one).
+                // The notes of the lines that stay are unchanged (no moved line has one). The
+                // floats may now fit (scaled) at the foot of this page, before the lines brought
+                // over — better than the page half empty and the floats over the last lines.
+                self.shrink_onto(prev, pending, items);
                 return;
             }
         }
+    }
+
+    /// The floats waiting for a page, drawn at the foot of the page the text ended on — their
+    /// pictures scaled down (to no less than `MIN_FLOAT_SCALE`) where that makes them fit —
+    /// rather than on a page of their own, which leaves the page before half empty.
+    fn shrink_onto(&self, prev: &mut Plan, pending: &mut VecDeque<usize>, items: &[VItem]) -> bool {
+        let notes_h: f32 = prev
+            .notes
+            .iter()
+            .map(|(n, from, to)| {
+                let lines = self.notes.get(n).map(Vec::as_slice).unwrap_or(&[]);
+                lines[(*from).min(lines.len())..(*to).min(lines.len())].iter().map(VItem::height).sum::<f32>()
+            })
+            .sum::<f32>()
+            + if prev.notes.is_empty() { 0.0 } else { self.sep };
+        let body = self.body_height(prev, items, prev.items.len());
+        let gap = if prev.bottom.is_empty() { self.grid * 0.5 } else { 0.0 };
+        let need: f32 = gap + pending.iter().map(|&f| items[f].height()).sum::<f32>();
+        let pictures: f32 = pending.iter().map(|&f| if let VItem::Figure(v) = &items[f] { v.h } else { 0.0 }).sum();
+        let over = body + need + notes_h - self.avail;
+        let s = if over <= 0.0 {
+            1.0
+        } else if pictures > 0.0 {
+            1.0 - (over + 0.5) / pictures
+        } else {
+            0.0
+        };
+        if s < MIN_FLOAT_SCALE {
+            return false;
+        }
+        for f in pending.drain(..) {
+            prev.bottom.push(f);
+            if s < 1.0 {
+                prev.scaled.insert(f, s);
+            }
+        }
+        true
     }
 
     /// A new page: notes continued from the previous page, then the floats waiting for a page top.
@@ -606,6 +663,29 @@ mod tests {
         assert_eq!(plans[1].floats, vec![7], "the figure heads the next page");
         assert_eq!(plans[1].items, vec![11, 12, 13], "the text below it, four lines of room left");
         floats_out_of_the_text(&plans, &items);
+    }
+
+    #[test]
+    fn a_float_left_at_the_end_is_scaled_onto_the_page_rather_than_leave_it_half_empty() {
+        // Five lines, a figure too tall for the room below them, two last lines kept together:
+        // the two lines go over, and the figure, scaled to 87 %, stands at the foot of the
+        // first page (not at the top of the second with the first page half empty).
+        let notes = BTreeMap::new();
+        let mut items: Vec<VItem> = (0..5).map(|_| line(false, &[])).collect();
+        items.push(figure(56.0));
+        items.extend(para(2));
+        let p = Paginator { avail: 140.0, sep: 14.0, grid: 14.0, notes: &notes };
+        let plans = p.paginate(&items).plans;
+        assert_eq!(plans.len(), 2);
+        assert_eq!((plans[0].items.clone(), plans[0].bottom.clone()), (vec![0, 1, 2, 3, 4], vec![5]));
+        let s = plans[0].scaled[&5];
+        assert!((MIN_FLOAT_SCALE..0.9).contains(&s), "scale {s}");
+        assert!(p.body_height(&plans[0], &items, 5) <= 140.0 + 0.01);
+        assert_eq!((plans[1].items.clone(), plans[1].floats.clone()), (vec![6, 7], vec![]));
+        // A figure that would need more than that waits for the next page, as before.
+        items[5] = figure(90.0);
+        let plans = p.paginate(&items).plans;
+        assert!(plans[0].scaled.is_empty() && plans[1].floats == vec![5]);
     }
 
     #[test]

@@ -533,3 +533,38 @@ fn facing_pages_of_the_trade_edition_end_on_one_line() {
     }
     assert!(spreads >= 3, "spreads checked: {spreads}");
 }
+
+#[test]
+fn no_page_inside_a_chapter_is_left_half_empty() {
+    // Only a chapter's last page ends where its text ends; a page before it is filled (a float
+    // the text ended before is scaled onto its page rather than leave that page half empty).
+    let loaded = quire::load(&repo()).unwrap();
+    for profile in ["screen", "trade", "classroom-letter", "classroom-a4"] {
+        let l = layout_of(profile);
+        let p = loaded.config.profiles.iter().find(|p| p.name == profile).unwrap();
+        let block = p.page.height - p.page.top - p.page.bottom;
+        for ch in loaded.book.chapters().filter(|c| !c.kind.is_display()) {
+            let first = l.anchors[&ch.id].0;
+            let end = (first + 1..l.pages.len())
+                .find(|&i| matches!(l.map.starts[i], quire::model::pagemap::PageStart::Doc(_)))
+                .unwrap_or(l.pages.len());
+            let last_with_text = (first..end).rev().find(|&i| !l.pages[i].items.is_empty()).unwrap_or(first);
+            for page in first..last_with_text {
+                let lowest = l.pages[page]
+                    .items
+                    .iter()
+                    .filter_map(|it| match it {
+                        Placed::Text { y, artifact: None, .. } => Some(*y),
+                        _ => None,
+                    })
+                    .fold(f32::MIN, f32::max);
+                assert!(
+                    lowest > p.page.top + 0.75 * block,
+                    "{profile} page {}: the text ends at {lowest}, {} of the way down",
+                    page + 1,
+                    (lowest - p.page.top) / block
+                );
+            }
+        }
+    }
+}
