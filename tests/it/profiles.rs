@@ -93,7 +93,10 @@ fn layout_of(profile: &str) -> quire::layout::Layout {
 fn trade_opens_parts_on_rectos_chapters_on_either_side_and_pads_to_four() {
     let l = layout_of("trade");
     assert_eq!(l.pages.len() % 4, 0, "page count {} is a multiple of 4", l.pages.len());
+    // The outer margin is the wider: the gutter's two margins stand together across the spread.
     let loaded = quire::load(&repo()).unwrap();
+    let trade = loaded.config.profiles.iter().find(|p| p.name == "trade").unwrap();
+    assert!(trade.page.outer > trade.page.inner, "outer {} ≤ inner {}", trade.page.outer, trade.page.inner);
     // recto-openings = "parts": parts on rectos, and the chapter right after a part's title page.
     let mut verso_chapters = 0;
     for part in loaded.book.parts.iter().filter(|p| p.title.is_some()) {
