@@ -97,6 +97,9 @@ pub enum Placed {
         h: f32,
         path: String,
         content: ContentId,
+        /// Drawn only inside this box (x, y, width, height): a picture that fills a panel
+        /// larger than the panel's proportions allow (a cover image to the bleed).
+        clip: Option<[f32; 4]>,
     },
     Rule {
         x0: f32,

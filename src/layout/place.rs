@@ -101,7 +101,7 @@ impl Placer<'_> {
                     self.anchors.entry(a.clone()).or_insert((self.index, top));
                 }
                 let x = self.left + (self.measure - f.w) / 2.0;
-                self.page.items.push(Placed::Image { x, y: top + 4.0, w: f.w, h: f.h, path: f.path, content: f.content });
+                self.page.items.push(Placed::Image { x, y: top + 4.0, w: f.w, h: f.h, path: f.path, content: f.content, clip: None });
                 *y += f.h + 8.0;
                 for l in f.caption {
                     self.line(l, y);
@@ -120,7 +120,7 @@ impl Placer<'_> {
         for (r, c) in l.runs {
             if let Some(obj) = &r.object {
                 let (x, h) = (self.left + l.x + r.x, obj.height);
-                self.page.items.push(Placed::Image { x, y: base - h, w: obj.width, h, path: obj.src.clone(), content: c });
+                self.page.items.push(Placed::Image { x, y: base - h, w: obj.width, h, path: obj.src.clone(), content: c, clip: None });
                 continue;
             }
             let content = if c == usize::MAX { None } else { Some(c) };

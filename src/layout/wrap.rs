@@ -136,18 +136,37 @@ pub fn cover_wrap(book: &Book, dir: &BookDir, fonts: &FontSet, profile: &PdfProf
     let inset = 0.5 * 72.0;
     match m.cover.as_ref().and_then(|c| dir.image(c).map(|(info, _)| (c, info))) {
         Some((path, info)) => {
-            // Contained in the trimmed front, centred (a cover made at the trim's proportions fills it).
-            let scale = (w / info.width.max(1) as f32).min(h / info.height.max(1) as f32);
-            let (iw, ih) = (info.width as f32 * scale, info.height as f32 * scale);
+            // The front and its bleed (right, top, bottom: the spine side folds) filled, centred;
+            // what passes beyond is cut off — told when it is more than a sliver.
+            let panel = [front, 0.0, w + b, h + 2.0 * b];
+            let (pw, ph) = (info.width.max(1) as f32, info.height.max(1) as f32);
+            let scale = (panel[2] / pw).max(panel[3] / ph);
+            let (iw, ih) = (pw * scale, ph * scale);
+            let cut = ((iw - panel[2]) / iw).max((ih - panel[3]) / ih);
+            if cut > 0.02 {
+                let (tw, th) = ((panel[2] / 72.0 * 300.0).round(), (panel[3] / 72.0 * 300.0).round());
+                warnings.push(
+                    Diagnostic::warning(format!(
+                        "profile `{}`: the cover image `{path}` ({}×{} px) has other proportions than the front with its bleed; {:.0} % of its {} is cut off on the print cover",
+                        profile.name,
+                        info.width,
+                        info.height,
+                        cut * 100.0,
+                        if (iw - panel[2]) / iw > (ih - panel[3]) / ih { "width" } else { "height" },
+                    ))
+                    .help(format!("make the cover {tw} × {th} px (the trim and its bleed at 300 dpi), what matters inside the trim")),
+                );
+            }
             let fig = s.node(SKind::Figure(format!("Front cover of {}", m.title)));
             let c = s.content(fig);
             s.page.items.push(Placed::Image {
-                x: front + (w - iw) / 2.0,
-                y: b + (h - ih) / 2.0,
+                x: panel[0] + (panel[2] - iw) / 2.0,
+                y: panel[1] + (panel[3] - ih) / 2.0,
                 w: iw,
                 h: ih,
                 path: path.clone(),
                 content: c,
+                clip: Some(panel),
             });
         }
         None => {

@@ -209,10 +209,19 @@ fn write_page(w: &mut Writer, doc: &mut Document, index: usize, page: &crate::la
                     draw::text(w, &mut surface, (&0.0, &0.0), run, content, &None);
                     surface.pop();
                 }
-                Placed::Image { x, y, w: wd, h, path, content } => {
+                Placed::Image { x, y, w: wd, h, path, content, clip } => {
+                    let clip_path = clip.and_then(|[cx, cy, cw, ch]| Rect::from_xywh(cx, cy, cw, ch)).and_then(|r| {
+                        let mut pb = PathBuilder::new();
+                        pb.push_rect(r);
+                        pb.finish()
+                    });
+                    let clipped = clip_path.map(|p| surface.push_clip_path(&p, &krilla::paint::FillRule::NonZero));
                     // The surface must be finished even when an image fails: report after.
                     if let Err(d) = draw::image(w, &mut surface, (x, y, wd, h), path, *content) {
                         failed.get_or_insert(d);
+                    }
+                    if clipped.is_some() {
+                        surface.pop();
                     }
                 }
                 Placed::Rule { x0, x1, y, width } => draw::rule(&mut surface, (x0, x1, y, width)),

@@ -385,6 +385,33 @@ fn a_cover_wrap_has_back_spine_and_front_with_the_spine_from_the_page_count() {
     let p = &loaded.config.profiles[0];
     let wrap = quire::layout::wrap::cover_wrap(&loaded.book, &loaded.dir, &loaded.fonts, p, 40, 0.72);
     assert!(wrap.nodes.iter().skip(1).all(|n| !n.children.is_empty()), "an empty structure element in the cover's tags");
+    // A cover image fills the front and its bleed (clipped there); a square one loses a third
+    // of its width on a 6 × 9 in front, and the build says so.
+    let raw: Vec<u8> = (0..30).flat_map(|_| std::iter::once(0u8).chain(std::iter::repeat_n(90u8, 30 * 3))).collect();
+    std::fs::write(dir.join("front.png"), png_file(30, 30, 2, 0, &raw)).unwrap();
+    std::fs::write(dir.join("book.toml"), toml.replace("[contents]", "cover = \"front.png\"\n[contents]")).unwrap();
+    let r = quire(&["build", "--format", "pdf", "--book", dir.to_str().unwrap(), "--out", o.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("the cover image `front.png` (30×30 px) has other proportions") && r.stderr.contains("of its width is cut off"),
+        "{}",
+        r.stderr
+    );
+    assert!(Command::new("qpdf").args(["--check", cover.to_str().unwrap()]).status().unwrap().success());
+    let loaded = quire::load(&dir).unwrap();
+    let wrap = quire::layout::wrap::cover_wrap(&loaded.book, &loaded.dir, &loaded.fonts, &loaded.config.profiles[0], 40, 0.72);
+    let (sw, sh) = (wrap.width, wrap.height);
+    let image = wrap.pages[0].items.iter().find_map(|it| match it {
+        Placed::Image { x, y, w, h, clip: Some(c), .. } => Some(([*x, *y, *w, *h], *c)),
+        _ => None,
+    });
+    let ([x, y, w, h], clip) = image.expect("the front's image, clipped");
+    // The panel: from the spine's fold to the sheet's right edge, top to bottom, bleed included.
+    assert!((clip[0] + clip[2] - sw).abs() < 0.01 && clip[1] == 0.0 && (clip[3] - sh).abs() < 0.01, "clip {clip:?} on {sw} × {sh}");
+    assert!(
+        x <= clip[0] + 0.01 && y <= 0.01 && x + w >= sw - 0.01 && y + h >= sh - 0.01,
+        "the image {x} {y} {w} {h} leaves part of {clip:?} empty"
+    );
 }
 
 #[test]
