@@ -6,7 +6,7 @@ use super::engine::Engine;
 use super::flow::{Flowed, Sequence};
 use super::furniture;
 use super::geometry::Geometry;
-use super::paginate::{Paginator, Plan, grid_up};
+use super::paginate::{Paginator, Plan, grid_up, notes_height};
 use super::place::Placer;
 use super::vlist::{VItem, VLine};
 use super::*;
@@ -103,7 +103,7 @@ pub(super) fn assemble(seqs: Vec<Sequence>, first_body: usize, book_title: &str,
             // Display pages (titles, part pages, dedications) are centred on the trimmed page, not on
             // the text block, which sits toward the spine.
             let left = if seq.plain { (g.page.width - g.measure()) / 2.0 } else { g.left(index) };
-            let ctx = PageCtx { index, left, opening: pi == 0, g, notes_h: notes_height(plan, flowed) };
+            let ctx = PageCtx { index, left, opening: pi == 0, g, notes_h: notes_height(&flowed.notes, plan) };
             place_body(&mut page, plan, &mut slots, &ctx, &mut line_no, &mut out, eng);
             place_notes(&mut page, plan, flowed, &ctx, &mut out);
             let facts = furniture::PageFacts {
@@ -156,15 +156,15 @@ fn place_body(
 ) {
     let notes_h = ctx.notes_h;
     let g = ctx.g;
-    // Floats at the foot: above the notes' rule and gap; on a page without notes, the last
-    // float's last line (its caption's, else the picture's foot) on the text block's last
-    // baseline, where the facing page's text ends.
     // A float scaled to stay on this page (see `Plan::scaled`): its picture drawn smaller.
     for (&k, &s) in &plan.scaled {
         if let Some(VItem::Figure(f)) = slots[k].as_mut() {
             (f.w, f.h) = (f.w * s, f.h * s);
         }
     }
+    // Floats at the foot: above the notes' rule and gap; on a page without notes, the last
+    // float's last line (its caption's, else the picture's foot) on the text block's last
+    // baseline, where the facing page's text ends.
     let bottom: f32 = plan.bottom.iter().filter_map(|&k| slots[k].as_ref()).map(VItem::height).sum();
     let mut y = g.page.top + g.block_height() - bottom - if notes_h > 0.0 { notes_h + g.text.leading } else { 0.0 };
     if notes_h == 0.0
@@ -219,11 +219,6 @@ fn place_body(
             }
         }
     }
-}
-
-/// The note lines' height at the page foot.
-fn notes_height(plan: &Plan, flowed: &Flowed) -> f32 {
-    plan.notes.iter().map(|(n, f, t)| note_lines(flowed, n, *f, *t).iter().map(VItem::height).sum::<f32>()).sum()
 }
 
 fn note_lines<'f>(flowed: &'f Flowed, n: &str, f: usize, t: usize) -> &'f [VItem] {

@@ -26,6 +26,12 @@ pub(super) struct Plan {
     pub scaled: BTreeMap<usize, f32>,
 }
 
+/// The height of the note lines a plan sets at its page's foot (without the rule's gap).
+pub(super) fn notes_height(notes: &BTreeMap<String, Vec<VItem>>, plan: &Plan) -> f32 {
+    let lines = |n: &str, f: usize, t: usize| notes.get(n).map(|v| &v[f.min(v.len())..t.min(v.len())]).unwrap_or(&[]);
+    plan.notes.iter().map(|(n, f, t)| lines(n, *f, *t).iter().map(VItem::height).sum::<f32>()).sum()
+}
+
 /// How far a float's picture may be scaled down to stay on its page.
 const MIN_FLOAT_SCALE: f32 = 0.7;
 
@@ -164,32 +170,26 @@ impl Paginator<'_> {
         out
     }
 
-    /// The height a page's floats take: those at the top in whole lines, those at the foot
-    /// with the half line above them.
-    fn floats_height(&self, plan: &Plan, items: &[VItem]) -> f32 {
-        let top = grid_up(plan.floats.iter().map(|&k| items[k].height()).sum(), self.grid);
-        let gap = if plan.bottom.is_empty() { 0.0 } else { self.grid * 0.5 };
-        top + gap + plan.bottom.iter().map(|&k| float_height(plan, items, k)).sum::<f32>()
-    }
-
     /// The height a page's text takes: its floats and lines, without space after its last line.
     fn text_fill(&self, plan: &Plan, items: &[VItem]) -> f32 {
         let last = plan.items.iter().rposition(|&k| !items[k].is_blank()).map_or(0, |p| p + 1);
         self.body_height(plan, items, last)
     }
 
-    /// The height of a page's floats and its first `upto` items, with its repeated header and
-    /// each [`VItem::Grid`] resolved where it stands (as `fill_body` and placement do).
+    /// The height of a page's floats (those at the top in whole lines, those at the foot with
+    /// the half line above them) and its first `upto` items, with its repeated header and each
+    /// [`VItem::Grid`] resolved where it stands (as `fill_body` and placement do).
     fn body_height(&self, plan: &Plan, items: &[VItem], upto: usize) -> f32 {
-        let top = grid_up(plan.floats.iter().map(|&k| items[k].height()).sum(), self.grid);
-        let mut y = top + plan.repeat.iter().map(VItem::height).sum::<f32>();
+        let mut y = grid_up(plan.floats.iter().map(|&k| items[k].height()).sum(), self.grid);
+        y += plan.repeat.iter().map(VItem::height).sum::<f32>();
         for &k in &plan.items[..upto] {
             y = match &items[k] {
                 VItem::Grid => grid_up(y, self.grid),
                 it => y + it.height(),
             };
         }
-        self.floats_height(plan, items) - top + y
+        let gap = if plan.bottom.is_empty() { 0.0 } else { self.grid * 0.5 };
+        y + gap + plan.bottom.iter().map(|&k| float_height(plan, items, k)).sum::<f32>()
     }
 
     /// The sequence's text has ended with floats still waiting for a page: rather than a page
@@ -231,15 +231,7 @@ impl Paginator<'_> {
     /// pictures scaled down (to no less than `MIN_FLOAT_SCALE`) where that makes them fit —
     /// rather than on a page of their own, which leaves the page before half empty.
     fn shrink_onto(&self, prev: &mut Plan, pending: &mut VecDeque<usize>, items: &[VItem]) -> bool {
-        let notes_h: f32 = prev
-            .notes
-            .iter()
-            .map(|(n, from, to)| {
-                let lines = self.notes.get(n).map(Vec::as_slice).unwrap_or(&[]);
-                lines[(*from).min(lines.len())..(*to).min(lines.len())].iter().map(VItem::height).sum::<f32>()
-            })
-            .sum::<f32>()
-            + if prev.notes.is_empty() { 0.0 } else { self.sep };
+        let notes_h = notes_height(self.notes, prev) + if prev.notes.is_empty() { 0.0 } else { self.sep };
         let body = self.body_height(prev, items, prev.items.len());
         let gap = if prev.bottom.is_empty() { self.grid * 0.5 } else { 0.0 };
         let need: f32 = gap + pending.iter().map(|&f| items[f].height()).sum::<f32>();
